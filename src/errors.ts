@@ -1,0 +1,48 @@
+/** Every code a {@link PodgraphError} can carry (SPEC section 5). */
+export const ERROR_CODES = [
+  'NO_SUCH_CTR',
+  'NO_SUCH_POD',
+  'CTR_STATE_INVALID',
+  'CTR_EXISTS',
+  'INFRA_CTR',
+  'DEPENDENCY_FAILED',
+  'REMOVING_CTRS',
+  'CYCLE',
+  'INVALID_ARG',
+  'ABORTED',
+  'RUNTIME',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+const KNOWN_CODES: ReadonlySet<string> = new Set(ERROR_CODES);
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && KNOWN_CODES.has(value);
+}
+
+/** The one error class podgraph throws, rejects with and reports. */
+export class PodgraphError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'PodgraphError';
+    this.code = code;
+  }
+}
+
+/** Describes a value for an error message: `` `0` (number) ``, as p-queue does. */
+export function describe(value: unknown): string {
+  let shown: string;
+  try {
+    shown = typeof value === 'string' ? JSON.stringify(value) : String(value);
+  } catch {
+    shown = Object.prototype.toString.call(value);
+  }
+  return `\`${shown}\` (${value === null ? 'null' : typeof value})`;
+}
+
+export function invalidArg(message: string): PodgraphError {
+  return new PodgraphError('INVALID_ARG', message);
+}

@@ -1,0 +1,288 @@
+import { describe, invalidArg, PodgraphError } from '../errors.ts';
+import { findCycle } from './find-cycle.ts';
+import { CONTAINER_STATES, type ContainerSpec, type ContainerState, type GraphSpec, type PodSpec } from './spec.ts';
+
+const STATE_INDEX: ReadonlyMap<string, number> = new Map(CONTAINER_STATES.map((state, index) => [state, index]));
+
+/**
+ * A validated graph in compact index arrays: containers are 0..size-1 in input order, pods
+ * 0..podCount-1. Adjacency is CSR: the dependencies of container i are
+ * `deps[depStart[i]] .. deps[depStart[i + 1] - 1]`. Immutable once built; shared by the public
+ * `ContainerGraph`, the remover and the in-memory runtime.
+ */
+export interface CompiledGraph {
+  readonly size: number;
+  readonly ids: readonly string[];
+  readonly names: readonly (string | undefined)[];
+  /** Index into CONTAINER_STATES. */
+  readonly states: Uint8Array;
+  /** Pod index, or -1 outside pods. */
+  readonly podOf: Int32Array;
+  readonly isInfra: Uint8Array;
+  readonly depStart: Int32Array;
+  readonly deps: Int32Array;
+  /** 1 where the last dependency is the pod's infra container added implicitly (not in the input). */
+  readonly implicitInfra: Uint8Array;
+  readonly dependentStart: Int32Array;
+  readonly dependents: Int32Array;
+  /** Container id or name -> index. */
+  readonly lookup: ReadonlyMap<string, number>;
+
+  readonly podCount: number;
+  readonly podIds: readonly string[];
+  readonly podNames: readonly (string | undefined)[];
+  /** Container index of the pod's infra container, or -1. */
+  readonly podInfra: Int32Array;
+  readonly memberStart: Int32Array;
+  readonly members: Int32Array;
+  /** Pod id or name -> index. */
+  readonly podLookup: ReadonlyMap<string, number>;
+}
+
+export function stateOf(graph: CompiledGraph, index: number): ContainerState {
+  return CONTAINER_STATES[graph.states[index]];
+}
+
+export function noSuchContainer(idOrName: string): PodgraphError {
+  return new PodgraphError('NO_SUCH_CTR', `no container with name or ID ${JSON.stringify(idOrName)} found: no such container`);
+}
+
+export function noSuchPod(idOrName: string): PodgraphError {
+  return new PodgraphError('NO_SUCH_POD', `no pod with name or ID ${idOrName} found: no such pod`);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function checkOptionalName(value: unknown, where: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value === '') {
+    throw invalidArg(`Expected ${where}.name to be a non-empty string when given, got ${describe(value)}`);
+  }
+  return value;
+}
+
+/**
+ * Registers `id` and `name` of entry `index` in `lookup`, refusing duplicates. Ids and names share
+ * one namespace so that a reference (`dependsOn`, a removal target) can never mean two things.
+ */
+function register(lookup: Map<string, number>, list: string, kind: string, index: number, id: string, name?: string): void {
+  const taken = lookup.get(id);
+  if (taken !== undefined) {
+    throw invalidArg(`duplicate ${kind} id ${JSON.stringify(id)} (${list}[${taken}] and ${list}[${index}])`);
+  }
+  lookup.set(id, index);
+  if (name === undefined || name === id) return;
+  const owner = lookup.get(name);
+  if (owner !== undefined) {
+    throw invalidArg(`duplicate ${kind} name ${JSON.stringify(name)} (${list}[${owner}] and ${list}[${index}])`);
+  }
+  lookup.set(name, index);
+}
+
+function readArray(spec: Record<string, unknown>, key: 'pods' | 'containers'): unknown[] {
+  const value = spec[key];
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw invalidArg(`Expected \`${key}\` to be an array, got ${describe(value)}`);
+  return value;
+}
+
+/** Validates a spec (SPEC section 1) and compiles it. Throws a PodgraphError and builds nothing on bad input. */
+export function compileGraph(spec: GraphSpec): CompiledGraph {
+  if (!isRecord(spec)) {
+    throw invalidArg(`Expected a graph spec object with \`pods\` and \`containers\` arrays, got ${describe(spec)}`);
+  }
+  const podSpecs = readArray(spec, 'pods');
+  const containerSpecs = readArray(spec, 'containers');
+
+  const podCount = podSpecs.length;
+  const podIds: string[] = new Array(podCount);
+  const podNames: (string | undefined)[] = new Array(podCount);
+  const podLookup = new Map<string, number>();
+  for (let p = 0; p < podCount; p++) {
+    const pod = podSpecs[p];
+    const where = `pods[${p}]`;
+    if (!isRecord(pod)) throw invalidArg(`Expected ${where} to be an object, got ${describe(pod)}`);
+    if (typeof pod.id !== 'string' || pod.id === '') {
+      throw invalidArg(`Expected ${where}.id to be a non-empty string, got ${describe(pod.id)}`);
+    }
+    podIds[p] = pod.id;
+    podNames[p] = checkOptionalName(pod.name, where);
+    register(podLookup, 'pods', 'pod', p, pod.id, podNames[p]);
+  }
+
+  const size = containerSpecs.length;
+  const ids: string[] = new Array(size);
+  const names: (string | undefined)[] = new Array(size);
+  const states = new Uint8Array(size);
+  const podOf = new Int32Array(size).fill(-1);
+  const isInfra = new Uint8Array(size);
+  const podInfra = new Int32Array(podCount).fill(-1);
+  const lookup = new Map<string, number>();
+  const memberCount = new Int32Array(podCount + 1);
+  let maxDeps = 0;
+
+  for (let i = 0; i < size; i++) {
+    const ctr = containerSpecs[i];
+    const where = `containers[${i}]`;
+    if (!isRecord(ctr)) throw invalidArg(`Expected ${where} to be an object, got ${describe(ctr)}`);
+    if (typeof ctr.id !== 'string' || ctr.id === '') {
+      throw invalidArg(`Expected ${where}.id to be a non-empty string, got ${describe(ctr.id)}`);
+    }
+    const id = ctr.id;
+    ids[i] = id;
+    names[i] = checkOptionalName(ctr.name, where);
+    register(lookup, 'containers', 'container', i, id, names[i]);
+
+    const state = ctr.state ?? 'created';
+    const stateIndex = STATE_INDEX.get(state as string);
+    if (stateIndex === undefined) {
+      throw invalidArg(`Expected ${where}.state to be one of ${CONTAINER_STATES.join(', ')}, got ${describe(state)}`);
+    }
+    states[i] = stateIndex;
+
+    if (ctr.infra !== undefined && typeof ctr.infra !== 'boolean') {
+      throw invalidArg(`Expected ${where}.infra to be a boolean when given, got ${describe(ctr.infra)}`);
+    }
+    if (ctr.pod !== undefined) {
+      if (typeof ctr.pod !== 'string' || ctr.pod === '') {
+        throw invalidArg(`Expected ${where}.pod to be a non-empty string when given, got ${describe(ctr.pod)}`);
+      }
+      const pod = podLookup.get(ctr.pod);
+      if (pod === undefined) {
+        throw new PodgraphError('NO_SUCH_POD', `container ${id} belongs to pod ${ctr.pod}, which is not in the input list: no such pod`);
+      }
+      podOf[i] = pod;
+      memberCount[pod + 1]++;
+    }
+    if (ctr.infra === true) {
+      const pod = podOf[i];
+      if (pod === -1) throw invalidArg(`container ${id} is marked infra but belongs to no pod (infra needs \`pod\`)`);
+      if (podInfra[pod] !== -1) {
+        throw invalidArg(`pod ${podIds[pod]} has two infra containers: ${ids[podInfra[pod]]} and ${id}`);
+      }
+      podInfra[pod] = i;
+      isInfra[i] = 1;
+    }
+
+    const dependsOn = ctr.dependsOn;
+    if (dependsOn !== undefined) {
+      if (!Array.isArray(dependsOn)) {
+        throw invalidArg(`Expected ${where}.dependsOn to be an array of ids or names, got ${describe(dependsOn)}`);
+      }
+      maxDeps += dependsOn.length;
+    }
+    if (podOf[i] !== -1) maxDeps++; // room for the implicit infra edge
+  }
+
+  // Dependencies: resolve, check pod rules, de-duplicate, add the implicit infra edge.
+  const depStart = new Int32Array(size + 1);
+  let deps = new Int32Array(maxDeps);
+  const implicitInfra = new Uint8Array(size);
+  const seenBy = new Int32Array(size); // seenBy[j] === i + 1: j is already a dependency of i
+  let edges = 0;
+  for (let i = 0; i < size; i++) {
+    const dependsOn = (containerSpecs[i] as { dependsOn?: unknown[] }).dependsOn;
+    const pod = podOf[i];
+    if (dependsOn !== undefined) {
+      for (let k = 0; k < dependsOn.length; k++) {
+        const ref = dependsOn[k];
+        if (typeof ref !== 'string') {
+          throw invalidArg(`Expected containers[${i}].dependsOn[${k}] to be a container id or name, got ${describe(ref)}`);
+        }
+        const dep = lookup.get(ref);
+        if (dep === undefined) {
+          throw new PodgraphError(
+            'NO_SUCH_CTR',
+            `container ${ids[i]} depends on container ${ref} not found in input list: no such container`,
+          );
+        }
+        if (pod !== -1 && podOf[dep] !== pod) {
+          throw invalidArg(
+            `container has joined pod ${podIds[pod]} and dependency container ${ids[dep]} is not a member of the pod`,
+          );
+        }
+        if (pod === -1 && podOf[dep] !== -1) {
+          throw invalidArg(
+            `container ${ids[i]} depends on container ${ids[dep]} which is in a pod - containers not in pods cannot depend on containers in pods`,
+          );
+        }
+        if (seenBy[dep] === i + 1) continue;
+        seenBy[dep] = i + 1;
+        deps[edges++] = dep;
+      }
+    }
+    // Members join the infra container's namespaces, so they depend on it (podman lists it too).
+    const infra = pod === -1 ? -1 : podInfra[pod];
+    if (infra !== -1 && infra !== i && seenBy[infra] !== i + 1) {
+      deps[edges++] = infra;
+      implicitInfra[i] = 1;
+    }
+    depStart[i + 1] = edges;
+  }
+  if (edges < deps.length) deps = deps.slice(0, edges);
+
+  const dependentStart = new Int32Array(size + 1);
+  for (let k = 0; k < edges; k++) dependentStart[deps[k] + 1]++;
+  for (let i = 0; i < size; i++) dependentStart[i + 1] += dependentStart[i];
+  const dependents = new Int32Array(edges);
+  const fill = dependentStart.slice(0, size);
+  for (let i = 0; i < size; i++) {
+    for (let k = depStart[i]; k < depStart[i + 1]; k++) dependents[fill[deps[k]]++] = i;
+  }
+
+  const cycle = findCycle(size, depStart, deps, dependentStart, dependents);
+  if (cycle !== undefined) {
+    throw new PodgraphError(
+      'CYCLE',
+      `cycle found in container dependency graph: ${cycle.map((index) => ids[index]).join(' -> ')}`,
+    );
+  }
+
+  const memberStart = memberCount;
+  for (let p = 0; p < podCount; p++) memberStart[p + 1] += memberStart[p];
+  const members = new Int32Array(memberStart[podCount]);
+  const memberFill = memberStart.slice(0, podCount);
+  for (let i = 0; i < size; i++) if (podOf[i] !== -1) members[memberFill[podOf[i]]++] = i;
+
+  return {
+    size, ids, names, states, podOf, isInfra, depStart, deps, implicitInfra, dependentStart, dependents, lookup,
+    podCount, podIds, podNames, podInfra, memberStart, members, podLookup,
+  };
+}
+
+/**
+ * The spec of a compiled graph, explicit dependencies only, by id. `states` and the `keep`
+ * filters let the in-memory runtime describe what is left of it.
+ */
+export function specOf(
+  graph: CompiledGraph,
+  states: Uint8Array = graph.states,
+  keepContainer: (index: number) => boolean = () => true,
+  keepPod: (pod: number) => boolean = () => true,
+): GraphSpec {
+  const pods: PodSpec[] = [];
+  for (let p = 0; p < graph.podCount; p++) {
+    if (!keepPod(p)) continue;
+    const name = graph.podNames[p];
+    pods.push(name === undefined ? { id: graph.podIds[p] } : { id: graph.podIds[p], name });
+  }
+  const containers: ContainerSpec[] = [];
+  for (let i = 0; i < graph.size; i++) {
+    if (!keepContainer(i)) continue;
+    const ctr: ContainerSpec = { id: graph.ids[i] };
+    if (graph.names[i] !== undefined) ctr.name = graph.names[i];
+    if (graph.podOf[i] !== -1) ctr.pod = graph.podIds[graph.podOf[i]];
+    if (graph.isInfra[i] === 1) ctr.infra = true;
+    ctr.state = CONTAINER_STATES[states[i]];
+    const end = graph.depStart[i + 1] - graph.implicitInfra[i];
+    if (end > graph.depStart[i]) {
+      const dependsOn: string[] = [];
+      for (let k = graph.depStart[i]; k < end; k++) dependsOn.push(graph.ids[graph.deps[k]]);
+      ctr.dependsOn = dependsOn;
+    }
+    containers.push(ctr);
+  }
+  return { pods, containers };
+}

@@ -1,0 +1,63 @@
+import { Mutex } from 'async-mutex';
+
+interface KeyLock {
+  readonly mutex: Mutex;
+  /** Holders and waiters: the lock is dropped when this falls to zero. */
+  users: number;
+}
+
+/**
+ * A map shared by parallel async workers, with one lock per key. `withLock(key, fn)` makes a
+ * check-then-act on one key atomic (podman's per-node lock plus `syncmap.Map`) without blocking
+ * other keys. A key's lock exists only while held or awaited, so memory follows the keys in use.
+ */
+export class LockedMap<K, V> {
+  readonly #values = new Map<K, V>();
+  readonly #locks = new Map<K, KeyLock>();
+
+  get size(): number {
+    return this.#values.size;
+  }
+
+  /** Keys whose lock is held or awaited right now. */
+  get lockedKeys(): number {
+    return this.#locks.size;
+  }
+
+  get(key: K): V | undefined {
+    return this.#values.get(key);
+  }
+
+  has(key: K): boolean {
+    return this.#values.has(key);
+  }
+
+  set(key: K, value: V): this {
+    this.#values.set(key, value);
+    return this;
+  }
+
+  delete(key: K): boolean {
+    return this.#values.delete(key);
+  }
+
+  /** A copy of the entries as a plain Map. */
+  snapshot(): Map<K, V> {
+    return new Map(this.#values);
+  }
+
+  /** Runs `fn` while holding `key`'s lock; resolves with its result or rejects with its error, releasing the lock either way. */
+  async withLock<R>(key: K, fn: () => R | Promise<R>): Promise<R> {
+    let lock = this.#locks.get(key);
+    if (lock === undefined) {
+      lock = { mutex: new Mutex(), users: 0 };
+      this.#locks.set(key, lock);
+    }
+    lock.users++;
+    try {
+      return await lock.mutex.runExclusive(fn);
+    } finally {
+      if (--lock.users === 0) this.#locks.delete(key);
+    }
+  }
+}

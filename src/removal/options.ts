@@ -1,0 +1,127 @@
+import { availableParallelism } from 'node:os';
+import { describe, invalidArg } from '../errors.ts';
+import type { Runtime } from '../runtime/runtime.ts';
+import type { RemovalEvent } from './report.ts';
+
+export interface RemoveOptions {
+  /** Every pod and every container of the graph. */
+  all?: boolean;
+  /** Pods to remove, by id or name: each with all its containers. */
+  pods?: readonly string[];
+  /** Containers to remove, by id or name. */
+  containers?: readonly string[];
+  /** Remove running containers too (the runtime stops them); implies `ignore`. */
+  force?: boolean;
+  /** Also remove everything that depends on a targeted container; implied by `all`. */
+  depend?: boolean;
+  /** Skip unknown targets instead of rejecting the call. */
+  ignore?: boolean;
+  /** Seconds a running container gets to stop. */
+  timeout?: number;
+  /** Runtime calls in flight at most: an integer >= 1 or Infinity. Default 3 x CPUs + 1. */
+  concurrency?: number;
+  /** Default: a MemoryRuntime seeded from the graph. */
+  runtime?: Runtime;
+  signal?: AbortSignal;
+  onEvent?: (event: RemovalEvent) => void;
+}
+
+/** Options checked and defaulted; targets still as given. */
+export interface ResolvedOptions {
+  all: boolean;
+  pods: readonly string[];
+  containers: readonly string[];
+  force: boolean;
+  depend: boolean;
+  ignore: boolean;
+  timeout: number | undefined;
+  concurrency: number;
+  runtime: Runtime | undefined;
+  signal: AbortSignal | undefined;
+  onEvent: ((event: RemovalEvent) => void) | undefined;
+}
+
+/** podman's default number of parallel workers. */
+export function defaultConcurrency(): number {
+  return 3 * availableParallelism() + 1;
+}
+
+function flag(options: Record<string, unknown>, key: string): boolean {
+  const value = options[key];
+  if (value !== undefined && typeof value !== 'boolean') {
+    throw invalidArg(`Expected \`${key}\` to be a boolean, got ${describe(value)}`);
+  }
+  return value === true;
+}
+
+function targets(options: Record<string, unknown>, key: string): readonly string[] {
+  const value = options[key];
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string' && item !== '')) {
+    throw invalidArg(`Expected \`${key}\` to be an array of non-empty ids or names, got ${describe(value)}`);
+  }
+  return value;
+}
+
+function isRuntime(value: unknown): value is Runtime {
+  const candidate = value as Partial<Runtime> | null;
+  return typeof candidate === 'object' && candidate !== null
+    && typeof candidate.removeContainer === 'function' && typeof candidate.removePod === 'function';
+}
+
+function isAbortSignal(value: unknown): value is AbortSignal {
+  const candidate = value as Partial<AbortSignal> | null;
+  return typeof candidate === 'object' && candidate !== null
+    && typeof candidate.aborted === 'boolean' && typeof candidate.addEventListener === 'function';
+}
+
+/** Checks every option before anything runs (SPEC section 3); throws INVALID_ARG saying what it got. */
+export function resolveOptions(input: RemoveOptions): ResolvedOptions {
+  if (typeof input !== 'object' || input === null) {
+    throw invalidArg(`Expected an options object, got ${describe(input)}`);
+  }
+  const options = input as Record<string, unknown>;
+  const all = flag(options, 'all');
+  const pods = targets(options, 'pods');
+  const containers = targets(options, 'containers');
+  if (all && (pods.length > 0 || containers.length > 0)) {
+    throw invalidArg('`all` cannot be used together with `pods` or `containers`: pass one or the other');
+  }
+  if (!all && pods.length === 0 && containers.length === 0) {
+    throw invalidArg('nothing to remove: pass `all: true` or at least one id or name in `pods` or `containers`');
+  }
+
+  const concurrency = options.concurrency ?? defaultConcurrency();
+  if (typeof concurrency !== 'number' || !((Number.isInteger(concurrency) && concurrency >= 1) || concurrency === Infinity)) {
+    throw invalidArg(`Expected \`concurrency\` to be an integer from 1 and up or \`Infinity\`, got ${describe(concurrency)}`);
+  }
+  const timeout = options.timeout;
+  if (timeout !== undefined && (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout < 0)) {
+    throw invalidArg(`Expected \`timeout\` to be a finite number of seconds from 0 and up, got ${describe(timeout)}`);
+  }
+  const { runtime, signal, onEvent } = options;
+  if (runtime !== undefined && !isRuntime(runtime)) {
+    throw invalidArg(`Expected \`runtime\` to have removeContainer and removePod methods, got ${describe(runtime)}`);
+  }
+  if (signal !== undefined && !isAbortSignal(signal)) {
+    throw invalidArg(`Expected \`signal\` to be an AbortSignal, got ${describe(signal)}`);
+  }
+  if (onEvent !== undefined && typeof onEvent !== 'function') {
+    throw invalidArg(`Expected \`onEvent\` to be a function, got ${describe(onEvent)}`);
+  }
+
+  const force = flag(options, 'force');
+  return {
+    all,
+    pods,
+    containers,
+    force,
+    depend: flag(options, 'depend') || all,
+    ignore: flag(options, 'ignore') || force,
+    timeout,
+    concurrency,
+    runtime,
+    signal,
+    onEvent: onEvent as ResolvedOptions['onEvent'],
+  };
+}

@@ -1,0 +1,21 @@
+import { compiledOf, type ContainerGraph } from '../graph/container-graph.ts';
+import { MemoryRuntime } from '../runtime/memory/memory-runtime.ts';
+import { type RemoveOptions, resolveOptions } from './options.ts';
+import { planRemoval } from './plan.ts';
+import { RemovalRun } from './removal-run.ts';
+import type { RemovalReport } from './report.ts';
+import { select } from './selection.ts';
+
+/**
+ * Removes the selected pods and containers of `graph`: dependents before dependencies, each
+ * container at most once, as many runtime calls in flight as `concurrency` allows. Rejects with a
+ * PodgraphError, before any runtime call, on bad options or unknown targets; otherwise resolves
+ * with a report entry for every selected item, failures included.
+ */
+export async function removeGraph(graph: ContainerGraph, options: RemoveOptions): Promise<RemovalReport> {
+  const compiled = compiledOf(graph);
+  const resolved = resolveOptions(options);
+  const plan = planRemoval(compiled, select(compiled, resolved));
+  const runtime = resolved.runtime ?? new MemoryRuntime(graph);
+  return new RemovalRun(plan, resolved, runtime).run();
+}

@@ -1,0 +1,63 @@
+import { type CompiledGraph, noSuchContainer, noSuchPod } from '../graph/compiled-graph.ts';
+import type { ResolvedOptions } from './options.ts';
+
+export interface Selection {
+  /** 1 for every selected container index. */
+  readonly containers: Uint8Array;
+  /** 1 for every selected pod index. */
+  readonly pods: Uint8Array;
+}
+
+/**
+ * What a call removes: `all`, or the targets plus (with `depend`) everything that depends on a
+ * targeted container, transitively; a pod brings all its containers, and an infra container
+ * selected with `depend` brings its pod. Unknown targets throw unless `ignore` (or `force`).
+ */
+export function select(graph: CompiledGraph, options: ResolvedOptions): Selection {
+  const containers = new Uint8Array(graph.size);
+  const pods = new Uint8Array(graph.podCount);
+  if (options.all) {
+    containers.fill(1);
+    pods.fill(1);
+    return { containers, pods };
+  }
+
+  // Resolve every target before selecting anything, so that an unknown one rejects the whole call.
+  const podTargets: number[] = [];
+  for (const ref of options.pods) {
+    const pod = graph.podLookup.get(ref);
+    if (pod !== undefined) podTargets.push(pod);
+    else if (!options.ignore) throw noSuchPod(ref);
+  }
+  const containerTargets: number[] = [];
+  for (const ref of options.containers) {
+    const index = graph.lookup.get(ref);
+    if (index !== undefined) containerTargets.push(index);
+    else if (!options.ignore) throw noSuchContainer(ref);
+  }
+
+  const selectPod = (pod: number) => {
+    if (pods[pod] === 1) return;
+    pods[pod] = 1;
+    for (let k = graph.memberStart[pod]; k < graph.memberStart[pod + 1]; k++) containers[graph.members[k]] = 1;
+  };
+  for (const pod of podTargets) selectPod(pod);
+
+  const stack: number[] = [];
+  for (const index of containerTargets) {
+    if (containers[index] === 1) continue;
+    containers[index] = 1;
+    if (options.depend) stack.push(index);
+  }
+  while (stack.length > 0) {
+    const index = stack.pop()!;
+    if (graph.isInfra[index] === 1) selectPod(graph.podOf[index]);
+    for (let k = graph.dependentStart[index]; k < graph.dependentStart[index + 1]; k++) {
+      const dependent = graph.dependents[k];
+      if (containers[dependent] === 1) continue;
+      containers[dependent] = 1;
+      stack.push(dependent);
+    }
+  }
+  return { containers, pods };
+}

@@ -1,0 +1,24 @@
+import type { GraphSpec } from '../graph/spec.ts';
+
+export interface RemoveCallOptions {
+  /** Remove even a running, paused or stopping container: the runtime stops it first. */
+  force: boolean;
+  /** Seconds a running container gets to stop before it is killed. */
+  timeout?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * What podgraph needs from a container engine. Implementations enforce podman's rules and reject
+ * with a PodgraphError (or any Error with a section-5 `code`):
+ * - `removeContainer`: NO_SUCH_CTR if absent; INFRA_CTR for the infra container of a pod that
+ *   still exists; CTR_STATE_INVALID if running, paused or stopping without `force`; CTR_EXISTS
+ *   while containers that depend on it exist.
+ * - `removePod`: NO_SUCH_POD if absent; removes the members still present (running or paused
+ *   ones only with `force`), then the infra container, then the pod.
+ */
+export interface Runtime {
+  inspect(): Promise<GraphSpec>;
+  removeContainer(id: string, options: RemoveCallOptions): Promise<void>;
+  removePod(id: string, options: RemoveCallOptions): Promise<void>;
+}
