@@ -3,6 +3,7 @@ import { findCycle } from './find-cycle.ts';
 import { CONTAINER_STATES, type ContainerSpec, type ContainerState, type GraphSpec, type PodSpec } from './spec.ts';
 
 const STATE_INDEX: ReadonlyMap<string, number> = new Map(CONTAINER_STATES.map((state, index) => [state, index]));
+const CREATED = STATE_INDEX.get('created')!;
 
 /**
  * A validated graph in compact index arrays: containers are 0..size-1 in input order, pods
@@ -253,8 +254,9 @@ export function compileGraph(spec: GraphSpec): CompiledGraph {
 }
 
 /**
- * The spec of a compiled graph, explicit dependencies only, by id. `states` and the `keep`
- * filters let the in-memory runtime describe what is left of it.
+ * The spec of a compiled graph in its shortest form: explicit dependencies only, by id; defaults
+ * (`state: 'created'`, no `infra`, no `dependsOn`) left out. `states` and the `keep` filters let
+ * the in-memory runtime describe what is left of it.
  */
 export function specOf(
   graph: CompiledGraph,
@@ -275,7 +277,7 @@ export function specOf(
     if (graph.names[i] !== undefined) ctr.name = graph.names[i];
     if (graph.podOf[i] !== -1) ctr.pod = graph.podIds[graph.podOf[i]];
     if (graph.isInfra[i] === 1) ctr.infra = true;
-    ctr.state = CONTAINER_STATES[states[i]];
+    if (states[i] !== CREATED) ctr.state = CONTAINER_STATES[states[i]];
     const end = graph.depStart[i + 1] - graph.implicitInfra[i];
     if (end > graph.depStart[i]) {
       const dependsOn: string[] = [];
