@@ -16,6 +16,7 @@ export async function removeGraph(graph: ContainerGraph, options: RemoveOptions)
   const compiled = compiledOf(graph);
   const resolved = resolveOptions(options);
   const plan = planRemoval(compiled, select(compiled, resolved));
-  const runtime = resolved.runtime ?? new MemoryRuntime(graph);
+  // Nobody can read the default runtime's log, so it keeps none.
+  const runtime = resolved.runtime ?? new MemoryRuntime(graph, { log: false });
   return new RemovalRun(plan, resolved, runtime).run();
 }
