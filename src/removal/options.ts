@@ -91,7 +91,7 @@ export function resolveOptions(input: RemoveOptions): ResolvedOptions {
     throw invalidArg('nothing to remove: pass `all: true` or at least one id or name in `pods` or `containers`');
   }
 
-  const concurrency = options.concurrency ?? defaultConcurrency();
+  const concurrency = options.concurrency === undefined ? defaultConcurrency() : options.concurrency;
   if (typeof concurrency !== 'number' || !((Number.isInteger(concurrency) && concurrency >= 1) || concurrency === Infinity)) {
     throw invalidArg(`Expected \`concurrency\` to be an integer from 1 and up or \`Infinity\`, got ${describe(concurrency)}`);
   }
