@@ -32,14 +32,18 @@ export class PodgraphError extends Error {
   }
 }
 
+/** String(value), even for values without a string form (`Object.create(null)`, a throwing toString). */
+export function safeString(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
 /** Describes a value for an error message: `` `0` (number) ``, as p-queue does. */
 export function describe(value: unknown): string {
-  let shown: string;
-  try {
-    shown = typeof value === 'string' ? JSON.stringify(value) : String(value);
-  } catch {
-    shown = Object.prototype.toString.call(value);
-  }
+  const shown = typeof value === 'string' ? JSON.stringify(value) : safeString(value);
   return `\`${shown}\` (${value === null ? 'null' : typeof value})`;
 }
 

@@ -2,6 +2,10 @@ import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { ContainerGraph, type GraphSpec, MemoryRuntime, PodgraphError, removeGraph } from '../src/index.ts';
 import { onFakeTime } from './support/fake-time.ts';
 
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
 const chainSpec: GraphSpec = {
   containers: [
     { id: 'c1' },
@@ -89,6 +93,20 @@ describe('cancellation', () => {
     expect(codes(report.containers)).toEqual({ infra: 'ABORTED', m: null });
     expect(codes(report.pods)).toEqual({ p: 'ABORTED' });
     expect(runtime.hasPod('p')).toBe(true);
+  });
+
+  test('many calls in flight on one signal raise no listener-leak warning', async () => {
+    const spec: GraphSpec = { containers: Array.from({ length: 40 }, (_, i) => ({ id: `s${i}` })) };
+    const warn = vi.spyOn(process, 'emitWarning');
+    const report = await onFakeTime(removeGraph(ContainerGraph.fromSpec(spec), {
+      all: true,
+      concurrency: 30,
+      runtime: new MemoryRuntime(spec, { latency: 5 }),
+      signal: new AbortController().signal,
+    }));
+    expect(report.ok).toBe(true);
+    expect(warn.mock.calls.map((call) => String(call[0]))).not.toContainEqual(expect.stringContaining('MaxListenersExceeded'));
+    warn.mockRestore();
   });
 
   test('the abort listener is removed when the call ends', async () => {

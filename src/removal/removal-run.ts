@@ -1,5 +1,6 @@
+import { getMaxListeners, setMaxListeners } from 'node:events';
 import pLimit, { type LimitFunction } from 'p-limit';
-import { PodgraphError } from '../errors.ts';
+import { PodgraphError, safeString } from '../errors.ts';
 import type { RemoveCallOptions, Runtime } from '../runtime/runtime.ts';
 import { LockedMap } from './locked-map.ts';
 import type { ResolvedOptions } from './options.ts';
@@ -14,6 +15,8 @@ const WAITING = 0;
 const QUEUED = 1;
 const RUNNING = 2;
 const SETTLED = 3;
+/** Refused from the graph alone: settled at the start, never released (nor blocked) by a predecessor. */
+const REFUSED = 4;
 
 /**
  * One removeGraph call: Kahn's walk over the plan, dependents first. A node becomes ready when
@@ -49,6 +52,7 @@ export class RemovalRun {
     this.#callOptions = { force: options.force, signal: options.signal };
     if (options.timeout !== undefined) this.#callOptions.timeout = options.timeout;
     this.#limit = pLimit(options.concurrency);
+    if (options.signal !== undefined) expectListeners(options.signal, options.concurrency);
     const total = plan.graph.size + plan.graph.podCount;
     this.#queue = new ReadyQueue(plan.nodes.length, plan.level);
     this.#status = new Uint8Array(total);
@@ -60,6 +64,8 @@ export class RemovalRun {
     return new Promise((resolve) => {
       this.#finish = resolve;
       this.#options.signal?.addEventListener('abort', this.#onAbort);
+      // Mark every refusal before settling any: settling one must not release or block another.
+      for (const node of this.#plan.refused.keys()) this.#status[node] = REFUSED;
       for (const [node, error] of this.#plan.refused) this.#settle(node, error);
       for (const node of this.#plan.nodes) {
         if (this.#pending[node] === 0 && this.#status[node] === WAITING) this.#enqueue(node);
@@ -225,7 +231,7 @@ export class RemovalRun {
       // A listener's bug must not stop or corrupt the removal; say so once per call.
       if (!this.#listenerFailed) {
         this.#listenerFailed = true;
-        process.emitWarning(`podgraph: an onEvent listener threw, its errors are ignored: ${String(listenerError)}`, 'PodgraphWarning');
+        process.emitWarning(`podgraph: an onEvent listener threw, its errors are ignored: ${safeString(listenerError)}`, 'PodgraphWarning');
       }
     }
   }
@@ -257,4 +263,20 @@ export class RemovalRun {
     }
     return { containers, pods, ok };
   }
+}
+
+/**
+ * Each call in flight may listen on the signal, and the engine once more: raise the signal's
+ * listener limit to that, so Node does not warn of a leak (it warns past 10 by default).
+ */
+function expectListeners(signal: AbortSignal, concurrency: number): void {
+  let limit: number;
+  try {
+    limit = getMaxListeners(signal);
+  } catch {
+    return; // Node 20 throws for an EventTarget whose limit is 0, that is, unlimited
+  }
+  if (limit === 0) return;
+  if (concurrency === Infinity) setMaxListeners(0, signal);
+  else if (concurrency + 1 > limit) setMaxListeners(concurrency + 1, signal);
 }
