@@ -6,7 +6,7 @@
  * test failure. The checkers only use the public API (ContainerGraph's accessors, the log).
  */
 import {
-  type ContainerGraph, ERROR_CODES, type OperationRecord, PodgraphError, type RemovalEvent, type RemovalReport,
+  type ContainerGraph, ERROR_CODES, type OperationRecord, PodgraphError, type RemovalEvent, type RemovalReport, type RemoveOptions,
 } from '../../src/index.ts';
 
 /** Injected failure: a plain Error (`plain`), or an Error whose `code` is the kind. */
@@ -21,17 +21,8 @@ export interface Faults {
   hang: ReadonlySet<string>;
 }
 
-/** The RemoveOptions a run used, minus runtime, signal and listener. */
-export interface Targets {
-  all?: boolean;
-  pods?: readonly string[];
-  containers?: readonly string[];
-  force?: boolean;
-  depend?: boolean;
-  ignore?: boolean;
-  timeout?: number;
-  concurrency: number;
-}
+/** The RemoveOptions a run used, minus runtime, signal and listener, with the concurrency made explicit. */
+export type Targets = Omit<RemoveOptions, 'runtime' | 'signal' | 'onEvent' | 'concurrency'> & { concurrency: number };
 
 export interface AbortFacts {
   /** Fake-time ms at which the signal aborted. */
