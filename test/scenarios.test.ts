@@ -680,3 +680,23 @@ describe('targets and abort', () => {
     expect(events.filter((e) => e.type === 'failed')).toHaveLength(5);
   });
 });
+
+describe('odd rejections from a custom runtime', () => {
+  test('a runtime rejecting with a non-Error (even one without a string form) is reported RUNTIME with it as cause', async () => {
+    const graph = ContainerGraph.fromSpec({ containers: [{ id: 'a' }, { id: 'b' }, { id: 'c' }] });
+    const odd: Record<string, unknown> = { a: 'a plain string', b: Object.create(null), c: undefined };
+    const runtime: Runtime = {
+      inspect: async () => graph.toSpec(),
+      removeContainer: async (id) => Promise.reject(odd[id]),
+      removePod: async () => undefined,
+    };
+    const report = await removeGraph(graph, { all: true, runtime });
+    for (const id of ['a', 'b', 'c']) {
+      const error = report.containers.get(id)!;
+      expect(error).toBeInstanceOf(PodgraphError);
+      expect(error.code).toBe('RUNTIME');
+      expect(error.message).toContain(`the runtime failed to remove container ${id}`);
+      expect(error.cause).toBe(odd[id]);
+    }
+  });
+});
