@@ -1,5 +1,5 @@
 import { Graph } from '@dagrejs/graphlib';
-import { PodgraphError } from '../errors.ts';
+import { PodgraphError, safeString } from '../errors.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { type CompiledGraph, compileGraph, noSuchContainer, specOf, stateOf } from './compiled-graph.ts';
 import type { ContainerState, GraphSpec } from './spec.ts';
@@ -59,7 +59,7 @@ export class ContainerGraph {
       spec = await runtime.inspect();
     } catch (error) {
       if (error instanceof PodgraphError) throw error;
-      throw new PodgraphError('RUNTIME', `inspecting the runtime failed: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+      throw new PodgraphError('RUNTIME', `inspecting the runtime failed: ${error instanceof Error ? error.message : safeString(error)}`, { cause: error });
     }
     return ContainerGraph.fromSpec(spec);
   }
