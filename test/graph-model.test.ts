@@ -495,6 +495,15 @@ describe('valid graphs', () => {
       message: 'container a depends on container b not found in input list: no such container',
     });
   });
+
+  test('fromRuntime: an inspect() failure is a RUNTIME PodgraphError (a PodgraphError passes as it is)', async () => {
+    const cause = new Error('connect ENOENT /run/podman/podman.sock');
+    const error = await ContainerGraph.fromRuntime({ inspect: () => Promise.reject(cause) }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PodgraphError);
+    expect(error).toMatchObject({ code: 'RUNTIME', message: 'inspecting the runtime failed: connect ENOENT /run/podman/podman.sock', cause });
+    const own = new PodgraphError('ABORTED', 'stopped');
+    await expect(ContainerGraph.fromRuntime({ inspect: () => Promise.reject(own) })).rejects.toBe(own);
+  });
 });
 
 describe('scale', () => {
