@@ -1,5 +1,5 @@
 // The README's usage example, kept here so that `npm test` type-checks and runs it.
-import { ContainerGraph, MemoryRuntime, removeGraph } from '../src/index.ts';
+import { ContainerGraph, MemoryRuntime, removeGraph } from 'podgraph';
 
 const graph = ContainerGraph.fromSpec({
   pods: [{ id: 'web' }],
