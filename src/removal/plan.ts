@@ -25,7 +25,7 @@ export interface RemovalPlan {
   readonly entries: number;
 }
 
-export function isAbsorbedInfra(graph: CompiledGraph, selection: Selection, index: number): boolean {
+function isAbsorbedInfra(graph: CompiledGraph, selection: Selection, index: number): boolean {
   return graph.isInfra[index] === 1 && selection.pods[graph.podOf[index]] === 1;
 }
 
