@@ -44,6 +44,13 @@ export function stateOf(graph: CompiledGraph, index: number): ContainerState {
   return CONTAINER_STATES[graph.states[index]];
 }
 
+/** Container ids of `list[from] .. list[to - 1]` (a slice of `deps`, `dependents` or `members`). */
+export function idsIn(graph: CompiledGraph, list: Int32Array, from: number, to: number): string[] {
+  const out: string[] = new Array(to - from);
+  for (let k = from; k < to; k++) out[k - from] = graph.ids[list[k]];
+  return out;
+}
+
 export function noSuchContainer(idOrName: string): PodgraphError {
   return new PodgraphError('NO_SUCH_CTR', `no container with name or ID ${JSON.stringify(idOrName)} found: no such container`);
 }
@@ -279,11 +286,7 @@ export function specOf(
     if (graph.isInfra[i] === 1) ctr.infra = true;
     if (states[i] !== CREATED) ctr.state = CONTAINER_STATES[states[i]];
     const end = graph.depStart[i + 1] - graph.implicitInfra[i];
-    if (end > graph.depStart[i]) {
-      const dependsOn: string[] = [];
-      for (let k = graph.depStart[i]; k < end; k++) dependsOn.push(graph.ids[graph.deps[k]]);
-      ctr.dependsOn = dependsOn;
-    }
+    if (end > graph.depStart[i]) ctr.dependsOn = idsIn(graph, graph.deps, graph.depStart[i], end);
     containers.push(ctr);
   }
   return { pods, containers };

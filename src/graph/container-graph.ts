@@ -1,7 +1,7 @@
 import { Graph } from '@dagrejs/graphlib';
 import { PodgraphError, safeString } from '../errors.ts';
 import type { Runtime } from '../runtime/runtime.ts';
-import { type CompiledGraph, compileGraph, noSuchContainer, specOf, stateOf } from './compiled-graph.ts';
+import { type CompiledGraph, compileGraph, idsIn, noSuchContainer, specOf, stateOf } from './compiled-graph.ts';
 import type { ContainerState, GraphSpec } from './spec.ts';
 
 export interface ContainerInfo {
@@ -89,10 +89,9 @@ export class ContainerGraph {
     const graph = compiledOf(this);
     const pod = graph.podLookup.get(idOrName);
     if (pod === undefined) return undefined;
-    const info: PodInfo = { id: graph.podIds[pod], containers: [] };
+    const info: PodInfo = { id: graph.podIds[pod], containers: idsIn(graph, graph.members, graph.memberStart[pod], graph.memberStart[pod + 1]) };
     if (graph.podNames[pod] !== undefined) info.name = graph.podNames[pod];
     if (graph.podInfra[pod] !== -1) info.infra = graph.ids[graph.podInfra[pod]];
-    for (let k = graph.memberStart[pod]; k < graph.memberStart[pod + 1]; k++) info.containers.push(graph.ids[graph.members[k]]);
     return info;
   }
 
@@ -139,12 +138,6 @@ function indexOf(graph: CompiledGraph, idOrName: string): number {
   const index = graph.lookup.get(idOrName);
   if (index === undefined) throw noSuchContainer(idOrName);
   return index;
-}
-
-function idsIn(graph: CompiledGraph, list: Int32Array, from: number, to: number): string[] {
-  const out: string[] = new Array(to - from);
-  for (let k = from; k < to; k++) out[k - from] = graph.ids[list[k]];
-  return out;
 }
 
 function containerInfo(graph: CompiledGraph, index: number): ContainerInfo {

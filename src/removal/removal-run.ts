@@ -11,13 +11,6 @@ import type { RemovalPlan } from './plan.ts';
 import { ReadyQueue } from './ready-queue.ts';
 import type { RemovalEvent, RemovalReport } from './report.ts';
 
-const WAITING = 0;
-const QUEUED = 1;
-const RUNNING = 2;
-const SETTLED = 3;
-/** Refused from the graph alone: settled at the start, never released (nor blocked) by a predecessor. */
-const REFUSED = 4;
-
 /**
  * One removeGraph call: Kahn's walk over the plan, dependents first. A node becomes ready when
  * every node that must go before it has settled; ready nodes wait in a critical-path-first queue
@@ -31,7 +24,8 @@ export class RemovalRun {
   readonly #callOptions: RemoveCallOptions;
   readonly #limit: LimitFunction;
   readonly #queue: ReadyQueue;
-  readonly #status: Uint8Array;
+  /** 1 once a node is queued, refused or settled: from then on no predecessor releases (or blocks) it. */
+  readonly #claimed: Uint8Array;
   readonly #pending: Int32Array;
   /** The shared visited/removed state: node -> null (removed) or why not. */
   readonly #removals = new LockedMap<number, PodgraphError | null>();
@@ -55,7 +49,7 @@ export class RemovalRun {
     if (options.signal !== undefined) expectListeners(options.signal, options.concurrency);
     const total = plan.graph.size + plan.graph.podCount;
     this.#queue = new ReadyQueue(plan.nodes.length, plan.level);
-    this.#status = new Uint8Array(total);
+    this.#claimed = new Uint8Array(total);
     this.#pending = plan.pending.slice();
     this.#abortedBefore = new Uint8Array(total);
   }
@@ -64,11 +58,11 @@ export class RemovalRun {
     return new Promise((resolve) => {
       this.#finish = resolve;
       this.#options.signal?.addEventListener('abort', this.#onAbort);
-      // Mark every refusal before settling any: settling one must not release or block another.
-      for (const node of this.#plan.refused.keys()) this.#status[node] = REFUSED;
+      // Claim every refusal before settling any: settling one must not release or block another.
+      for (const node of this.#plan.refused.keys()) this.#claimed[node] = 1;
       for (const [node, error] of this.#plan.refused) this.#settle(node, error);
       for (const node of this.#plan.nodes) {
-        if (this.#pending[node] === 0 && this.#status[node] === WAITING) this.#enqueue(node);
+        if (this.#pending[node] === 0 && this.#claimed[node] === 0) this.#enqueue(node);
       }
       this.#pump();
       this.#checkDone();
@@ -81,7 +75,7 @@ export class RemovalRun {
   };
 
   #enqueue(node: number): void {
-    this.#status[node] = QUEUED;
+    this.#claimed[node] = 1;
     this.#queue.push(node);
   }
 
@@ -99,11 +93,13 @@ export class RemovalRun {
   }
 
   #dispatch(node: number): void {
-    this.#status[node] = RUNNING;
     this.#inFlight++;
     this.#limit(() => this.#call(node)).then(
       (outcome) => this.#completed(node, outcome),
-      (error: unknown) => this.#completed(node, new PodgraphError('RUNTIME', `internal error removing ${this.#describe(node)}`, { cause: error })),
+      (error: unknown) => {
+        const { kind, id } = this.#item(node);
+        this.#completed(node, new PodgraphError('RUNTIME', `internal error removing ${kind} ${id}`, { cause: error }));
+      },
     );
   }
 
@@ -146,7 +142,7 @@ export class RemovalRun {
     while (nodes.length > 0) {
       const node = nodes.pop()!;
       const outcome = outcomes.pop()!;
-      this.#status[node] = SETTLED;
+      this.#claimed[node] = 1;
       this.#settledNodes++;
       this.#record(node, outcome);
       for (let k = succStart[node]; k < succStart[node + 1]; k++) {
@@ -155,7 +151,7 @@ export class RemovalRun {
           if (isAbort(outcome)) this.#abortedBefore[next] = 1;
           else if (!this.#failedBefore.has(next)) this.#failedBefore.set(next, outcome);
         }
-        if (--this.#pending[next] !== 0 || this.#status[next] !== WAITING) continue;
+        if (--this.#pending[next] !== 0 || this.#claimed[next] === 1) continue;
         const failure = this.#failedBefore.get(next);
         if (failure !== undefined) {
           nodes.push(next);
@@ -191,6 +187,7 @@ export class RemovalRun {
     else this.#emit('failed', kind, id, outcome);
   }
 
+  /** The outcome of a node a failure blocked; for a pod, also the entry of its infra container (DEPENDENCY_FAILED). */
   #blocked(node: number, failure: PodgraphError): PodgraphError {
     const graph = this.#plan.graph;
     if (node < graph.size) return dependencyFailed(graph.ids[node], failure);
@@ -199,6 +196,7 @@ export class RemovalRun {
     return podBlocked(graph.podIds[node - graph.size], failure);
   }
 
+  /** The outcome of a node the abort kept from starting; for a pod, also the entry of its infra container. */
   #notAttempted(node: number): PodgraphError {
     const graph = this.#plan.graph;
     const signal = this.#options.signal;
@@ -213,11 +211,6 @@ export class RemovalRun {
   #item(node: number): { kind: ItemKind; id: string } {
     const graph = this.#plan.graph;
     return node < graph.size ? { kind: 'container', id: graph.ids[node] } : { kind: 'pod', id: graph.podIds[node - graph.size] };
-  }
-
-  #describe(node: number): string {
-    const { kind, id } = this.#item(node);
-    return `${kind} ${id}`;
   }
 
   #emit(type: RemovalEvent['type'], kind: ItemKind, id: string, error?: PodgraphError): void {
