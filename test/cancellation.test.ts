@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import { ContainerGraph, type GraphSpec, MemoryRuntime, PodgraphError, removeGraph } from '../src/index.ts';
-import { onFakeTime } from './support/fake-time.ts';
+import { fakeTimersInEachTest, onFakeTime } from './support/fake-time.ts';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -21,12 +21,7 @@ function codes(map: Map<string, PodgraphError | null>): Record<string, string | 
 }
 
 describe('cancellation', () => {
-  beforeEach(() => {
-    vi.useFakeTimers();
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-  });
+  fakeTimersInEachTest();
 
   test('abort mid-removal: the call in flight gets the signal, nothing new starts, the rest is ABORTED', async () => {
     const runtime = new MemoryRuntime(chainSpec, { latency: 10, clock: () => Date.now() });
@@ -139,12 +134,7 @@ describe('listeners', () => {
 });
 
 describe('overlapping calls on one runtime', () => {
-  beforeEach(() => {
-    vi.useFakeTimers();
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-  });
+  fakeTimersInEachTest();
 
   test('no item is reported failed because another call removed it first', async () => {
     const spec: GraphSpec = {

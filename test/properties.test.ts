@@ -19,7 +19,7 @@ import {
   type AbortFacts, checkCallOptions, checkEvents, checkMessages, checkOutcomeTable, checkReportConsistency, checkRule1DependentsFirst,
   checkRule2FailedKeepsDependencies, checkRule3PodAfterMembers, checkRule4AtMostOnce, checkRule5Concurrency,
   checkRule6WorkConserving, checkRule7Concurrent, checkRule8Abort, checkRule9ListenerIsolation, checkSingleRun,
-  expectedSelection, expectRules, type Faults, refusalOf, type RunFacts, type Targets, type World,
+  expectRules, type Faults, type RunFacts, type Targets, type World,
 } from './support/check-rules.ts';
 import {
   type FaultPlan, faultsArb, type GraphSize, graphSpecArb, graphSpecArbOf, hash, LARGE, latencyOf, noFaults, SMALL, targetsArb,

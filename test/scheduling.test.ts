@@ -2,9 +2,9 @@
  * Order, bound and schedule quality on a logical clock: MemoryRuntime's latency runs on vitest's
  * fake timers, so makespans are exact and nothing depends on the machine's speed.
  */
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { ContainerGraph, type ContainerSpec, type GraphSpec, MemoryRuntime, removeGraph } from '../src/index.ts';
-import { makespan, maxInFlight, onFakeTime } from './support/fake-time.ts';
+import { fakeTimersInEachTest, makespan, maxInFlight, onFakeTime } from './support/fake-time.ts';
 
 const LATENCY = 10;
 
@@ -24,12 +24,7 @@ async function timedRemoval(spec: GraphSpec, concurrency: number) {
 }
 
 describe('scheduling', () => {
-  beforeEach(() => {
-    vi.useFakeTimers();
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-  });
+  fakeTimersInEachTest();
 
   test('a chain takes one latency per link, whatever the concurrency', async () => {
     const run = await timedRemoval({ containers: chain('c', 12) }, 8);

@@ -5,8 +5,9 @@
  * one graph of diamonds and shared dependencies, once with an unguarded check-then-act and once
  * with the LockedMap, on the same fake-timer schedule.
  */
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { ContainerGraph, type GraphSpec, LockedMap, MemoryRuntime, removeGraph } from '../src/index.ts';
+import { fakeTimersInEachTest, onFakeTime } from './support/fake-time.ts';
 
 /** Pods whose members form diamonds over shared bases, plus standalone diamonds. */
 function diamonds(pods: number): GraphSpec {
@@ -74,22 +75,12 @@ function callsPerContainer(runtime: MemoryRuntime): Map<string, number> {
   return calls;
 }
 
-async function onFakeTime<T>(work: Promise<T>): Promise<T> {
-  await vi.runAllTimersAsync();
-  return work;
-}
-
 describe('seed bug: parallel workers sharing the visited/removed map', () => {
   const spec = diamonds(8);
   const graph = ContainerGraph.fromSpec(spec);
   const nonInfra = graph.containerIds().filter((id) => !graph.container(id)!.infra);
 
-  beforeEach(() => {
-    vi.useFakeTimers();
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-  });
+  fakeTimersInEachTest();
 
   test('unguarded check-then-act removes shared dependencies twice', async () => {
     const runtime = new MemoryRuntime(spec, { latency: 5 });

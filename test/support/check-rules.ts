@@ -60,7 +60,6 @@ export interface RunFacts {
 export type Violations = string[];
 
 const GONE_CTR = new Set(['removed', 'NO_SUCH_CTR']);
-const GONE_POD = new Set(['removed', 'NO_SUCH_POD']);
 const ACTIVE = new Set(['running', 'paused', 'stopping']);
 const KNOWN_CODES: ReadonlySet<string> = new Set(ERROR_CODES);
 /** Codes a report entry may carry (a report never says NO_SUCH_*, CYCLE or INVALID_ARG). */

@@ -1,5 +1,15 @@
-import { vi } from 'vitest';
+import { afterEach, beforeEach, vi } from 'vitest';
 import type { OperationRecord } from '../../src/index.ts';
+
+/** Every test of the enclosing describe runs on vitest's fake timers, and real ones are back after it. */
+export function fakeTimersInEachTest(): void {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+}
 
 /** Runs `work` to the end on vitest's fake timers (call `vi.useFakeTimers()` first). */
 export async function onFakeTime<T>(work: Promise<T>): Promise<T> {
