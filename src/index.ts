@@ -15,3 +15,5 @@ export type { RemovalEvent, RemovalReport } from './removal/report.ts';
 export { MemoryRuntime } from './runtime/memory/memory-runtime.ts';
 export type { MemoryRuntimeOptions, OperationRecord, RuntimeCall, RuntimeOperation } from './runtime/memory/memory-runtime-options.ts';
 export type { RemoveCallOptions, Runtime } from './runtime/runtime.ts';
+export { PodmanRuntime } from './runtime/podman/podman-runtime.ts';
+export type { PodmanRuntimeOptions } from './runtime/podman/podman-runtime.ts';

@@ -1,0 +1,104 @@
+import { describe, invalidArg } from '../../errors.ts';
+import type { GraphSpec } from '../../graph/spec.ts';
+import type { RemoveCallOptions, Runtime } from '../runtime.ts';
+import { PodmanClient, type PodmanReply } from './podman-client.ts';
+import { type PodmanItemKind, podmanError } from './podman-errors.ts';
+import { inspectPodman } from './podman-inspect.ts';
+import { defaultPodmanUrl, parsePodmanUrl } from './podman-url.ts';
+
+export interface PodmanRuntimeOptions {
+  /** `unix:///path.sock` or `tcp://host:port`. Default: `CONTAINER_HOST`, else `unix:///run/podman/podman.sock`. */
+  url?: string;
+  /** The API version in every path. Default `'v4.0.0'` (podman 4.0 and later answer it). */
+  apiVersion?: string;
+  /** Container inspects in flight at once during `inspect()`. Default 8. */
+  inspectConcurrency?: number;
+  /** Keep-alive connections at most. Default 64. */
+  maxSockets?: number;
+}
+
+interface RemovedItem {
+  Id?: string;
+  Err?: string | null;
+}
+
+/**
+ * A real podman, through its REST API service (`podman system service`). podman enforces the
+ * rules itself; this class maps its replies onto SPEC's codes: 404 is NO_SUCH_*, podman's causes
+ * are CTR_EXISTS, CTR_STATE_INVALID and INFRA_CTR, anything else is RUNTIME with podman's message
+ * and the HTTP status. Call `close()` when done so idle connections do not keep the process up.
+ */
+export class PodmanRuntime implements Runtime {
+  readonly url: string;
+  readonly #client: PodmanClient;
+  readonly #prefix: string;
+  readonly #inspectConcurrency: number;
+
+  constructor(options: PodmanRuntimeOptions = {}) {
+    const endpoint = parsePodmanUrl(options.url ?? defaultPodmanUrl());
+    const apiVersion = options.apiVersion ?? 'v4.0.0';
+    if (!/^v\d+(\.\d+){0,2}$/.test(apiVersion)) throw invalidArg(`Expected \`apiVersion\` like 'v4.0.0', got ${describe(apiVersion)}`);
+    this.url = endpoint.url;
+    this.#prefix = `/${apiVersion}`;
+    this.#inspectConcurrency = positiveInteger(options, 'inspectConcurrency', 8);
+    this.#client = new PodmanClient(endpoint, positiveInteger(options, 'maxSockets', 64));
+  }
+
+  /** Resolves when the service answers `/_ping`; rejects with RUNTIME naming the URL otherwise. */
+  async ping(signal?: AbortSignal): Promise<void> {
+    const reply = await this.#client.request('GET', '/_ping', signal);
+    if (reply.status !== 200) throw podmanError('container', `podman service at ${this.url}: GET /_ping`, reply.status, reply.body);
+  }
+
+  inspect(): Promise<GraphSpec> {
+    return inspectPodman(async (path) => {
+      const reply = await this.#request('GET', path);
+      if (reply.status === 404) return null;
+      if (reply.status !== 200) throw podmanError('container', this.#where('GET', path), reply.status, reply.body);
+      return reply.body;
+    }, this.#inspectConcurrency);
+  }
+
+  async removeContainer(id: string, options: RemoveCallOptions): Promise<void> {
+    const reply = await this.#delete('container', `/libpod/containers/${encodeURIComponent(id)}`, options);
+    // A 200 lists each removed item; a failed one carries `Err` (podman 4.3 answers 200 for some failures).
+    const items = Array.isArray(reply.body) ? (reply.body as RemovedItem[]) : [];
+    const failed = items.find((item) => typeof item.Err === 'string' && item.Err !== '');
+    if (failed) throw podmanError('container', this.#where('DELETE', `/libpod/containers/${id}`), reply.status, failed.Err);
+  }
+
+  async removePod(id: string, options: RemoveCallOptions): Promise<void> {
+    const reply = await this.#delete('pod', `/libpod/pods/${encodeURIComponent(id)}`, options);
+    const err = (reply.body as RemovedItem | undefined)?.Err;
+    if (typeof err === 'string' && err !== '') throw podmanError('pod', this.#where('DELETE', `/libpod/pods/${id}`), reply.status, err);
+  }
+
+  /** Closes the idle keep-alive connections. */
+  close(): void {
+    this.#client.close();
+  }
+
+  async #delete(kind: PodmanItemKind, path: string, options: RemoveCallOptions): Promise<PodmanReply> {
+    const query = new URLSearchParams({ force: String(options.force) });
+    if (options.timeout !== undefined) query.set('timeout', String(options.timeout));
+    const full = `${path}?${query}`;
+    const reply = await this.#request('DELETE', full, options.signal);
+    if (reply.status < 200 || reply.status > 299) throw podmanError(kind, this.#where('DELETE', full), reply.status, reply.body);
+    return reply;
+  }
+
+  #request(method: 'GET' | 'DELETE', path: string, signal?: AbortSignal): Promise<PodmanReply> {
+    return this.#client.request(method, `${this.#prefix}${path}`, signal);
+  }
+
+  #where(method: string, path: string): string {
+    return `podman service at ${this.url}: ${method} ${this.#prefix}${path}`;
+  }
+}
+
+function positiveInteger(options: PodmanRuntimeOptions, key: 'inspectConcurrency' | 'maxSockets', fallback: number): number {
+  const value = options[key];
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1) throw invalidArg(`Expected \`${key}\` to be an integer from 1 and up, got ${describe(value)}`);
+  return value;
+}

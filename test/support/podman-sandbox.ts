@@ -1,0 +1,160 @@
+/**
+ * A private podman for tests and benchmarks: its own storage, run dir and config under a temp
+ * folder, and its own API service on a private socket, so `all: true` never touches the host's
+ * containers and test files can run in parallel. Needs podman, as `scripts/setup-podman.sh`
+ * installs it (root, runc, cgroupfs, and the image localhost/tiny:latest in the host's store).
+ */
+import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+export const TINY_IMAGE = 'localhost/tiny:latest';
+
+const run = promisify(execFile);
+
+/** Why podman tests cannot run here, or undefined when they can. */
+export function podmanUnavailable(): string | undefined {
+  try {
+    execFileSync('podman', ['image', 'exists', TINY_IMAGE], { stdio: 'ignore' });
+    return undefined;
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    return missing
+      ? 'podman is not installed (run `sudo scripts/setup-podman.sh`)'
+      : `podman has no ${TINY_IMAGE} image (run \`sudo scripts/setup-podman.sh\`)`;
+  }
+}
+
+/** The image as a tar, saved once from the host's store and loaded into every sandbox. */
+function tinyImageTar(): string {
+  const tar = join(tmpdir(), `podgraph-tiny-${process.getuid?.() ?? 0}.tar`);
+  if (!existsSync(tar)) {
+    const partial = `${tar}.${process.pid}`;
+    execFileSync('podman', ['save', '--quiet', '-o', partial, TINY_IMAGE]);
+    renameSync(partial, tar);
+  }
+  return tar;
+}
+
+function config(dir: string): NodeJS.ProcessEnv {
+  const containersConf = join(dir, 'containers.conf');
+  const storageConf = join(dir, 'storage.conf');
+  writeFileSync(
+    containersConf,
+    [
+      '[containers]',
+      'default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]',
+      // No network: the sandboxes share the host's bridge, and nothing here needs one.
+      'netns = "none"',
+      '[engine]',
+      'runtime = "runc"',
+      'cgroup_manager = "cgroupfs"',
+      'events_logger = "file"',
+      `tmp_dir = "${join(dir, 'tmp')}"`,
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(storageConf, ['[storage]', 'driver = "overlay"', `graphroot = "${join(dir, 'root')}"`, `runroot = "${join(dir, 'run')}"`, ''].join('\n'));
+  const env: NodeJS.ProcessEnv = { ...process.env, CONTAINERS_CONF: containersConf, CONTAINERS_STORAGE_CONF: storageConf };
+  delete env.CONTAINER_HOST;
+  return env;
+}
+
+export class PodmanSandbox {
+  /** `unix://` URL of this sandbox's API service. */
+  readonly url: string;
+  readonly dir: string;
+  /** Environment that points the podman CLI at this sandbox. */
+  readonly env: NodeJS.ProcessEnv;
+  #service: ChildProcess | undefined;
+
+  private constructor(dir: string) {
+    this.dir = dir;
+    this.url = `unix://${join(dir, 'podman.sock')}`;
+    this.env = config(dir);
+  }
+
+  /** A new sandbox with the tiny image loaded and its service answering. */
+  static async start(): Promise<PodmanSandbox> {
+    const sandbox = new PodmanSandbox(mkdtempSync(join(tmpdir(), 'podgraph-podman-')));
+    await sandbox.podman('load', '--quiet', '-i', tinyImageTar());
+    await sandbox.startService();
+    return sandbox;
+  }
+
+  /** The service's PID, while it runs. */
+  get servicePid(): number | undefined {
+    return this.#service?.exitCode === null ? this.#service.pid : undefined;
+  }
+
+  /** Runs the podman CLI in this sandbox; resolves with stdout, trimmed. */
+  async podman(...args: string[]): Promise<string> {
+    try {
+      const { stdout } = await run('podman', args, { env: this.env, maxBuffer: 64 * 2 ** 20 });
+      return stdout.trim();
+    } catch (error) {
+      const failure = error as { stderr?: string; code?: number };
+      throw new Error(`podman ${args.join(' ')} failed (exit ${failure.code}): ${failure.stderr?.trim()}`, { cause: error });
+    }
+  }
+
+  /** Runs the podman CLI in this sandbox and resolves with its exit code and output, never rejecting. */
+  async podmanExit(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    try {
+      const { stdout, stderr } = await run('podman', args, { env: this.env });
+      return { code: 0, stdout, stderr };
+    } catch (error) {
+      const failure = error as { stdout?: string; stderr?: string; code?: number };
+      return { code: failure.code ?? -1, stdout: failure.stdout ?? '', stderr: failure.stderr ?? '' };
+    }
+  }
+
+  /** Starts `podman system service` on the private socket and waits for `/_ping`. */
+  async startService(): Promise<void> {
+    if (this.servicePid !== undefined) return;
+    const socket = this.url.slice('unix://'.length);
+    rmSync(socket, { force: true });
+    const service = spawn('podman', ['system', 'service', '--time=0', this.url], { env: this.env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    service.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    this.#service = service;
+    for (let waited = 0; waited < 20_000; waited += 50) {
+      if (service.exitCode !== null) throw new Error(`podman system service exited with ${service.exitCode}: ${stderr}`);
+      if (await ping(socket)) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`podman system service did not answer on ${this.url} within 20 s: ${stderr}`);
+  }
+
+  /** Stops the service by its PID (SIGKILL: as if it died) and waits for it to exit. */
+  async stopService(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    const service = this.#service;
+    if (service === undefined || service.exitCode !== null || service.signalCode !== null) return;
+    const exited = new Promise((resolve) => service.once('exit', resolve));
+    process.kill(service.pid!, signal);
+    await exited;
+  }
+
+  /** Stops the service, removes everything in the store and deletes the folder. */
+  async dispose(): Promise<void> {
+    await this.stopService();
+    await this.podmanExit('pod', 'rm', '-fa', '-t', '0');
+    await this.podmanExit('rm', '-fa', '-t', '0');
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+function ping(socketPath: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = request({ socketPath, path: '/_ping', method: 'GET', timeout: 1000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on('error', () => resolve(false));
+    req.on('timeout', () => req.destroy());
+    req.end();
+  });
+}
