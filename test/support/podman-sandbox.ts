@@ -138,11 +138,23 @@ export class PodmanSandbox {
     await exited;
   }
 
+  /**
+   * Removes every pod and container with the CLI. podman 4.3's `rm -fa` removes one level of a
+   * chain per run, so it runs until nothing is left (bounded, so a stuck one fails the test).
+   */
+  async clear(): Promise<void> {
+    await this.podman('pod', 'rm', '-fa', '-t', '0');
+    for (let run = 0; run < 50; run++) {
+      if ((await this.podman('ps', '-aq')) === '') return;
+      await this.podmanExit('rm', '-fa', '-t', '0');
+    }
+    throw new Error(`containers are left in the sandbox: ${await this.podman('ps', '-a')}`);
+  }
+
   /** Stops the service, removes everything in the store and deletes the folder. */
   async dispose(): Promise<void> {
     await this.stopService();
-    await this.podmanExit('pod', 'rm', '-fa', '-t', '0');
-    await this.podmanExit('rm', '-fa', '-t', '0');
+    await this.clear().catch(() => undefined);
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

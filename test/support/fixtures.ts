@@ -1,0 +1,92 @@
+/**
+ * One description of a host, built two ways: as a GraphSpec for MemoryRuntime, and for real in a
+ * podman sandbox. Contract and end-to-end tests state their fixture once and run it on both.
+ */
+import type { ContainerSpec, GraphSpec, PodSpec, Runtime } from '../../src/index.ts';
+import { TINY_IMAGE, type PodmanSandbox } from './podman-sandbox.ts';
+
+export interface FixtureContainer {
+  name: string;
+  pod?: string;
+  /** Started after creation; podman starts what it requires too, so list those running as well. */
+  running?: boolean;
+  /** `--requires`. */
+  requires?: string[];
+  /** `--network container:X`. */
+  networkOf?: string;
+}
+
+export interface Fixture {
+  pods?: string[];
+  containers: FixtureContainer[];
+}
+
+/** The infra container's name in MemoryRuntime specs; in podman it is `<pod id prefix>-infra`. */
+export const infraName = (pod: string) => `${pod}-infra`;
+
+/** The fixture as MemoryRuntime input: ids are the names; infra runs once a member runs, as in podman. */
+export function fixtureSpec(fixture: Fixture): GraphSpec {
+  const pods: PodSpec[] = (fixture.pods ?? []).map((pod) => ({ id: pod }));
+  const infra: ContainerSpec[] = (fixture.pods ?? []).map((pod) => ({
+    id: infraName(pod),
+    pod,
+    infra: true,
+    state: fixture.containers.some((c) => c.pod === pod && c.running) ? 'running' : 'created',
+  }));
+  const containers: ContainerSpec[] = fixture.containers.map((c) => ({
+    id: c.name,
+    ...(c.pod ? { pod: c.pod } : {}),
+    state: c.running ? 'running' : 'created',
+    dependsOn: [...(c.requires ?? []), ...(c.networkOf ? [c.networkOf] : [])],
+  }));
+  return { pods, containers: [...infra, ...containers] };
+}
+
+/** Creates the fixture in the sandbox with podman's CLI, in the order given. */
+export async function createInPodman(sandbox: PodmanSandbox, fixture: Fixture): Promise<void> {
+  await Promise.all((fixture.pods ?? []).map((pod) => sandbox.podman('pod', 'create', '--name', pod)));
+  for (const c of fixture.containers) {
+    const args = ['create', '--name', c.name];
+    if (c.pod) args.push('--pod', c.pod);
+    if (c.requires?.length) args.push('--requires', c.requires.join(','));
+    if (c.networkOf) args.push('--network', `container:${c.networkOf}`);
+    await sandbox.podman(...args, TINY_IMAGE);
+  }
+  const running = fixture.containers.filter((c) => c.running).map((c) => c.name);
+  if (running.length > 0) await sandbox.podman('start', ...running);
+}
+
+/** Names -> ids of a runtime's current state, with `<pod>-infra` naming each pod's infra container. */
+export async function namesOf(runtime: Runtime): Promise<{ containers: Map<string, string>; pods: Map<string, string> }> {
+  const spec = await runtime.inspect();
+  const pods = new Map((spec.pods ?? []).map((pod) => [pod.name ?? pod.id, pod.id]));
+  const podName = new Map((spec.pods ?? []).map((pod) => [pod.id, pod.name ?? pod.id]));
+  const containers = new Map<string, string>();
+  for (const c of spec.containers ?? []) {
+    containers.set(c.infra && c.pod ? infraName(podName.get(c.pod) ?? c.pod) : (c.name ?? c.id), c.id);
+  }
+  return { containers, pods };
+}
+
+/**
+ * A runtime's state in names only, sorted: `name state [pod] <- dependencies`, so MemoryRuntime
+ * and podman can be compared line for line.
+ */
+export async function describeState(runtime: Runtime): Promise<string[]> {
+  const spec = await runtime.inspect();
+  const podName = new Map((spec.pods ?? []).map((pod) => [pod.id, pod.name ?? pod.id]));
+  const nameOf = new Map<string, string>();
+  const infraOf = new Map<string, string>();
+  for (const c of spec.containers ?? []) {
+    nameOf.set(c.id, c.infra && c.pod ? infraName(podName.get(c.pod)!) : (c.name ?? c.id));
+    if (c.infra && c.pod) infraOf.set(c.pod, c.id);
+  }
+  const lines = (spec.containers ?? []).map((c) => {
+    // podman lists a member's infra container among its dependencies; the model keeps that edge implicit.
+    const explicit = (c.dependsOn ?? []).filter((id) => !c.pod || id !== infraOf.get(c.pod));
+    const deps = [...new Set(explicit)].map((id) => nameOf.get(id) ?? `?${id}`).sort();
+    return `${nameOf.get(c.id)} ${c.state ?? 'created'}${c.pod ? ` [${podName.get(c.pod)}]` : ''}${deps.length ? ` <- ${deps.join(',')}` : ''}`;
+  });
+  const pods = [...podName.values()].map((name) => `pod ${name}`);
+  return [...pods, ...lines].sort();
+}
