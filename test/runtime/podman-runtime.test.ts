@@ -1,0 +1,237 @@
+/**
+ * PodmanRuntime against a fake podman service (a node HTTP server on a unix socket or TCP port),
+ * for what a real podman will not do on demand: replies that are not JSON, connections cut
+ * midway, 200 replies with a failed item, and the exact requests sent. Runs everywhere.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import { ContainerGraph, PodgraphError, PodmanRuntime, removeGraph, type ErrorCode } from '../../src/index.ts';
+import { codeOf } from '../../src/runtime/podman/podman-errors.ts';
+import { stateFromPodman } from '../../src/runtime/podman/podman-inspect.ts';
+import { defaultPodmanUrl, parsePodmanUrl } from '../../src/runtime/podman/podman-url.ts';
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+const cleanups: Array<() => void | Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** A fake service on a fresh unix socket; every request is recorded as `METHOD path`. */
+async function fakePodman(handler: Handler): Promise<{ runtime: PodmanRuntime; requests: string[]; server: Server }> {
+  const dir = mkdtempSync(join(tmpdir(), 'podgraph-fake-'));
+  const socket = join(dir, 'podman.sock');
+  const requests: string[] = [];
+  const server = createServer((req, res) => {
+    requests.push(`${req.method} ${req.url}`);
+    handler(req, res);
+  });
+  await new Promise<void>((resolve) => server.listen(socket, resolve));
+  const runtime = new PodmanRuntime({ url: `unix://${socket}` });
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  cleanups.push(() => server.closeAllConnections());
+  cleanups.push(() => runtime.close());
+  return { runtime, requests, server };
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+async function failure(call: Promise<unknown>): Promise<PodgraphError> {
+  const error = await call.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  expect(error).toBeInstanceOf(PodgraphError);
+  return error as PodgraphError;
+}
+
+describe('PodmanRuntime: url', () => {
+  test('unix and tcp URLs parse; anything else is INVALID_ARG naming the value', () => {
+    expect(parsePodmanUrl('unix:///run/podman/podman.sock')).toEqual({ url: 'unix:///run/podman/podman.sock', socketPath: '/run/podman/podman.sock' });
+    expect(parsePodmanUrl('tcp://127.0.0.1:8888')).toEqual({ url: 'tcp://127.0.0.1:8888', host: '127.0.0.1', port: 8888 });
+    expect(parsePodmanUrl('tcp://[::1]:8888')).toMatchObject({ host: '::1', port: 8888 });
+    for (const bad of ['http://localhost:8080', 'unix://relative.sock', 'tcp://host-without-port', 'tcp://h:1/path', '', 42]) {
+      expect(() => parsePodmanUrl(bad), String(bad)).toThrow(PodgraphError);
+    }
+    expect(() => new PodmanRuntime({ url: 'ssh://core@host' })).toThrow(
+      'Expected `url` to be unix:///path/to.sock or tcp://host:port, got `"ssh://core@host"` (string)',
+    );
+  });
+
+  test('the default is CONTAINER_HOST, else the rootful socket', () => {
+    expect(defaultPodmanUrl({ CONTAINER_HOST: 'tcp://10.0.0.1:2375' })).toBe('tcp://10.0.0.1:2375');
+    expect(defaultPodmanUrl({})).toBe('unix:///run/podman/podman.sock');
+    expect(defaultPodmanUrl({ CONTAINER_HOST: '' })).toBe('unix:///run/podman/podman.sock');
+  });
+
+  test('options are checked when the runtime is made', () => {
+    expect(() => new PodmanRuntime({ url: 'tcp://h:1', apiVersion: '4.0' })).toThrow("Expected `apiVersion` like 'v4.0.0', got `\"4.0\"` (string)");
+    expect(() => new PodmanRuntime({ url: 'tcp://h:1', inspectConcurrency: 0 })).toThrow('Expected `inspectConcurrency` to be an integer from 1 and up, got `0` (number)');
+  });
+});
+
+describe("PodmanRuntime: podman's states and sentences", () => {
+  test('states beyond SPEC: configured/initialized are created, removing is stopping, unknown is exited', () => {
+    expect(['configured', 'initialized', 'created', 'running', 'paused', 'stopping', 'exited', 'stopped', 'removing', 'unknown', undefined].map(stateFromPodman)).toEqual([
+      'created',
+      'created',
+      'created',
+      'running',
+      'paused',
+      'stopping',
+      'exited',
+      'stopped',
+      'stopping',
+      'exited',
+      'exited',
+    ]);
+  });
+
+  // Sentences as podman 4.3.1 sends them (see test/runtime/runtime-contract.test.ts for the live ones).
+  const cases: Array<[kind: 'container' | 'pod', status: number, text: string, code: ErrorCode]> = [
+    ['container', 404, 'no container with name or ID "x" found: no such container', 'NO_SUCH_CTR'],
+    ['pod', 404, 'no pod with name or ID x found: no such pod', 'NO_SUCH_POD'],
+    ['container', 500, 'container a has dependent containers which must be removed before it: b: container already exists', 'CTR_EXISTS'],
+    ['container', 500, 'cannot remove container a as it is running - running or paused containers cannot be removed without force: container state improper', 'CTR_STATE_INVALID'],
+    ['container', 500, 'container i is the infra container of pod p and cannot be removed without removing the pod', 'INFRA_CTR'],
+    [
+      'pod',
+      500,
+      '2 errors occurred:\n\t* removing container a from pod p: cannot remove container a as it is running - running or paused containers cannot be removed without force: container state improper\n\t* removing container i from pod p: a container that depends on container i still exists: dependency exists',
+      'CTR_STATE_INVALID',
+    ],
+    ['container', 500, 'container has already been removed', 'NO_SUCH_CTR'],
+    ['container', 500, 'error opening file: disk quota exceeded', 'RUNTIME'],
+  ];
+  test.each(cases)('%s HTTP %i "%s" is %s', (kind, status, text, code) => {
+    expect(codeOf(kind, status, text)).toBe(code);
+  });
+});
+
+describe('PodmanRuntime: requests and replies', () => {
+  test('removeContainer and removePod send force and timeout to the versioned libpod paths', async () => {
+    const { runtime, requests } = await fakePodman((req, res) => json(res, 200, req.url!.includes('/pods/') ? { Err: null, Id: 'p' } : [{ Id: 'c', RawInput: 'c' }]));
+    await runtime.removeContainer('c', { force: true, timeout: 3 });
+    await runtime.removeContainer('c2', { force: false });
+    await runtime.removePod('p', { force: true, timeout: 0 });
+    expect(requests).toEqual([
+      'DELETE /v4.0.0/libpod/containers/c?force=true&timeout=3',
+      'DELETE /v4.0.0/libpod/containers/c2?force=false',
+      'DELETE /v4.0.0/libpod/pods/p?force=true&timeout=0',
+    ]);
+  });
+
+  test("a 200 reply whose item carries Err fails with that item's code", async () => {
+    const { runtime } = await fakePodman((req, res) =>
+      req.url!.includes('/pods/')
+        ? json(res, 200, { Err: 'removing container a from pod p: container state improper', Id: 'p' })
+        : json(res, 200, [{ Id: 'a', RawInput: 'a' }, { Id: 'b', Err: 'container b has dependent containers which must be removed before it: c: container already exists' }]),
+    );
+    expect((await failure(runtime.removeContainer('a', { force: false }))).code).toBe('CTR_EXISTS');
+    expect((await failure(runtime.removePod('p', { force: false }))).code).toBe('CTR_STATE_INVALID');
+  });
+
+  test('any other error is RUNTIME with the URL, the request, the HTTP status and podman\'s message', async () => {
+    const { runtime } = await fakePodman((_req, res) => json(res, 500, { cause: 'disk quota exceeded', message: 'error removing storage: disk quota exceeded', response: 500 }));
+    const error = await failure(runtime.removeContainer('c', { force: true }));
+    expect(error.code).toBe('RUNTIME');
+    expect(error.message).toBe(`podman service at ${runtime.url}: DELETE /v4.0.0/libpod/containers/c?force=true: HTTP 500: error removing storage: disk quota exceeded`);
+  });
+
+  test('a reply that is not JSON is RUNTIME naming the URL, the request, the status and the text', async () => {
+    const { runtime } = await fakePodman((_req, res) => {
+      res.writeHead(502);
+      res.end('<html>Bad Gateway</html>');
+    });
+    const error = await failure(runtime.removePod('p', { force: false }));
+    expect(error.code).toBe('RUNTIME');
+    expect(error.message).toBe(`podman service at ${runtime.url}: DELETE /v4.0.0/libpod/pods/p?force=false: HTTP 502 with a reply that is not JSON: "<html>Bad Gateway</html>"`);
+  });
+
+  test('a service that drops the connection midway is RUNTIME naming the URL and the request', async () => {
+    const { runtime } = await fakePodman((req) => req.socket.destroy());
+    const error = await failure(runtime.removeContainer('c', { force: true }));
+    expect(error.code).toBe('RUNTIME');
+    expect(error.message).toMatch(new RegExp(`^podman service at ${runtime.url}: DELETE /v4.0.0/libpod/containers/c\\?force=true: the service closed the connection before replying`));
+  });
+
+  test('a socket that does not exist is RUNTIME naming the URL and the request', async () => {
+    const runtime = new PodmanRuntime({ url: 'unix:///nonexistent/podgraph/podman.sock' });
+    const error = await failure(runtime.inspect());
+    expect(error.code).toBe('RUNTIME');
+    expect(error.message).toBe(
+      'podman service at unix:///nonexistent/podgraph/podman.sock: GET /v4.0.0/libpod/pods/json: cannot connect: the socket does not exist (connect ENOENT /nonexistent/podgraph/podman.sock); is `podman system service` running?',
+    );
+  });
+
+  test('nothing listening on a TCP port is RUNTIME: connection refused', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise((resolve) => server.close(resolve));
+    const error = await failure(new PodmanRuntime({ url: `tcp://127.0.0.1:${port}` }).removePod('p', { force: true }));
+    expect(error.message).toMatch(`podman service at tcp://127.0.0.1:${port}: DELETE /v4.0.0/libpod/pods/p?force=true: cannot connect: connection refused`);
+  });
+
+  test('an abort cuts a call short with ABORTED; an aborted signal sends nothing', async () => {
+    const { runtime, requests } = await fakePodman(() => undefined); // never answers
+    const controller = new AbortController();
+    const call = runtime.removeContainer('c', { force: true, signal: controller.signal });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    controller.abort(new Error('user pressed Ctrl-C'));
+    expect((await failure(call)).code).toBe('ABORTED');
+    expect((await failure(runtime.removeContainer('d', { force: true, signal: controller.signal }))).code).toBe('ABORTED');
+    expect(requests).toEqual(['DELETE /v4.0.0/libpod/containers/c?force=true']);
+  });
+
+  test('inspect maps the lists and each inspect onto a GraphSpec, keeping only what it can vouch for', async () => {
+    const pods = [{ Id: 'pod1', Name: 'web', InfraId: 'inf' }];
+    const containers = ['inf', 'app', 'gone', 'late', 'solo'].map((Id) => ({ Id }));
+    const details: Record<string, unknown> = {
+      inf: { Id: 'inf', Name: 'abc-infra', Pod: 'pod1', IsInfra: true, Dependencies: [], State: { Status: 'running' } },
+      app: { Id: 'app', Name: 'app', Pod: 'pod1', IsInfra: false, Dependencies: ['inf', 'solo'], State: { Status: 'configured' } },
+      // created in a pod after the pod list was read: not in this snapshot
+      late: { Id: 'late', Name: 'late', Pod: 'pod2', Dependencies: ['inf2'], State: { Status: 'created' } },
+      solo: { Id: 'solo', Name: 'solo', Pod: '', Dependencies: null, State: { Status: 'removing' } },
+    };
+    const { runtime } = await fakePodman((req, res) => {
+      const url = req.url!;
+      if (url === '/v4.0.0/libpod/pods/json') return json(res, 200, pods);
+      if (url === '/v4.0.0/libpod/containers/json?all=true') return json(res, 200, containers);
+      const id = /containers\/([^/]+)\/json$/.exec(url)?.[1];
+      return id && details[id] ? json(res, 200, details[id]) : json(res, 404, { cause: 'no such container', message: 'no such container', response: 404 });
+    });
+    expect(await runtime.inspect()).toEqual({
+      pods: [{ id: 'pod1', name: 'web' }],
+      containers: [
+        { id: 'inf', name: 'abc-infra', pod: 'pod1', infra: true, state: 'running', dependsOn: [] },
+        { id: 'app', name: 'app', pod: 'pod1', state: 'created', dependsOn: ['inf', 'solo'] },
+        { id: 'solo', name: 'solo', state: 'stopping', dependsOn: [] },
+      ],
+    });
+  });
+
+  test('a service dying during removeGraph: failed calls are RUNTIME, their dependencies blocked, nothing claimed removed', async () => {
+    let answered = 0;
+    const { runtime } = await fakePodman((req, res) => {
+      if (answered++ < 2) return json(res, 200, [{ Id: req.url, RawInput: req.url }]);
+      req.socket.destroy();
+    });
+    const graph = ContainerGraph.fromSpec({ containers: [{ id: 'a' }, { id: 'b', dependsOn: ['a'] }, { id: 'c', dependsOn: ['b'] }, { id: 'd', dependsOn: ['c'] }] });
+    const report = await removeGraph(graph, { all: true, runtime, concurrency: 1 });
+    expect(report.ok).toBe(false);
+    expect(report.containers.get('d')).toBeNull();
+    expect(report.containers.get('c')).toBeNull();
+    expect(report.containers.get('b')?.code).toBe('RUNTIME');
+    expect(report.containers.get('b')?.message).toContain(`podman service at ${runtime.url}: DELETE /v4.0.0/libpod/containers/b?force=false`);
+    expect(report.containers.get('a')?.code).toBe('DEPENDENCY_FAILED');
+  });
+});
