@@ -87,7 +87,8 @@ export class PodmanSandbox {
 
   /** The service's PID, while it runs. */
   get servicePid(): number | undefined {
-    return this.#service?.exitCode === null ? this.#service.pid : undefined;
+    const service = this.#service;
+    return service !== undefined && service.exitCode === null && service.signalCode === null ? service.pid : undefined;
   }
 
   /** Runs the podman CLI in this sandbox; resolves with stdout, trimmed. */
@@ -132,7 +133,7 @@ export class PodmanSandbox {
   /** Stops the service by its PID (SIGKILL: as if it died) and waits for it to exit. */
   async stopService(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     const service = this.#service;
-    if (service === undefined || service.exitCode !== null || service.signalCode !== null) return;
+    if (service === undefined || this.servicePid === undefined) return;
     const exited = new Promise((resolve) => service.once('exit', resolve));
     process.kill(service.pid!, signal);
     await exited;

@@ -1,0 +1,102 @@
+/**
+ * End to end on a real podman: build the graph from the live service, remove it in one call,
+ * and check what is left with podman itself. The same fixture on MemoryRuntime must give the
+ * same report, code for code.
+ */
+import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
+import { ContainerGraph, MemoryRuntime, PodmanRuntime, removeGraph, type RemovalReport, type Runtime } from '../../src/index.ts';
+import { createInPodman, describeState, type Fixture, fixtureSpec, namesOf } from '../support/fixtures.ts';
+import { PodmanSandbox } from '../support/podman-sandbox.ts';
+import { describePodman } from '../support/podman-tests.ts';
+
+/** 3 pods of 3 containers, a 4-level chain, a running container shared through its network. */
+const MIXED: Fixture = {
+  pods: ['p1', 'p2', 'p3'],
+  containers: [
+    { name: 'p1-a', pod: 'p1', running: true },
+    { name: 'p1-b', pod: 'p1', requires: ['p1-a'] },
+    { name: 'p1-c', pod: 'p1' },
+    { name: 'p2-a', pod: 'p2' },
+    { name: 'p2-b', pod: 'p2' },
+    { name: 'p2-c', pod: 'p2', running: true },
+    { name: 'p3-a', pod: 'p3' },
+    { name: 'p3-b', pod: 'p3', requires: ['p3-a'] },
+    { name: 'p3-c', pod: 'p3', requires: ['p3-b'] },
+    { name: 'c0' },
+    { name: 'c1', requires: ['c0'] },
+    { name: 'c2', requires: ['c1'] },
+    { name: 'c3', requires: ['c2'] },
+    { name: 'r1', running: true },
+    { name: 'r2', networkOf: 'r1' },
+  ],
+};
+
+/** The report in names: `name: removed` or `name: CODE`, sorted. */
+async function reportByName(report: RemovalReport, names: Awaited<ReturnType<typeof namesOf>>): Promise<string[]> {
+  const nameOf = new Map<string, string>();
+  for (const [name, id] of names.containers) nameOf.set(id, name);
+  for (const [name, id] of names.pods) nameOf.set(id, `pod ${name}`);
+  return [...report.containers, ...report.pods].map(([id, error]) => `${nameOf.get(id) ?? id}: ${error === null ? 'removed' : error.code}`).sort();
+}
+
+async function removeAll(runtime: Runtime, force: boolean) {
+  const names = await namesOf(runtime);
+  const graph = await ContainerGraph.fromRuntime(runtime);
+  const report = await removeGraph(graph, { all: true, force, timeout: 0, runtime });
+  return { report, byName: await reportByName(report, names) };
+}
+
+describePodman('end to end on a real podman', () => {
+  let sandbox: PodmanSandbox;
+  let podman: PodmanRuntime;
+  beforeAll(async () => {
+    sandbox = await PodmanSandbox.start();
+    podman = new PodmanRuntime({ url: sandbox.url });
+  });
+  afterAll(async () => {
+    podman?.close();
+    await sandbox?.dispose();
+  });
+  beforeEach(async () => {
+    await sandbox.clear();
+    await createInPodman(sandbox, MIXED);
+  });
+
+  test('all + force removes the whole mixed host in one call and leaves nothing', async () => {
+    const { report, byName } = await removeAll(podman, true);
+    expect(byName).toHaveLength(15 + 3 + 3); // containers, infra containers, pods
+    expect(byName.filter((line) => !line.endsWith(': removed'))).toEqual([]);
+    expect(report.ok).toBe(true);
+    expect(await sandbox.podman('ps', '-aq')).toBe('');
+    expect(await sandbox.podman('pod', 'ps', '-q')).toBe('');
+  });
+
+  test('all without force: running containers are CTR_STATE_INVALID and stay, with what they need', async () => {
+    const { report, byName } = await removeAll(podman, false);
+    expect(report.ok).toBe(false);
+    expect(byName.filter((line) => !line.endsWith(': removed'))).toEqual([
+      'p1-a: CTR_STATE_INVALID',
+      'p1-infra: DEPENDENCY_FAILED',
+      'p2-c: CTR_STATE_INVALID',
+      'p2-infra: DEPENDENCY_FAILED',
+      'pod p1: REMOVING_CTRS',
+      'pod p2: REMOVING_CTRS',
+      'r1: CTR_STATE_INVALID',
+    ]);
+    expect(await describeState(podman)).toEqual([
+      'p1-a running [p1]',
+      'p1-infra running [p1]',
+      'p2-c running [p2]',
+      'p2-infra running [p2]',
+      'pod p1',
+      'pod p2',
+      'r1 running',
+    ]);
+  });
+
+  test.each([true, false])('MemoryRuntime gives the same report as podman on the same host (force: %s)', async (force) => {
+    const real = await removeAll(podman, force);
+    const simulated = await removeAll(new MemoryRuntime(fixtureSpec(MIXED)), force);
+    expect(simulated.byName).toEqual(real.byName);
+  });
+});
