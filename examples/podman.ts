@@ -18,12 +18,12 @@ const runtime = new PodmanRuntime(url === undefined ? {} : { url });
 
 try {
   const graph = await ContainerGraph.fromRuntime(runtime);
-  const name = (id: string) => graph.container(id).name ?? id.slice(0, 12);
+  const name = (id: string) => graph.container(id)!.name ?? id.slice(0, 12);
   console.log(`podman at ${runtime.url}: ${graph.size} containers in ${graph.podIds().length} pods`);
   for (const id of graph.containerIds()) {
-    const { state, pod, infra } = graph.container(id);
+    const { state, pod, infra } = graph.container(id)!;
     const needs = graph.dependenciesOf(id).map(name);
-    console.log(`  ${name(id).padEnd(24)} ${state.padEnd(8)} ${pod ? `pod ${graph.pod(pod).name ?? pod.slice(0, 12)}${infra ? ' (infra)' : ''}` : ''}${needs.length ? `  needs ${needs.join(', ')}` : ''}`);
+    console.log(`  ${name(id).padEnd(24)} ${state.padEnd(8)} ${pod ? `pod ${graph.pod(pod)!.name ?? pod.slice(0, 12)}${infra ? ' (infra)' : ''}` : ''}${needs.length ? `  needs ${needs.join(', ')}` : ''}`);
   }
   if (!yes) {
     console.log('\nNothing removed. Run again with --yes to remove all of it (all, force).');
@@ -36,7 +36,7 @@ try {
       runtime,
       onEvent: (event) => {
         if (event.type === 'start') return;
-        const what = event.kind === 'pod' ? `pod ${graph.pod(event.id).name ?? event.id}` : name(event.id);
+        const what = event.kind === 'pod' ? `pod ${graph.pod(event.id)!.name ?? event.id}` : name(event.id);
         console.log(`  [${event.done}/${event.total}] ${event.type} ${what}${event.error ? `: ${event.error.message}` : ''}`);
       },
     });
