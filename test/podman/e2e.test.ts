@@ -3,11 +3,10 @@
  * and check what is left with podman itself. The same fixture on MemoryRuntime must give the
  * same report, code for code.
  */
-import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
-import { ContainerGraph, MemoryRuntime, PodmanRuntime, removeGraph, type RemovalReport, type Runtime } from '../../src/index.ts';
+import { beforeEach, expect, test } from 'vitest';
+import { ContainerGraph, MemoryRuntime, removeGraph, type RemovalReport, type Runtime } from '../../src/index.ts';
 import { createInPodman, describeState, type Fixture, fixtureSpec, namesOf } from '../support/fixtures.ts';
-import { PodmanSandbox } from '../support/podman-sandbox.ts';
-import { describePodman } from '../support/podman-tests.ts';
+import { describePodman, useSandbox } from '../support/podman-tests.ts';
 
 /** 3 pods of 3 containers, a 4-level chain, a running container shared through its network. */
 const MIXED: Fixture = {
@@ -47,32 +46,23 @@ async function removeAll(runtime: Runtime, force: boolean) {
 }
 
 describePodman('end to end on a real podman', () => {
-  let sandbox: PodmanSandbox;
-  let podman: PodmanRuntime;
-  beforeAll(async () => {
-    sandbox = await PodmanSandbox.start();
-    podman = new PodmanRuntime({ url: sandbox.url });
-  });
-  afterAll(async () => {
-    podman?.close();
-    await sandbox?.dispose();
-  });
+  const live = useSandbox();
   beforeEach(async () => {
-    await sandbox.clear();
-    await createInPodman(sandbox, MIXED);
+    await live.sandbox.clear();
+    await createInPodman(live.sandbox, MIXED);
   });
 
   test('all + force removes the whole mixed host in one call and leaves nothing', async () => {
-    const { report, byName } = await removeAll(podman, true);
+    const { report, byName } = await removeAll(live.runtime, true);
     expect(byName).toHaveLength(15 + 3 + 3); // containers, infra containers, pods
     expect(byName.filter((line) => !line.endsWith(': removed'))).toEqual([]);
     expect(report.ok).toBe(true);
-    expect(await sandbox.podman('ps', '-aq')).toBe('');
-    expect(await sandbox.podman('pod', 'ps', '-q')).toBe('');
+    expect(await live.sandbox.podman('ps', '-aq')).toBe('');
+    expect(await live.sandbox.podman('pod', 'ps', '-q')).toBe('');
   });
 
   test('all without force: running containers are CTR_STATE_INVALID and stay, with what they need', async () => {
-    const { report, byName } = await removeAll(podman, false);
+    const { report, byName } = await removeAll(live.runtime, false);
     expect(report.ok).toBe(false);
     expect(byName.filter((line) => !line.endsWith(': removed'))).toEqual([
       'p1-a: CTR_STATE_INVALID',
@@ -83,7 +73,7 @@ describePodman('end to end on a real podman', () => {
       'pod p2: REMOVING_CTRS',
       'r1: CTR_STATE_INVALID',
     ]);
-    expect(await describeState(podman)).toEqual([
+    expect(await describeState(live.runtime)).toEqual([
       'p1-a running [p1]',
       'p1-infra running [p1]',
       'p2-c running [p2]',
@@ -95,7 +85,7 @@ describePodman('end to end on a real podman', () => {
   });
 
   test.each([true, false])('MemoryRuntime gives the same report as podman on the same host (force: %s)', async (force) => {
-    const real = await removeAll(podman, force);
+    const real = await removeAll(live.runtime, force);
     const simulated = await removeAll(new MemoryRuntime(fixtureSpec(MIXED)), force);
     expect(simulated.byName).toEqual(real.byName);
   });

@@ -3,11 +3,10 @@
  * things behind podgraph's back, the socket is not there, the user aborts. Whatever happens,
  * the report must be consistent with what podman holds afterwards.
  */
-import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
+import { beforeEach, expect, test } from 'vitest';
 import { ContainerGraph, PodmanRuntime, removeGraph, type RemovalReport } from '../../src/index.ts';
 import { createInPodman, type Fixture } from '../support/fixtures.ts';
-import { PodmanSandbox } from '../support/podman-sandbox.ts';
-import { describePodman } from '../support/podman-tests.ts';
+import { describePodman, useSandbox } from '../support/podman-tests.ts';
 
 /** 6 chains of 5 created containers, and a pod of 3. */
 const CHAINS: Fixture = {
@@ -37,80 +36,71 @@ async function expectConsistent(report: RemovalReport, runtime: PodmanRuntime): 
 }
 
 describePodman('faults against a real podman service', () => {
-  let sandbox: PodmanSandbox;
-  let podman: PodmanRuntime;
-  beforeAll(async () => {
-    sandbox = await PodmanSandbox.start();
-    podman = new PodmanRuntime({ url: sandbox.url });
-  });
-  afterAll(async () => {
-    podman?.close();
-    await sandbox?.dispose();
-  });
+  const live = useSandbox();
   beforeEach(async () => {
-    await sandbox.startService();
-    await sandbox.clear();
-    await createInPodman(sandbox, CHAINS);
+    await live.sandbox.startService();
+    await live.sandbox.clear();
+    await createInPodman(live.sandbox, CHAINS);
   });
 
   test('the service dies in the middle of a removal: the call ends, and its report is consistent', async () => {
-    const graph = await ContainerGraph.fromRuntime(podman);
+    const graph = await ContainerGraph.fromRuntime(live.runtime);
     let removed = 0;
     let killed: Promise<void> | undefined;
     const report = await removeGraph(graph, {
       all: true,
-      runtime: podman,
+      runtime: live.runtime,
       concurrency: 2,
       onEvent: (event) => {
-        if (event.type === 'removed' && ++removed === 8) killed = sandbox.stopService('SIGKILL');
+        if (event.type === 'removed' && ++removed === 8) killed = live.sandbox.stopService('SIGKILL');
       },
     });
     await killed;
     expect(report.ok).toBe(false);
     const failures = [...report.containers.values(), ...report.pods.values()].filter((error) => error !== null);
     expect(failures.some((error) => error.code === 'RUNTIME')).toBe(true);
-    for (const error of failures.filter((e) => e.code === 'RUNTIME')) expect(error.message).toContain(`podman service at ${sandbox.url}: DELETE /v4.0.0/libpod/`);
+    for (const error of failures.filter((e) => e.code === 'RUNTIME')) expect(error.message).toContain(`podman service at ${live.sandbox.url}: DELETE /v4.0.0/libpod/`);
     expect(failures.every((error) => ['RUNTIME', 'DEPENDENCY_FAILED', 'REMOVING_CTRS'].includes(error.code))).toBe(true);
-    await sandbox.startService();
-    await expectConsistent(report, podman);
+    await live.sandbox.startService();
+    await expectConsistent(report, live.runtime);
     // and a second call with a fresh graph finishes the job
-    const rest = await removeGraph(await ContainerGraph.fromRuntime(podman), { all: true, runtime: podman });
+    const rest = await removeGraph(await ContainerGraph.fromRuntime(live.runtime), { all: true, runtime: live.runtime });
     expect(rest.ok).toBe(true);
-    expect(await sandbox.podman('ps', '-aq')).toBe('');
+    expect(await live.sandbox.podman('ps', '-aq')).toBe('');
   });
 
   test('containers and a pod removed behind podgraph\'s back count as removed', async () => {
-    const graph = await ContainerGraph.fromRuntime(podman);
-    await sandbox.podman('rm', 'k0-4', 'k1-4');
-    await sandbox.podman('pod', 'rm', '-f', 'pod');
-    const report = await removeGraph(graph, { all: true, runtime: podman });
+    const graph = await ContainerGraph.fromRuntime(live.runtime);
+    await live.sandbox.podman('rm', 'k0-4', 'k1-4');
+    await live.sandbox.podman('pod', 'rm', '-f', 'pod');
+    const report = await removeGraph(graph, { all: true, runtime: live.runtime });
     expect([...report.containers.values(), ...report.pods.values()].filter((error) => error !== null)).toEqual([]);
     expect(report.containers.size).toBe(30 + 4);
-    expect(await sandbox.podman('ps', '-aq')).toBe('');
+    expect(await live.sandbox.podman('ps', '-aq')).toBe('');
   });
 
   test('a socket that does not exist: fromRuntime rejects, removeGraph removes nothing and says where', async () => {
-    const missing = new PodmanRuntime({ url: `unix://${sandbox.dir}/no-such.sock` });
+    const missing = new PodmanRuntime({ url: `unix://${live.sandbox.dir}/no-such.sock` });
     await expect(ContainerGraph.fromRuntime(missing)).rejects.toMatchObject({
       code: 'RUNTIME',
-      message: expect.stringContaining(`podman service at unix://${sandbox.dir}/no-such.sock: GET /v4.0.0/libpod/pods/json: cannot connect: the socket does not exist`),
+      message: expect.stringContaining(`podman service at unix://${live.sandbox.dir}/no-such.sock: GET /v4.0.0/libpod/pods/json: cannot connect: the socket does not exist`),
     });
-    const graph = await ContainerGraph.fromRuntime(podman);
+    const graph = await ContainerGraph.fromRuntime(live.runtime);
     const report = await removeGraph(graph, { all: true, runtime: missing });
     const codes = [...report.containers.values(), ...report.pods.values()].map((error) => error?.code);
     expect(codes.filter((code) => code === undefined)).toEqual([]);
     expect(new Set(codes)).toEqual(new Set(['RUNTIME', 'DEPENDENCY_FAILED', 'REMOVING_CTRS']));
-    expect((await sandbox.podman('ps', '-aq')).split('\n')).toHaveLength(30 + 4);
+    expect((await live.sandbox.podman('ps', '-aq')).split('\n')).toHaveLength(30 + 4);
     missing.close();
   });
 
   test('an abort midway: in-flight calls end, nothing new starts, the report is consistent', async () => {
     const controller = new AbortController();
-    const graph = await ContainerGraph.fromRuntime(podman);
+    const graph = await ContainerGraph.fromRuntime(live.runtime);
     let removed = 0;
     const report = await removeGraph(graph, {
       all: true,
-      runtime: podman,
+      runtime: live.runtime,
       concurrency: 2,
       signal: controller.signal,
       onEvent: (event) => {
@@ -121,6 +111,6 @@ describePodman('faults against a real podman service', () => {
     expect(codes.filter((code) => code === 'removed').length).toBeGreaterThanOrEqual(5);
     expect(codes).toContain('ABORTED');
     expect(codes.every((code) => code === 'removed' || code === 'ABORTED')).toBe(true);
-    await expectConsistent(report, podman);
+    await expectConsistent(report, live.runtime);
   });
 });

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe } from 'vitest';
-import { MemoryRuntime, PodmanRuntime } from '../../src/index.ts';
+import { describe } from 'vitest';
+import { MemoryRuntime } from '../../src/index.ts';
 import { createInPodman, fixtureSpec } from '../support/fixtures.ts';
-import { PodmanSandbox } from '../support/podman-sandbox.ts';
-import { describePodman } from '../support/podman-tests.ts';
+import { describePodman, useSandbox } from '../support/podman-tests.ts';
 import { runtimeContract } from '../support/runtime-contract.ts';
 
 describe('runtime contract: MemoryRuntime', () => {
@@ -10,20 +9,11 @@ describe('runtime contract: MemoryRuntime', () => {
 });
 
 describePodman('runtime contract: PodmanRuntime on a real podman', () => {
-  let sandbox: PodmanSandbox;
-  let runtime: PodmanRuntime;
-  beforeAll(async () => {
-    sandbox = await PodmanSandbox.start();
-    runtime = new PodmanRuntime({ url: sandbox.url });
-  });
-  afterAll(async () => {
-    runtime?.close();
-    await sandbox?.dispose();
-  });
+  const live = useSandbox();
 
   runtimeContract(async (fixture) => {
-    await sandbox.clear();
-    await createInPodman(sandbox, fixture);
-    return runtime;
+    await live.sandbox.clear();
+    await createInPodman(live.sandbox, fixture);
+    return live.runtime;
   });
 });

@@ -1,5 +1,6 @@
-import { describe, it } from 'vitest';
-import { podmanUnavailable } from './podman-sandbox.ts';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { PodmanRuntime } from '../../src/index.ts';
+import { PodmanSandbox, podmanUnavailable } from './podman-sandbox.ts';
 
 const unavailable = podmanUnavailable();
 const inCi = process.env.CI === 'true';
@@ -21,4 +22,26 @@ export function describePodman(name: string, body: () => void): void {
     console.warn(`skipping "${name}": ${unavailable}`);
     describe.skip(`${name} (skipped: ${unavailable})`, body);
   }
+}
+
+export interface LivePodman {
+  sandbox: PodmanSandbox;
+  runtime: PodmanRuntime;
+}
+
+/**
+ * A private podman for the enclosing describe block: started before its tests, disposed of
+ * after. The fields are set once `beforeAll` has run, so read them inside hooks and tests.
+ */
+export function useSandbox(): LivePodman {
+  const live = {} as LivePodman;
+  beforeAll(async () => {
+    live.sandbox = await PodmanSandbox.start();
+    live.runtime = new PodmanRuntime({ url: live.sandbox.url });
+  });
+  afterAll(async () => {
+    live.runtime?.close();
+    await live.sandbox?.dispose();
+  });
+  return live;
 }
