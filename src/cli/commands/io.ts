@@ -1,0 +1,7 @@
+import type { OutputStream } from '../progress.ts';
+
+/** Where a command writes: process.stdout and process.stderr, or a test's buffers. */
+export interface Io {
+  stdout: OutputStream;
+  stderr: OutputStream;
+}

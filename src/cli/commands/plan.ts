@@ -1,0 +1,42 @@
+/** `podgraph plan rm` / `podgraph plan pod rm`: what the removal would do, without doing it. */
+import { type RemovalFlags, removalRequest, removeOptionsOf, type TargetKind } from '../options.ts';
+import { planView, type RemovalPlanView, renderPlan } from '../plan-view.ts';
+import { openSource, type SourceFlags } from '../source.ts';
+import { resolveTargets } from '../targets.ts';
+import type { Io } from './io.ts';
+import { nothingToRemove, refused } from './remove.ts';
+
+export interface PlanFlags extends RemovalFlags, SourceFlags {
+  json?: boolean;
+}
+
+/** The command as the plan's first line shows it: `pod rm -f -a`. */
+function commandText(kind: TargetKind, names: string[], flags: PlanFlags): string {
+  const words = [kind === 'pod' ? 'pod rm' : 'rm'];
+  if (flags.all) words.push('-a');
+  if (flags.force) words.push('-f');
+  if (flags.depend) words.push('--depend');
+  if (flags.ignore) words.push('-i');
+  if (flags.time !== undefined) words.push(`-t ${flags.time}`);
+  return [...words, ...names].join(' ');
+}
+
+export async function runPlan(kind: TargetKind, names: string[], flags: PlanFlags, io: Io): Promise<number> {
+  const request = removalRequest(kind, names, flags);
+  const source = await openSource(flags);
+  try {
+    const { graph } = source;
+    const targets = resolveTargets(graph, kind, request.names, request.ignore);
+    const options = removeOptionsOf(request, targets.refs, graph.podIds());
+    let view: RemovalPlanView;
+    try {
+      view = nothingToRemove(options) ? { selected: { containers: 0, pods: 0 }, waves: [], notRemoved: [] } : await planView(graph, options);
+    } catch (error) {
+      throw refused(error);
+    }
+    io.stdout.write(flags.json === true ? `${JSON.stringify(view, null, 2)}\n` : renderPlan(commandText(kind, names, flags), view));
+    return 0;
+  } finally {
+    source.close();
+  }
+}

@@ -1,0 +1,105 @@
+/** `podgraph rm` and `podgraph pod rm`: podman's commands, removing whole graphs in one run. */
+import { writeFileSync } from 'node:fs';
+import { PodgraphError } from '../../errors.ts';
+import type { ContainerGraph } from '../../graph/container-graph.ts';
+import type { RemoveOptions } from '../../removal/options.ts';
+import { removeGraph } from '../../removal/remove-graph.ts';
+import type { RemovalEvent, RemovalReport } from '../../removal/report.ts';
+import { CliError, EXIT } from '../cli-error.ts';
+import { finishingInFlight, onInterrupt } from '../interrupt.ts';
+import { eventJson, reportJson } from '../json-report.ts';
+import { type RemovalFlags, removalRequest, removeOptionsOf, type TargetKind } from '../options.ts';
+import {
+  errorBlocks, interruptedSummary, podmanText, refusalExitCode, removalExitCode, removedLine, tally,
+} from '../output.ts';
+import { createProgress, type ProgressMode, progressMode } from '../progress.ts';
+import { drawingOf, shortId } from '../render/drawing.ts';
+import { renderSvg } from '../render/svg.ts';
+import { openSource, type SourceFlags } from '../source.ts';
+import { resolveTargets } from '../targets.ts';
+import type { Io } from './io.ts';
+
+export interface RemoveFlags extends RemovalFlags, SourceFlags {
+  json?: boolean;
+  progress?: ProgressMode;
+  reportSvg?: string;
+}
+
+/** A label for progress lines: the name, else the short id. */
+export function labelIn(graph: ContainerGraph): (kind: 'container' | 'pod', id: string) => string {
+  return (kind, id) => (kind === 'pod' ? graph.pod(id)?.name : graph.container(id)?.name) ?? shortId(id);
+}
+
+/** `pod rm -a` with no pods: nothing to remove, which removeGraph would call a mistake. */
+export function nothingToRemove(options: RemoveOptions): boolean {
+  return options.all !== true && (options.pods?.length ?? 0) === 0 && (options.containers?.length ?? 0) === 0;
+}
+
+/** A PodgraphError that stopped a removal before it started, as podman reports it. */
+export function refused(error: unknown): unknown {
+  return error instanceof PodgraphError ? new CliError(podmanText(error), refusalExitCode(error)) : error;
+}
+
+function writeReportSvg(file: string, kind: TargetKind, graph: ContainerGraph, report: RemovalReport): void {
+  const { total, removed, failed, aborted } = tally(report);
+  const title = `podgraph ${kind === 'pod' ? 'pod rm' : 'rm'}: ${removed} of ${total} items removed, ${failed} not removed${aborted > 0 ? `, ${aborted} not attempted` : ''}`;
+  writeFileSync(file, renderSvg(drawingOf(graph, report), { title }));
+}
+
+export async function runRemove(kind: TargetKind, names: string[], flags: RemoveFlags, io: Io): Promise<number> {
+  const request = removalRequest(kind, names, flags);
+  const source = await openSource(flags);
+  try {
+    const { graph } = source;
+    const targets = resolveTargets(graph, kind, request.names, request.ignore);
+    const options = removeOptionsOf(request, targets.refs, graph.podIds());
+    const started = performance.now();
+    const elapsed = () => performance.now() - started;
+    const json = flags.json === true;
+    const mode = json ? 'none' : progressMode(flags.progress ?? 'auto', io.stderr);
+    const progress = createProgress({ mode, stderr: io.stderr, label: labelIn(graph), elapsed });
+    const interrupt = onInterrupt((text) => {
+      if (mode !== 'none') progress.line(io.stderr, text);
+    });
+    const onEvent = (event: RemovalEvent) => {
+      progress.update(event);
+      if (json) {
+        io.stdout.write(`${eventJson(event, elapsed())}\n`);
+        return;
+      }
+      const line = removedLine(kind, event, targets.typed);
+      if (line !== undefined) progress.line(io.stdout, line);
+    };
+
+    let report: RemovalReport;
+    try {
+      report = nothingToRemove(options)
+        ? { containers: new Map(), pods: new Map(), ok: true }
+        : await removeGraph(graph, { ...options, runtime: finishingInFlight(source.runtime), signal: interrupt.signal, onEvent });
+    } catch (error) {
+      throw refused(error);
+    } finally {
+      interrupt.dispose();
+      progress.end();
+    }
+
+    const exitCode = removalExitCode(kind, report, interrupt.interrupted);
+    if (json) {
+      io.stdout.write(`${reportJson(report, { interrupted: interrupt.interrupted, exitCode, elapsedMs: elapsed() })}\n`);
+    } else {
+      for (const block of errorBlocks(kind, graph, report)) io.stderr.write(`${block}\n`);
+      if (interrupt.interrupted) io.stderr.write(`${interruptedSummary(report)}\n`);
+    }
+    if (flags.reportSvg === undefined) return exitCode;
+    try {
+      writeReportSvg(flags.reportSvg, kind, graph, report);
+      return exitCode;
+    } catch (error) {
+      // The removal happened: its exit code stands, unless it was a success the picture now spoils.
+      io.stderr.write(`Error: --report-svg ${flags.reportSvg}: ${(error as Error).message}\n`);
+      return exitCode === 0 ? EXIT.other : exitCode;
+    }
+  } finally {
+    source.close();
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * podman's output for a removal, as podman 4.3 prints it (checked side by side in a sandbox):
+ * stdout gets one line per removed item, stderr one `Error: ...` per item that was not, and the
+ * exit code says what kind of failure there was.
+ *
+ * - `rm` prints each removed container as the user typed it when it was named, else its full id
+ *   (`-a`, `--depend`); podman 4.3 prints full ids for every container under `--depend`, even a
+ *   named one, which podgraph does not copy so that a script can tell named from added.
+ * - `pod rm` prints each removed pod's full id, named or not, as podman does.
+ * - podman's messages end with the error kind (`: container state improper`); the in-memory
+ *   runtime's do not, so the kind is added where missing. A container blocked by a failed
+ *   dependent says which failure blocked it, as podman does (`...could not be removed: container
+ *   state improper`); a pod lists its failed members in podman's multi-error form.
+ * - Exit codes, podman's rules: `rm` gives 1 for no such container, else 2 when any failure comes
+ *   down to a container state improper (podman matches that text anywhere, whatever else failed),
+ *   else 125. `pod rm` gives 1 for no such pod and 125 for any other failure, a running member
+ *   included: podman 4.3's `pod rm` maps no other error.
+ */
+import { type ErrorCode, isErrorCode, PodgraphError } from '../errors.ts';
+import type { ContainerGraph } from '../graph/container-graph.ts';
+import type { RemovalEvent, RemovalReport } from '../removal/report.ts';
+import { EXIT } from './cli-error.ts';
+import type { TargetKind } from './options.ts';
+
+/** podman's name for each kind of error, the text its messages end with. */
+const PODMAN_KIND: Partial<Record<ErrorCode, string>> = {
+  NO_SUCH_CTR: 'no such container',
+  NO_SUCH_POD: 'no such pod',
+  CTR_STATE_INVALID: 'container state improper',
+  CTR_EXISTS: 'container already exists',
+};
+
+function isPodgraphError(value: unknown): value is PodgraphError {
+  return value instanceof Error && isErrorCode((value as { code?: unknown }).code);
+}
+
+const roots = new WeakMap<PodgraphError, PodgraphError>();
+
+/**
+ * The first failure at the end of an error's cause chain (blocked -> ... -> what failed). A chain
+ * is as long as a dependency chain, and every item of one is printed: each error's root is
+ * remembered, so a report of n items costs O(n), not O(n^2).
+ */
+export function rootCause(error: PodgraphError): PodgraphError {
+  const walked = new Set<PodgraphError>();
+  let current = error;
+  let root = roots.get(current);
+  while (root === undefined) {
+    walked.add(current);
+    const cause = current.cause;
+    if (!isPodgraphError(cause) || walked.has(cause)) root = current;
+    else root = roots.get((current = cause));
+  }
+  for (const item of walked) roots.set(item, root);
+  return root;
+}
+
+function withKind(error: PodgraphError): string {
+  const kind = PODMAN_KIND[error.code];
+  return kind === undefined || error.message.endsWith(kind) ? error.message : `${error.message}: ${kind}`;
+}
+
+/** An error in podman's words: its message, the kind podman appends, and for a blocked item what blocked it. */
+export function podmanText(error: PodgraphError): string {
+  if (error.code !== 'DEPENDENCY_FAILED' && error.code !== 'REMOVING_CTRS') return withKind(error);
+  const root = rootCause(error);
+  if (root === error) return error.message;
+  return `${error.message}: ${PODMAN_KIND[root.code] ?? root.message}`;
+}
+
+/** Exit code of a removal that ran; `interrupted` wins. */
+export function removalExitCode(kind: TargetKind, report: RemovalReport, interrupted: boolean): number {
+  if (interrupted) return EXIT.interrupted;
+  if (report.ok) return EXIT.ok;
+  if (kind === 'pod') return EXIT.other;
+  for (const entries of [report.containers, report.pods]) {
+    for (const error of entries.values()) {
+      if (error !== null && rootCause(error).code === 'CTR_STATE_INVALID') return EXIT.stateImproper;
+    }
+  }
+  return EXIT.other;
+}
+
+/** Exit code of a removal refused before it started (unknown target, bad option). */
+export function refusalExitCode(error: PodgraphError): number {
+  return error.code === 'NO_SUCH_CTR' || error.code === 'NO_SUCH_POD' ? EXIT.noSuch : EXIT.other;
+}
+
+/** The stdout line for an event, if it is one: `rm` prints removed containers, `pod rm` removed pods. */
+export function removedLine(kind: TargetKind, event: RemovalEvent, typed: ReadonlyMap<string, string>): string | undefined {
+  if (event.type !== 'removed' || event.kind !== kind) return undefined;
+  return kind === 'container' ? (typed.get(event.id) ?? event.id) : event.id;
+}
+
+/**
+ * The stderr text for the items that were not removed, one `Error:` block each, in the graph's
+ * order. Items an interrupt kept from starting are not errors of their own: the summary counts them.
+ */
+export function errorBlocks(kind: TargetKind, graph: ContainerGraph, report: RemovalReport): string[] {
+  const blocks: string[] = [];
+  if (kind === 'container') {
+    for (const error of report.containers.values()) {
+      if (error !== null && error.code !== 'ABORTED') blocks.push(`Error: ${podmanText(error)}`);
+    }
+    return blocks;
+  }
+  for (const [podId, error] of report.pods) {
+    if (error === null || error.code === 'ABORTED') continue;
+    if (error.code !== 'REMOVING_CTRS') {
+      blocks.push(`Error: ${podmanText(error)}`);
+      continue;
+    }
+    const members = graph.pod(podId)?.containers ?? [];
+    const lines: string[] = [];
+    for (const id of members) {
+      const failure = report.containers.get(id);
+      if (failure && failure.code !== 'ABORTED') lines.push(`\t* removing container ${id} from pod ${podId}: ${podmanText(failure)}`);
+    }
+    if (lines.length === 0) blocks.push(`Error: ${podmanText(error)}`);
+    else blocks.push([`Error: ${lines.length} error${lines.length === 1 ? '' : 's'} occurred:`, ...lines].join('\n'));
+  }
+  return blocks;
+}
+
+/** Counts of a report's entries. */
+export function tally(report: RemovalReport): { total: number; removed: number; failed: number; aborted: number } {
+  let removed = 0;
+  let failed = 0;
+  let aborted = 0;
+  for (const entries of [report.containers, report.pods]) {
+    for (const error of entries.values()) {
+      if (error === null) removed++;
+      else if (error.code === 'ABORTED') aborted++;
+      else failed++;
+    }
+  }
+  return { total: removed + failed + aborted, removed, failed, aborted };
+}
+
+/** The last stderr line of an interrupted removal: what was done, and what was not. */
+export function interruptedSummary(report: RemovalReport): string {
+  const { total, removed, failed, aborted } = tally(report);
+  return `Error: interrupted: ${removed} of ${total} items removed, ${failed} failed, ${aborted} not attempted`;
+}

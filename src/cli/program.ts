@@ -1,0 +1,132 @@
+/**
+ * The `podgraph` program: podman's `rm` and `pod rm` over whole graphs, `plan` to see what they
+ * would do, `graph` to draw it. Every error, commander's included, is printed podman's way
+ * (`Error: ...` on stderr) with podman's exit codes.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { CliError, EXIT } from './cli-error.ts';
+import { GRAPH_FORMATS, type GraphFlags, runGraph } from './commands/graph.ts';
+import type { Io } from './commands/io.ts';
+import { type PlanFlags, runPlan } from './commands/plan.ts';
+import { type RemoveFlags, runRemove } from './commands/remove.ts';
+import { parseConcurrency, parseMilliseconds, parseSeconds, type TargetKind } from './options.ts';
+import { PROGRESS_MODES } from './progress.ts';
+
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+const EXAMPLES = `
+Examples:
+  podgraph rm -fa                                  # podman rm -fa, chains included, in one run
+  podgraph pod rm -f web db                        # pods in parallel
+  podgraph plan rm --depend db                     # what rm would do, without doing it
+  podgraph graph --format svg -o host.svg          # draw the host's graph
+  podgraph graph --format json > host.json         # save it as a spec file...
+  podgraph rm -fa --spec host.json --latency 200   # ...and rehearse on it, in memory
+
+Without --url or --spec, podgraph talks to podman at $CONTAINER_HOST, else unix:///run/podman/podman.sock.`;
+
+/** commander's error text in podman's form: `Error: unknown flag: --x` and where to get help. */
+function podmanStyle(text: string, path: string): string {
+  const message = text
+    .replace(/\n+$/, '')
+    .replace(/^error: /, '')
+    .replace(/^unknown option '([^']+)'/, 'unknown flag: $1')
+    // Our own parsers already say it podman's way; drop commander's preamble.
+    .replace(/^option '[^']*' argument '[^']*' is invalid\. (invalid argument)/, '$1');
+  return `Error: ${message}\nSee 'podgraph ${path} --help'\n`;
+}
+
+function removalFlags(command: Command, kind: TargetKind): Command {
+  const what = kind === 'pod' ? 'pods' : 'containers';
+  command.option('-a, --all', kind === 'pod' ? 'Remove all pods' : 'Remove all containers (implies --depend)');
+  command.option('-f, --force', `Force removal of running or paused ${what}: stop them first (implies --ignore)`);
+  if (kind === 'container') command.option('--depend', 'Also remove every container that depends on the given ones, in the same run');
+  command.option('-i, --ignore', `Ignore errors when a specified ${kind} is missing`);
+  command.addOption(new Option('-l, --latest', 'Not supported, as with podman --remote').hideHelp());
+  command.option('-t, --time <seconds>', 'Seconds to wait for stop before killing the container (needs --force)', parseSeconds);
+  return command;
+}
+
+/** `--url` / `--spec`; commands that remove take `--latency` too. */
+function sourceFlags(command: Command, removes: boolean): Command {
+  command
+    .option('--url <url>', 'podman API service: unix:///path.sock or tcp://host:port (default: $CONTAINER_HOST, else unix:///run/podman/podman.sock)')
+    .option('--spec <file>', 'work on a graph in a GraphSpec JSON file (- for stdin), in memory: a dry run or a demo; the file is not changed');
+  if (removes) command.option('--latency <ms>', 'with --spec: each in-memory removal takes this long, for a slow demo', parseMilliseconds);
+  return command;
+}
+
+function runFlags(command: Command): Command {
+  return command
+    .option('--concurrency <n>', 'runtime calls in flight at most, an integer or Infinity (default: 3 x CPUs + 1)', parseConcurrency)
+    .option('--json', 'one JSON event per line on stdout, then the JSON report, instead of podman\'s output')
+    .addOption(new Option('--progress <mode>', 'progress on stderr: auto (live on a terminal, none on a pipe), live (one line redrawn), plain (a line per item), none').choices(PROGRESS_MODES))
+    .option('--report-svg <file>', 'after the removal, draw the graph into FILE coloured by outcome');
+}
+
+export async function runCli(argv: readonly string[], io: Io): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const program = new Command('podgraph')
+    .description('Remove graphs of podman pods and containers: dependents first, exactly once, as parallel as the graph allows.')
+    .version(VERSION, '-v, --version')
+    .addHelpText('after', EXAMPLES)
+    .showSuggestionAfterError(true);
+
+  const rm = removalFlags(program.command('rm').description('Remove one or more containers, with what depends on them (podman rm)'), 'container');
+  runFlags(sourceFlags(rm, true)).argument('[names...]', 'container names or ids (a unique id prefix will do)')
+    .action(async (names: string[], flags: RemoveFlags) => {
+      exitCode = await runRemove('container', names, flags, io);
+    });
+
+  const pod = program.command('pod').description('Remove pods: podgraph pod rm (podman pod rm)');
+  const podRm = removalFlags(pod.command('rm').description('Remove one or more pods and their containers, pods in parallel (podman pod rm)'), 'pod');
+  runFlags(sourceFlags(podRm, true)).argument('[names...]', 'pod names or ids (a unique id prefix will do)')
+    .action(async (names: string[], flags: RemoveFlags) => {
+      exitCode = await runRemove('pod', names, flags, io);
+    });
+
+  const plan = program.command('plan').description('Show what rm / pod rm would do, without doing it: the waves of calls and every refusal');
+  const planRm = removalFlags(plan.command('rm').description('What podgraph rm would do'), 'container');
+  sourceFlags(planRm, false).option('--json', 'the plan as JSON').argument('[names...]', 'container names or ids')
+    .action(async (names: string[], flags: PlanFlags) => {
+      exitCode = await runPlan('container', names, flags, io);
+    });
+  const planPod = plan.command('pod').description('What podgraph pod rm would do: plan pod rm');
+  const planPodRm = removalFlags(planPod.command('rm').description('What podgraph pod rm would do'), 'pod');
+  sourceFlags(planPodRm, false).option('--json', 'the plan as JSON').argument('[names...]', 'pod names or ids')
+    .action(async (names: string[], flags: PlanFlags) => {
+      exitCode = await runPlan('pod', names, flags, io);
+    });
+
+  sourceFlags(program.command('graph').description('Print the dependency graph: dot, mermaid, svg (pods as boxes, coloured by state) or json (a spec file)'), false)
+    .addOption(new Option('--format <format>', 'output format').choices(GRAPH_FORMATS).default('dot'))
+    .option('-o, --output <file>', 'write to FILE instead of stdout')
+    .action(async (flags: GraphFlags) => {
+      exitCode = await runGraph(flags, io);
+    });
+
+  // Every command prints its errors podman's way and throws instead of exiting.
+  const configure = (command: Command, path: string) => {
+    command.exitOverride().configureOutput({
+      writeOut: (text) => void io.stdout.write(text),
+      writeErr: (text) => void io.stderr.write(text),
+      outputError: (text, write) => write(podmanStyle(text, path)),
+    });
+    for (const sub of command.commands) configure(sub, path === '' ? sub.name() : `${path} ${sub.name()}`);
+  };
+  configure(program, '');
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.other;
+    if (error instanceof CliError) {
+      io.stderr.write(`Error: ${error.message}\n`);
+      return error.exitCode;
+    }
+    io.stderr.write(`Error: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT.other;
+  }
+}

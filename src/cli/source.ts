@@ -1,0 +1,54 @@
+/**
+ * Where a command works: a real podman (`--url`, default CONTAINER_HOST, then podman's rootful
+ * socket) or a graph in a file (`--spec`), removed on the in-memory runtime: a dry run or a demo,
+ * the file itself is never changed.
+ */
+import { PodgraphError } from '../errors.ts';
+import { ContainerGraph } from '../graph/container-graph.ts';
+import { MemoryRuntime } from '../runtime/memory/memory-runtime.ts';
+import { PodmanRuntime } from '../runtime/podman/podman-runtime.ts';
+import { defaultPodmanUrl } from '../runtime/podman/podman-url.ts';
+import type { Runtime } from '../runtime/runtime.ts';
+import { CliError } from './cli-error.ts';
+import { loadSpecFile } from './spec-file.ts';
+
+export interface SourceFlags {
+  url?: string;
+  spec?: string;
+  /** Milliseconds per in-memory call (`--spec` only): slow demos and interrupt tests. */
+  latency?: number;
+}
+
+export interface Source {
+  graph: ContainerGraph;
+  runtime: Runtime;
+  /** `spec FILE` or `podman at URL`, for messages. */
+  description: string;
+  /** Releases the runtime's connections. */
+  close(): void;
+}
+
+export async function openSource(flags: SourceFlags): Promise<Source> {
+  if (flags.url !== undefined && flags.spec !== undefined) throw new CliError('--url and --spec cannot be used together');
+  if (flags.spec !== undefined) {
+    const { graph } = loadSpecFile(flags.spec);
+    const runtime = new MemoryRuntime(graph, { latency: flags.latency ?? 0, log: false });
+    return { graph, runtime, description: `spec ${flags.spec}`, close: () => undefined };
+  }
+  if (flags.latency !== undefined) throw new CliError('--latency applies to --spec only: a real podman takes its own time');
+  const url = flags.url ?? defaultPodmanUrl();
+  let runtime: PodmanRuntime;
+  try {
+    runtime = new PodmanRuntime({ url });
+  } catch (error) {
+    throw new CliError(`--url: ${(error as Error).message}`);
+  }
+  try {
+    const graph = await ContainerGraph.fromRuntime(runtime);
+    return { graph, runtime, description: `podman at ${runtime.url}`, close: () => runtime.close() };
+  } catch (error) {
+    runtime.close();
+    const message = error instanceof PodgraphError || error instanceof Error ? error.message : String(error);
+    throw new CliError(`cannot read the containers of podman at ${url}: ${message}`);
+  }
+}

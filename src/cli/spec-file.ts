@@ -1,0 +1,210 @@
+/**
+ * `--spec FILE.json`: a GraphSpec in a file, checked before anything runs. Every problem is
+ * reported with the file, the line and column, the JSON path and what is wrong, so a typo in a
+ * 500-line file is found at once; a key podgraph does not know is an error, not silently ignored.
+ */
+import { readFileSync } from 'node:fs';
+import { PodgraphError } from '../errors.ts';
+import { ContainerGraph } from '../graph/container-graph.ts';
+import { CONTAINER_STATES, type GraphSpec } from '../graph/spec.ts';
+import { CliError } from './cli-error.ts';
+import { findSyntaxError, formatPath, type JsonPath, locatePath } from './json-text.ts';
+
+const ROOT_KEYS = ['pods', 'containers'];
+const POD_KEYS = ['id', 'name'];
+const CONTAINER_KEYS = ['id', 'name', 'pod', 'infra', 'state', 'dependsOn'];
+
+/** A problem at a place in the file. */
+class SpecProblem extends Error {
+  readonly path: JsonPath | undefined;
+
+  constructor(path: JsonPath | undefined, message: string) {
+    super(message);
+    this.path = path;
+  }
+}
+
+/** Reads, parses and validates a spec file (`-` reads stdin); throws a CliError naming the file, line and path. */
+export function loadSpecFile(file: string): { spec: GraphSpec; graph: ContainerGraph } {
+  const name = file === '-' ? '<stdin>' : file;
+  let text: string;
+  try {
+    text = readFileSync(file === '-' ? 0 : file, 'utf8');
+  } catch (error) {
+    throw new CliError(`reading spec file ${name}: ${(error as Error).message}`);
+  }
+  return parseSpecText(text, name);
+}
+
+/** `parseSpecText(text, name)`: the same from text already read. */
+export function parseSpecText(text: string, name: string): { spec: GraphSpec; graph: ContainerGraph } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    const syntax = findSyntaxError(text);
+    const where = syntax === undefined ? name : `${name}:${syntax.position.line}:${syntax.position.column}`;
+    throw new CliError(`spec file ${where}: invalid JSON: ${syntax?.message ?? (error as Error).message}`);
+  }
+  try {
+    return validate(value);
+  } catch (error) {
+    if (!(error instanceof SpecProblem)) throw error;
+    throw new CliError(`spec file ${placeOf(text, name, error.path)}${error.message}`);
+  }
+}
+
+/** The spec's structure, then the graph's own checks (references, pods, cycles); throws a SpecProblem. */
+function validate(value: unknown): { spec: GraphSpec; graph: ContainerGraph } {
+  const spec = checkShape(value);
+  try {
+    return { spec, graph: ContainerGraph.fromSpec(spec) };
+  } catch (error) {
+    if (!(error instanceof PodgraphError)) throw error;
+    throw new SpecProblem(locateGraphError(spec, error), `${error.message} (${error.code})`);
+  }
+}
+
+function placeOf(text: string, name: string, path: JsonPath | undefined): string {
+  if (path === undefined) return `${name}: `;
+  const position = locatePath(text, path);
+  const where = position === undefined ? name : `${name}:${position.line}:${position.column}`;
+  return path.length === 0 ? `${where}: ` : `${where}: ${formatPath(path)}: `;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function got(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+function checkKeys(value: Record<string, unknown>, allowed: readonly string[], path: JsonPath): void {
+  for (const key of Object.keys(value)) {
+    if (!allowed.includes(key)) {
+      throw new SpecProblem([...path, key], `unknown key ${JSON.stringify(key)} (expected ${allowed.join(', ')})`);
+    }
+  }
+}
+
+function checkString(owner: Record<string, unknown>, key: string, path: JsonPath, required: boolean): void {
+  const value = owner[key];
+  if (value === undefined && !required) return;
+  if (typeof value !== 'string' || value === '') {
+    throw new SpecProblem(value === undefined ? path : [...path, key], value === undefined
+      ? `\`${key}\` is missing: expected a non-empty string`
+      : `expected a non-empty string, got ${got(value)}`);
+  }
+}
+
+/** The structure of SPEC section 1, entry by entry; references, duplicates and cycles are the graph's to check. */
+function checkShape(value: unknown): GraphSpec {
+  if (!isRecord(value)) throw new SpecProblem([], `expected an object with \`pods\` and \`containers\` arrays, got ${got(value)}`);
+  checkKeys(value, ROOT_KEYS, []);
+  for (const key of ROOT_KEYS) {
+    if (value[key] !== undefined && !Array.isArray(value[key])) throw new SpecProblem([key], `expected an array, got ${got(value[key])}`);
+  }
+  const pods = (value.pods ?? []) as unknown[];
+  pods.forEach((pod, p) => {
+    const path = ['pods', p];
+    if (!isRecord(pod)) throw new SpecProblem(path, `expected a pod object, got ${got(pod)}`);
+    checkKeys(pod, POD_KEYS, path);
+    checkString(pod, 'id', path, true);
+    checkString(pod, 'name', path, false);
+  });
+  const containers = (value.containers ?? []) as unknown[];
+  containers.forEach((ctr, i) => {
+    const path = ['containers', i];
+    if (!isRecord(ctr)) throw new SpecProblem(path, `expected a container object, got ${got(ctr)}`);
+    checkKeys(ctr, CONTAINER_KEYS, path);
+    checkString(ctr, 'id', path, true);
+    checkString(ctr, 'name', path, false);
+    checkString(ctr, 'pod', path, false);
+    if (ctr.infra !== undefined && typeof ctr.infra !== 'boolean') throw new SpecProblem([...path, 'infra'], `expected true or false, got ${got(ctr.infra)}`);
+    if (ctr.state !== undefined && !(CONTAINER_STATES as readonly unknown[]).includes(ctr.state)) {
+      throw new SpecProblem([...path, 'state'], `expected one of ${CONTAINER_STATES.join(', ')}, got ${got(ctr.state)}`);
+    }
+    if (ctr.dependsOn !== undefined) {
+      if (!Array.isArray(ctr.dependsOn)) throw new SpecProblem([...path, 'dependsOn'], `expected an array of container ids or names, got ${got(ctr.dependsOn)}`);
+      ctr.dependsOn.forEach((ref, k) => {
+        if (typeof ref !== 'string' || ref === '') throw new SpecProblem([...path, 'dependsOn', k], `expected a container id or name, got ${got(ref)}`);
+      });
+    }
+  });
+  return value as GraphSpec;
+}
+
+/**
+ * Where in the spec the graph's error lies. The graph names the entries it refuses by path
+ * (`containers[3]`) or by id (SPEC section 1's sentences); the rest is found by scanning the
+ * spec in the graph's own order, so the first problem found is the one it reported.
+ */
+function locateGraphError(spec: GraphSpec, error: PodgraphError): JsonPath | undefined {
+  const paths = [...error.message.matchAll(/\b(pods|containers)\[(\d+)\]/g)];
+  if (paths.length > 0) {
+    const last = paths[paths.length - 1];
+    return [last[1], Number(last[2])];
+  }
+  const pods = spec.pods ?? [];
+  const containers = spec.containers ?? [];
+  const podOf = new Map<string, number>();
+  pods.forEach((pod, p) => {
+    podOf.set(pod.id, p);
+    if (pod.name !== undefined) podOf.set(pod.name, p);
+  });
+  const indexOf = new Map<string, number>();
+  containers.forEach((ctr, i) => {
+    indexOf.set(ctr.id, i);
+    if (ctr.name !== undefined) indexOf.set(ctr.name, i);
+  });
+  const pod = (i: number) => (containers[i].pod === undefined ? -1 : (podOf.get(containers[i].pod!) ?? -2));
+  const firstDependency = (test: (i: number, dep: number) => boolean): JsonPath | undefined => {
+    for (let i = 0; i < containers.length; i++) {
+      const refs = containers[i].dependsOn ?? [];
+      for (let k = 0; k < refs.length; k++) {
+        const dep = indexOf.get(refs[k]);
+        if (test(i, dep ?? -1)) return ['containers', i, 'dependsOn', k];
+      }
+    }
+    return undefined;
+  };
+
+  switch (error.code) {
+    case 'NO_SUCH_POD': {
+      const i = containers.findIndex((_, index) => pod(index) === -2);
+      return i === -1 ? undefined : ['containers', i, 'pod'];
+    }
+    case 'NO_SUCH_CTR':
+      return firstDependency((_, dep) => dep === -1);
+    case 'CYCLE': {
+      // SPEC: "cycle found in container dependency graph: a -> b -> a", by id.
+      const [from, to] = error.message.slice(error.message.indexOf(': ') + 2).split(' -> ');
+      const i = indexOf.get(from);
+      return i === undefined ? undefined : firstDependency((at, dep) => at === i && dep === indexOf.get(to));
+    }
+    default:
+      break;
+  }
+  if (/marked infra but belongs to no pod/.test(error.message)) {
+    const i = containers.findIndex((ctr) => ctr.infra === true && ctr.pod === undefined);
+    return i === -1 ? undefined : ['containers', i, 'infra'];
+  }
+  if (/has two infra containers/.test(error.message)) {
+    const podsWithInfra = new Set<number>();
+    for (let i = 0; i < containers.length; i++) {
+      if (containers[i].infra !== true) continue;
+      if (podsWithInfra.has(pod(i))) return ['containers', i, 'infra'];
+      podsWithInfra.add(pod(i));
+    }
+    return undefined;
+  }
+  if (/has joined pod/.test(error.message)) return firstDependency((i, dep) => dep !== -1 && pod(i) >= 0 && pod(dep) !== pod(i));
+  if (/containers not in pods cannot depend on containers in pods/.test(error.message)) {
+    return firstDependency((i, dep) => dep !== -1 && pod(i) === -1 && pod(dep) >= 0);
+  }
+  return undefined;
+}

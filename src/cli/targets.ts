@@ -1,0 +1,39 @@
+/**
+ * Names and ids as podman resolves them: an exact id or name, else a unique prefix of an id
+ * (`podman rm 3f2a`). podman's ids are hex, so only hex input is taken as a prefix: `rm web`
+ * never means `web-1` in a spec file whose ids are words. The removal takes full ids; what the user typed is kept for the output,
+ * since podman prints each named target as it was given.
+ */
+import type { ContainerGraph } from '../graph/container-graph.ts';
+import { CliError, EXIT } from './cli-error.ts';
+
+export interface Targets {
+  /** Full ids where resolved; unresolved names as given, for the removal to refuse or ignore. */
+  refs: string[];
+  /** Full id -> the name or id as the user typed it (the first time). */
+  typed: Map<string, string>;
+}
+
+export function resolveTargets(graph: ContainerGraph, kind: 'container' | 'pod', names: readonly string[], ignore: boolean): Targets {
+  const refs: string[] = [];
+  const typed = new Map<string, string>();
+  const ids = kind === 'container' ? graph.containerIds() : graph.podIds();
+  for (const name of names) {
+    if (name === '') throw new CliError('name or ID cannot be empty');
+    const exact = kind === 'container' ? graph.container(name)?.id : graph.pod(name)?.id;
+    let id = exact;
+    if (id === undefined && /^[0-9a-f]+$/.test(name)) {
+      const matches = ids.filter((candidate) => candidate.startsWith(name));
+      if (matches.length > 1) {
+        throw new CliError(`more than one result for ${kind} ID ${name}: ${kind === 'pod' ? 'pod' : 'container'} already exists`);
+      }
+      id = matches[0];
+    }
+    if (id === undefined && kind === 'pod' && graph.container(name) !== undefined && !ignore) {
+      throw new CliError(`${name} is a container, not a pod: no such pod`, EXIT.noSuch);
+    }
+    refs.push(id ?? name);
+    if (id !== undefined && !typed.has(id)) typed.set(id, name);
+  }
+  return { refs, typed };
+}
