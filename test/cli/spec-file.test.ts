@@ -110,3 +110,9 @@ describe.concurrent('through the executable', () => {
     });
   });
 });
+
+test('examples/stack.json, the CLI demo file, is examples/stack.ts as JSON', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { stack } = await import('../../examples/stack.ts');
+  expect(JSON.parse(readFileSync(new URL('../../examples/stack.json', import.meta.url), 'utf8'))).toEqual(stack);
+});
