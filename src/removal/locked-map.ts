@@ -1,7 +1,10 @@
 import { Mutex } from 'async-mutex';
 
 interface KeyLock {
-  readonly mutex: Mutex;
+  /** Made when a second user comes: until then the one holder needs no mutex (see withLock). */
+  mutex: Mutex | undefined;
+  /** The first holder's turn in `mutex`, taken on its behalf by whoever made the mutex. */
+  holderTurn: Promise<() => void> | undefined;
   /** Holders and waiters: the lock is dropped when this falls to zero. */
   users: number;
 }
@@ -46,17 +49,32 @@ export class LockedMap<K, V> {
     return new Map(this.#values);
   }
 
-  /** Runs `fn` while holding `key`'s lock; resolves with its result or rejects with its error, releasing the lock either way. */
+  /**
+   * Runs `fn` while holding `key`'s lock; resolves with its result or rejects with its error,
+   * releasing the lock either way. Waiters queue on an async-mutex Mutex in arrival order. A key
+   * nobody else wants (the common case: the remover visits each node once) costs no mutex: the
+   * first waiter to come makes one and takes the holder's turn in it first, so its own turn
+   * comes after the holder's release.
+   */
   async withLock<R>(key: K, fn: () => R | Promise<R>): Promise<R> {
     let lock = this.#locks.get(key);
     if (lock === undefined) {
-      lock = { mutex: new Mutex(), users: 0 };
+      lock = { mutex: undefined, holderTurn: undefined, users: 0 };
       this.#locks.set(key, lock);
     }
-    lock.users++;
+    let release: (() => void) | undefined;
     try {
-      return await lock.mutex.runExclusive(fn);
+      if (lock.users++ > 0) {
+        if (lock.mutex === undefined) {
+          lock.mutex = new Mutex();
+          lock.holderTurn = lock.mutex.acquire();
+        }
+        release = await lock.mutex.acquire();
+      }
+      return await fn();
     } finally {
+      if (release !== undefined) release();
+      else if (lock.holderTurn !== undefined) void lock.holderTurn.then((releaseHolder) => releaseHolder());
       if (--lock.users === 0) this.#locks.delete(key);
     }
   }
