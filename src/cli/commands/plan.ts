@@ -1,9 +1,9 @@
 /** `podgraph plan rm` / `podgraph plan pod rm`: what the removal would do, without doing it. */
-import { type RemovalFlags, removalRequest, removeOptionsOf, type TargetKind } from '../options.ts';
+import type { RemovalFlags, TargetKind } from '../options.ts';
 import { planView, type RemovalPlanView, renderPlan } from '../plan-view.ts';
-import { openSource, type SourceFlags } from '../source.ts';
-import { resolveTargets } from '../targets.ts';
+import type { SourceFlags } from '../source.ts';
 import type { Io } from './io.ts';
+import { openRemoval } from './open-removal.ts';
 import { nothingToRemove, refused } from './remove.ts';
 
 export interface PlanFlags extends RemovalFlags, SourceFlags {
@@ -22,12 +22,9 @@ function commandText(kind: TargetKind, names: string[], flags: PlanFlags): strin
 }
 
 export async function runPlan(kind: TargetKind, names: string[], flags: PlanFlags, io: Io): Promise<number> {
-  const request = removalRequest(kind, names, flags);
-  const source = await openSource(flags);
+  const { source, options } = await openRemoval(kind, names, flags);
   try {
     const { graph } = source;
-    const targets = resolveTargets(graph, kind, request.names, request.ignore);
-    const options = removeOptionsOf(request, targets.refs, graph.podIds());
     let view: RemovalPlanView;
     try {
       view = nothingToRemove(options) ? { selected: { containers: 0, pods: 0 }, waves: [], notRemoved: [] } : await planView(graph, options);

@@ -8,16 +8,16 @@ import type { RemovalEvent, RemovalReport } from '../../removal/report.ts';
 import { CliError, EXIT } from '../cli-error.ts';
 import { finishingInFlight, onInterrupt } from '../interrupt.ts';
 import { eventJson, reportJson } from '../json-report.ts';
-import { type RemovalFlags, removalRequest, removeOptionsOf, type TargetKind } from '../options.ts';
+import type { RemovalFlags, TargetKind } from '../options.ts';
 import {
   errorBlocks, interruptedSummary, podmanText, refusalExitCode, removalExitCode, removedLine, tally,
 } from '../output.ts';
 import { createProgress, type ProgressMode, progressMode } from '../progress.ts';
 import { drawingOf, shortId } from '../render/drawing.ts';
 import { renderSvg } from '../render/svg.ts';
-import { openSource, type SourceFlags } from '../source.ts';
-import { resolveTargets } from '../targets.ts';
+import type { SourceFlags } from '../source.ts';
 import type { Io } from './io.ts';
+import { openRemoval } from './open-removal.ts';
 
 export interface RemoveFlags extends RemovalFlags, SourceFlags {
   json?: boolean;
@@ -47,12 +47,9 @@ function writeReportSvg(file: string, kind: TargetKind, graph: ContainerGraph, r
 }
 
 export async function runRemove(kind: TargetKind, names: string[], flags: RemoveFlags, io: Io): Promise<number> {
-  const request = removalRequest(kind, names, flags);
-  const source = await openSource(flags);
+  const { source, targets, options } = await openRemoval(kind, names, flags);
   try {
     const { graph } = source;
-    const targets = resolveTargets(graph, kind, request.names, request.ignore);
-    const options = removeOptionsOf(request, targets.refs, graph.podIds());
     const started = performance.now();
     const elapsed = () => performance.now() - started;
     const json = flags.json === true;
