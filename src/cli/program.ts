@@ -61,7 +61,7 @@ function runFlags(command: Command): Command {
   return command
     .option('--concurrency <n>', 'runtime calls in flight at most, an integer or Infinity (default: 3 x CPUs + 1)', parseConcurrency)
     .option('--json', 'one JSON event per line on stdout, then the JSON report, instead of podman\'s output')
-    .addOption(new Option('--progress <mode>', 'progress on stderr: auto (live on a terminal, none on a pipe), live (one line redrawn), plain (a line per item), none').choices(PROGRESS_MODES))
+    .addOption(new Option('--progress <mode>', "progress on stderr: auto (live on a terminal, plain on a pipe), live (one line redrawn), plain (a line per item), none (only podman's own stderr)").choices(PROGRESS_MODES))
     .option('--report-svg <file>', 'after the removal, draw the graph into FILE coloured by outcome');
 }
 

@@ -2,9 +2,8 @@
  * Progress of a removal, on stderr so that stdout stays podman's:
  * - `live` (the default on a terminal): one line redrawn in place, items done / total, calls in
  *   flight, failures, elapsed time; cleared at the end, so what stays on screen is podman's output.
- * - `plain`: a line per settled item, for logs.
- * - `none` (the default on a pipe): nothing but podman's own lines, which already come one per
- *   item as it is removed, so a script that reads podman's output reads podgraph's.
+ * - `plain` (the default on a pipe): a line per settled item, `podgraph: [done/total] ...`.
+ * - `none`: nothing but podman's own lines, for a script that parses podman's stderr too.
  * `--json` replaces all of this with one JSON event per line on stdout.
  */
 import type { RemovalEvent } from '../removal/report.ts';
@@ -41,7 +40,7 @@ export interface ProgressOptions {
 /** `auto` resolved against the terminal. */
 export function progressMode(mode: ProgressMode, stderr: OutputStream): Exclude<ProgressMode, 'auto'> {
   if (mode !== 'auto') return mode;
-  return stderr.isTTY === true ? 'live' : 'none';
+  return stderr.isTTY === true ? 'live' : 'plain';
 }
 
 function seconds(ms: number): string {

@@ -66,7 +66,7 @@ async function sideBySide(fixture: Fixture, args: (prefix: string, names: Awaite
   await Promise.all([createInPodman(sandbox, prefixed(pm, fixture)), createInPodman(sandbox, prefixed(pg, fixture))]);
   const names = await namesOf(runtime);
   const podmanResult = await sandbox.podmanExit(...args(pm, names));
-  const podgraphResult = await podgraph([...args(pg, names), '--url', sandbox.url]);
+  const podgraphResult = await podgraph([...args(pg, names), '--url', sandbox.url, '--progress', 'none']);
   return {
     podman: { result: podmanResult, printed: printed(podmanResult, names, pm), left: await leftOf(pm) },
     podgraph: { result: podgraphResult, printed: printed(podgraphResult, names, pg), left: await leftOf(pg) },
@@ -157,7 +157,7 @@ describePodman('podgraph rm / pod rm side by side with podman rm / pod rm', () =
       return { code: result.code, printed: printed(result, names, prefix), left: await leftOf(prefix) };
     };
     const podman = await outcome(() => sandbox.podmanExit('pod', 'rm', '-fa', '-t', '0'));
-    const podgraphResult = await outcome(() => podgraph(['pod', 'rm', '-fa', '-t', '0', '--url', sandbox.url]));
+    const podgraphResult = await outcome(() => podgraph(['pod', 'rm', '-fa', '-t', '0', '--url', sandbox.url, '--progress', 'none']));
     expect(podgraphResult).toEqual(podman);
     expect(podman).toEqual({ code: 0, printed: ['pod m1', 'pod m2', 'pod m3'], left: ['loner running'] });
   });
@@ -173,7 +173,7 @@ describePodman('podgraph rm / pod rm side by side with podman rm / pod rm', () =
 
     await sandbox.clear();
     await createInPodman(sandbox, prefixed(prefix, CHAIN));
-    const podgraphResult = await podgraph(['rm', '-fa', '-t', '0', '--url', sandbox.url]);
+    const podgraphResult = await podgraph(['rm', '-fa', '-t', '0', '--url', sandbox.url, '--progress', 'none']);
     expect(podgraphResult).toMatchObject({ code: 0, stderr: '' });
     expect(lines(podgraphResult.stdout)).toHaveLength(3);
     expect(await leftOf(prefix)).toEqual([]);

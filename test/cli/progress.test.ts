@@ -35,9 +35,9 @@ function drive(mode: 'live' | 'plain' | 'none') {
 }
 
 describe('progress', () => {
-  test('auto: live on a terminal, none on a pipe', () => {
+  test('auto: live on a terminal, plain lines on a pipe', () => {
     expect(progressMode('auto', { write: () => true, isTTY: true })).toBe('live');
-    expect(progressMode('auto', { write: () => true })).toBe('none');
+    expect(progressMode('auto', { write: () => true })).toBe('plain');
     expect(progressMode('plain', { write: () => true, isTTY: true })).toBe('plain');
   });
 

@@ -99,7 +99,7 @@ describe.concurrent('through the executable', () => {
 
   test('--spec - reads stdin', async ({ expect }) => {
     const input = JSON.stringify({ containers: [{ id: 'a' }, { id: 'b', dependsOn: ['a'] }] });
-    expect(await podgraph(['rm', '--depend', 'a', '--spec', '-'], { input })).toEqual({ code: 0, stdout: 'b\na\n', stderr: '' });
+    expect(await podgraph(['rm', '--depend', 'a', '--spec', '-', '--progress', 'none'], { input })).toEqual({ code: 0, stdout: 'b\na\n', stderr: '' });
   });
 
   test('--latency is for spec files only', async ({ expect }) => {
