@@ -30,7 +30,7 @@ export class PodmanClient {
     if (signal?.aborted) return Promise.reject(aborted(what, signal));
     const target = 'socketPath' in this.endpoint ? { socketPath: this.endpoint.socketPath } : { host: this.endpoint.host, port: this.endpoint.port };
     return new Promise<PodmanReply>((resolve, reject) => {
-      const req = request({ ...target, method, path, agent: this.#agent, headers: { accept: 'application/json', host: 'd' }, signal }, (res) => {
+      const req = request({ ...target, method, path, agent: this.#agent, headers: { accept: 'application/json' }, signal }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('error', (error) => reject(signal?.aborted ? aborted(what, signal) : fail(`the reply was cut off (${error.message})`, error)));
