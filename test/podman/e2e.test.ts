@@ -3,8 +3,10 @@
  * and check what is left with podman itself. The same fixture on MemoryRuntime must give the
  * same report, code for code.
  */
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { beforeEach, expect, test } from 'vitest';
-import { ContainerGraph, MemoryRuntime, removeGraph, type RemovalReport, type Runtime } from '../../src/index.ts';
+import { ContainerGraph, MemoryRuntime, PodmanRuntime, removeGraph, type RemovalReport, type Runtime } from '../../src/index.ts';
 import { createInPodman, describeState, type Fixture, fixtureSpec, namesOf } from '../support/fixtures.ts';
 import { describePodman, useSandbox } from '../support/podman-tests.ts';
 
@@ -88,5 +90,27 @@ describePodman('end to end on a real podman', () => {
     const real = await removeAll(live.runtime, force);
     const simulated = await removeAll(new MemoryRuntime(fixtureSpec(MIXED)), force);
     expect(simulated.byName).toEqual(real.byName);
+  });
+
+  test('the same service over tcp://host:port reads the same graph', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => resolve(port));
+      });
+    });
+    const service = spawn('podman', ['system', 'service', '--time=0', `tcp://127.0.0.1:${port}`], { env: live.sandbox.env, stdio: 'ignore' });
+    const tcp = new PodmanRuntime({ url: `tcp://127.0.0.1:${port}` });
+    try {
+      for (let waited = 0; ; waited += 50) {
+        if (await tcp.ping().then(() => true, () => false)) break;
+        if (waited > 20_000) throw new Error('podman did not answer over TCP');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(await describeState(tcp)).toEqual(await describeState(live.runtime));
+    } finally {
+      tcp.close();
+      service.kill('SIGTERM');
+    }
   });
 });

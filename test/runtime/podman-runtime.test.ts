@@ -163,6 +163,19 @@ describe('PodmanRuntime: requests and replies', () => {
     expect(error.message).toMatch(new RegExp(`^podman service at ${runtime.url}: DELETE /v4.0.0/libpod/containers/c\\?force=true: the service closed the connection before replying`));
   });
 
+  test("ping takes podman's plain-text OK, and names the URL when the answer is not 200", async () => {
+    let healthy = true;
+    const { runtime } = await fakePodman((_req, res) => {
+      res.writeHead(healthy ? 200 : 503, { 'content-type': 'text/plain' });
+      res.end(healthy ? 'OK' : 'starting');
+    });
+    await runtime.ping();
+    healthy = false;
+    const error = await failure(runtime.ping());
+    expect(error.code).toBe('RUNTIME');
+    expect(error.message).toBe(`podman service at ${runtime.url}: GET /_ping: HTTP 503: starting`);
+  });
+
   test('a socket that does not exist is RUNTIME naming the URL and the request', async () => {
     const runtime = new PodmanRuntime({ url: 'unix:///nonexistent/podgraph/podman.sock' });
     const error = await failure(runtime.inspect());

@@ -23,7 +23,8 @@ export class PodmanClient {
     this.#agent = new Agent({ keepAlive: true, maxSockets });
   }
 
-  request(method: 'GET' | 'DELETE', path: string, signal?: AbortSignal): Promise<PodmanReply> {
+  /** `as: 'text'` for the few endpoints that answer plain text (`/_ping` says `OK`). */
+  request(method: 'GET' | 'DELETE', path: string, signal?: AbortSignal, as: 'json' | 'text' = 'json'): Promise<PodmanReply> {
     const what = `${method} ${path}`;
     const fail = (detail: string, cause?: unknown) =>
       new PodgraphError('RUNTIME', `podman service at ${this.endpoint.url}: ${what}: ${detail}`, { cause });
@@ -37,6 +38,7 @@ export class PodmanClient {
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
           const status = res.statusCode ?? 0;
+          if (as === 'text') return resolve({ status, body: text });
           if (text.trim() === '') return resolve({ status, body: undefined });
           try {
             resolve({ status, body: JSON.parse(text) });

@@ -46,7 +46,7 @@ export class PodmanRuntime implements Runtime {
 
   /** Resolves when the service answers `/_ping`; rejects with RUNTIME naming the URL otherwise. */
   async ping(signal?: AbortSignal): Promise<void> {
-    const reply = await this.#client.request('GET', '/_ping', signal);
+    const reply = await this.#client.request('GET', '/_ping', signal, 'text');
     if (reply.status !== 200) throw podmanError('container', `podman service at ${this.url}: GET /_ping`, reply.status, reply.body);
   }
 
