@@ -23,11 +23,15 @@ export class PodmanClient {
     this.#agent = new Agent({ keepAlive: true, maxSockets });
   }
 
+  /** `podman service at URL: METHOD path`: where a request went, for every message about it. */
+  where(method: string, path: string): string {
+    return `podman service at ${this.endpoint.url}: ${method} ${path}`;
+  }
+
   /** `as: 'text'` for the few endpoints that answer plain text (`/_ping` says `OK`). */
   request(method: 'GET' | 'DELETE', path: string, signal?: AbortSignal, as: 'json' | 'text' = 'json'): Promise<PodmanReply> {
     const what = `${method} ${path}`;
-    const fail = (detail: string, cause?: unknown) =>
-      new PodgraphError('RUNTIME', `podman service at ${this.endpoint.url}: ${what}: ${detail}`, { cause });
+    const fail = (detail: string, cause?: unknown) => new PodgraphError('RUNTIME', `${this.where(method, path)}: ${detail}`, { cause });
     if (signal?.aborted) return Promise.reject(aborted(what, signal));
     const target = 'socketPath' in this.endpoint ? { socketPath: this.endpoint.socketPath } : { host: this.endpoint.host, port: this.endpoint.port };
     return new Promise<PodmanReply>((resolve, reject) => {

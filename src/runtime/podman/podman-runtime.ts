@@ -1,8 +1,8 @@
-import { describe, invalidArg } from '../../errors.ts';
+import { describe, invalidArg, PodgraphError } from '../../errors.ts';
 import type { GraphSpec } from '../../graph/spec.ts';
 import type { RemoveCallOptions, Runtime } from '../runtime.ts';
-import { PodmanClient, type PodmanReply } from './podman-client.ts';
-import { type PodmanItemKind, podmanError } from './podman-errors.ts';
+import { PodmanClient } from './podman-client.ts';
+import { errorText, type PodmanItemKind, podmanError } from './podman-errors.ts';
 import { inspectPodman } from './podman-inspect.ts';
 import { defaultPodmanUrl, parsePodmanUrl } from './podman-url.ts';
 
@@ -47,30 +47,31 @@ export class PodmanRuntime implements Runtime {
   /** Resolves when the service answers `/_ping`; rejects with RUNTIME naming the URL otherwise. */
   async ping(signal?: AbortSignal): Promise<void> {
     const reply = await this.#client.request('GET', '/_ping', signal, 'text');
-    if (reply.status !== 200) throw podmanError('container', `podman service at ${this.url}: GET /_ping`, reply.status, reply.body);
+    if (reply.status !== 200) throw new PodgraphError('RUNTIME', `${this.#client.where('GET', '/_ping')}: HTTP ${reply.status}: ${errorText(reply.body)}`);
   }
 
   inspect(): Promise<GraphSpec> {
     return inspectPodman(async (path) => {
-      const reply = await this.#request('GET', path);
+      const full = `${this.#prefix}${path}`;
+      const reply = await this.#client.request('GET', full);
       if (reply.status === 404) return null;
-      if (reply.status !== 200) throw podmanError('container', this.#where('GET', path), reply.status, reply.body);
+      if (reply.status !== 200) throw podmanError('container', this.#client.where('GET', full), reply.status, reply.body);
       return reply.body;
     }, this.#inspectConcurrency);
   }
 
-  async removeContainer(id: string, options: RemoveCallOptions): Promise<void> {
-    const reply = await this.#delete('container', `/libpod/containers/${encodeURIComponent(id)}`, options);
+  removeContainer(id: string, options: RemoveCallOptions): Promise<void> {
     // A 200 lists each removed item; a failed one carries `Err` (podman 4.3 answers 200 for some failures).
-    const items = Array.isArray(reply.body) ? (reply.body as RemovedItem[]) : [];
-    const failed = items.find((item) => typeof item.Err === 'string' && item.Err !== '');
-    if (failed) throw podmanError('container', this.#where('DELETE', `/libpod/containers/${id}`), reply.status, failed.Err);
+    return this.#delete('container', `/libpod/containers/${encodeURIComponent(id)}`, options, (body) =>
+      Array.isArray(body) ? (body as RemovedItem[]).map((item) => item.Err).find(isError) : undefined,
+    );
   }
 
-  async removePod(id: string, options: RemoveCallOptions): Promise<void> {
-    const reply = await this.#delete('pod', `/libpod/pods/${encodeURIComponent(id)}`, options);
-    const err = (reply.body as RemovedItem | undefined)?.Err;
-    if (typeof err === 'string' && err !== '') throw podmanError('pod', this.#where('DELETE', `/libpod/pods/${id}`), reply.status, err);
+  removePod(id: string, options: RemoveCallOptions): Promise<void> {
+    return this.#delete('pod', `/libpod/pods/${encodeURIComponent(id)}`, options, (body) => {
+      const err = (body as RemovedItem | undefined)?.Err;
+      return isError(err) ? err : undefined;
+    });
   }
 
   /** Closes the idle keep-alive connections. */
@@ -78,22 +79,20 @@ export class PodmanRuntime implements Runtime {
     this.#client.close();
   }
 
-  async #delete(kind: PodmanItemKind, path: string, options: RemoveCallOptions): Promise<PodmanReply> {
+  /** A DELETE that fails on an error status, and on a 2xx whose body `failedItem` finds an `Err` in. */
+  async #delete(kind: PodmanItemKind, path: string, options: RemoveCallOptions, failedItem: (body: unknown) => string | undefined): Promise<void> {
     const query = new URLSearchParams({ force: String(options.force) });
     if (options.timeout !== undefined) query.set('timeout', String(options.timeout));
-    const full = `${path}?${query}`;
-    const reply = await this.#request('DELETE', full, options.signal);
-    if (reply.status < 200 || reply.status > 299) throw podmanError(kind, this.#where('DELETE', full), reply.status, reply.body);
-    return reply;
+    const full = `${this.#prefix}${path}?${query}`;
+    const reply = await this.#client.request('DELETE', full, options.signal);
+    const ok = reply.status >= 200 && reply.status <= 299;
+    const err = ok ? failedItem(reply.body) : undefined;
+    if (!ok || err !== undefined) throw podmanError(kind, this.#client.where('DELETE', full), reply.status, ok ? err : reply.body);
   }
+}
 
-  #request(method: 'GET' | 'DELETE', path: string, signal?: AbortSignal): Promise<PodmanReply> {
-    return this.#client.request(method, `${this.#prefix}${path}`, signal);
-  }
-
-  #where(method: string, path: string): string {
-    return `podman service at ${this.url}: ${method} ${this.#prefix}${path}`;
-  }
+function isError(err: string | null | undefined): err is string {
+  return typeof err === 'string' && err !== '';
 }
 
 function positiveInteger(options: PodmanRuntimeOptions, key: 'inspectConcurrency' | 'maxSockets', fallback: number): number {
