@@ -3,7 +3,6 @@
  * and check what is left with podman itself. The same fixture on MemoryRuntime must give the
  * same report, code for code.
  */
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { beforeEach, expect, test } from 'vitest';
 import { ContainerGraph, MemoryRuntime, PodmanRuntime, removeGraph, type RemovalReport, type Runtime } from '../../src/index.ts';
@@ -99,14 +98,9 @@ describePodman('end to end on a real podman', () => {
         probe.close(() => resolve(port));
       });
     });
-    const service = spawn('podman', ['system', 'service', '--time=0', `tcp://127.0.0.1:${port}`], { env: live.sandbox.env, stdio: 'ignore' });
+    const service = await live.sandbox.serve(`tcp://127.0.0.1:${port}`);
     const tcp = new PodmanRuntime({ url: `tcp://127.0.0.1:${port}` });
     try {
-      for (let waited = 0; ; waited += 50) {
-        if (await tcp.ping().then(() => true, () => false)) break;
-        if (waited > 20_000) throw new Error('podman did not answer over TCP');
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
       expect(await describeState(tcp)).toEqual(await describeState(live.runtime));
     } finally {
       tcp.close();

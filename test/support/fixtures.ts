@@ -56,16 +56,19 @@ export async function createInPodman(sandbox: PodmanSandbox, fixture: Fixture): 
   if (running.length > 0) await sandbox.podman('start', ...running);
 }
 
+/** A spec's names by id: pods by name, containers by name, each infra container as `<pod>-infra`. */
+function namesById(spec: GraphSpec): { pods: Map<string, string>; containers: Map<string, string> } {
+  const pods = new Map((spec.pods ?? []).map((pod) => [pod.id, pod.name ?? pod.id]));
+  const containers = new Map((spec.containers ?? []).map((c) => [c.id, c.infra && c.pod ? infraName(pods.get(c.pod) ?? c.pod) : (c.name ?? c.id)]));
+  return { pods, containers };
+}
+
+const inverse = (names: Map<string, string>) => new Map([...names].map(([id, name]) => [name, id]));
+
 /** Names -> ids of a runtime's current state, with `<pod>-infra` naming each pod's infra container. */
 export async function namesOf(runtime: Runtime): Promise<{ containers: Map<string, string>; pods: Map<string, string> }> {
-  const spec = await runtime.inspect();
-  const pods = new Map((spec.pods ?? []).map((pod) => [pod.name ?? pod.id, pod.id]));
-  const podName = new Map((spec.pods ?? []).map((pod) => [pod.id, pod.name ?? pod.id]));
-  const containers = new Map<string, string>();
-  for (const c of spec.containers ?? []) {
-    containers.set(c.infra && c.pod ? infraName(podName.get(c.pod) ?? c.pod) : (c.name ?? c.id), c.id);
-  }
-  return { containers, pods };
+  const names = namesById(await runtime.inspect());
+  return { containers: inverse(names.containers), pods: inverse(names.pods) };
 }
 
 /**
@@ -74,13 +77,8 @@ export async function namesOf(runtime: Runtime): Promise<{ containers: Map<strin
  */
 export async function describeState(runtime: Runtime): Promise<string[]> {
   const spec = await runtime.inspect();
-  const podName = new Map((spec.pods ?? []).map((pod) => [pod.id, pod.name ?? pod.id]));
-  const nameOf = new Map<string, string>();
-  const infraOf = new Map<string, string>();
-  for (const c of spec.containers ?? []) {
-    nameOf.set(c.id, c.infra && c.pod ? infraName(podName.get(c.pod)!) : (c.name ?? c.id));
-    if (c.infra && c.pod) infraOf.set(c.pod, c.id);
-  }
+  const { pods: podName, containers: nameOf } = namesById(spec);
+  const infraOf = new Map((spec.containers ?? []).filter((c) => c.infra && c.pod).map((c) => [c.pod!, c.id]));
   const lines = (spec.containers ?? []).map((c) => {
     // podman lists a member's infra container among its dependencies; the model keeps that edge implicit.
     const explicit = (c.dependsOn ?? []).filter((id) => !c.pod || id !== infraOf.get(c.pod));

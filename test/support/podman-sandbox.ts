@@ -6,10 +6,10 @@
  */
 import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { PodmanRuntime } from '../../src/index.ts';
 
 export const TINY_IMAGE = 'localhost/tiny:latest';
 
@@ -91,21 +91,17 @@ export class PodmanSandbox {
     return service !== undefined && service.exitCode === null && service.signalCode === null ? service.pid : undefined;
   }
 
-  /** Runs the podman CLI in this sandbox; resolves with stdout, trimmed. */
+  /** Runs the podman CLI in this sandbox; resolves with stdout, trimmed, and rejects on a non-zero exit. */
   async podman(...args: string[]): Promise<string> {
-    try {
-      const { stdout } = await run('podman', args, { env: this.env, maxBuffer: 64 * 2 ** 20 });
-      return stdout.trim();
-    } catch (error) {
-      const failure = error as { stderr?: string; code?: number };
-      throw new Error(`podman ${args.join(' ')} failed (exit ${failure.code}): ${failure.stderr?.trim()}`, { cause: error });
-    }
+    const { code, stdout, stderr } = await this.podmanExit(...args);
+    if (code !== 0) throw new Error(`podman ${args.join(' ')} failed (exit ${code}): ${stderr.trim()}`);
+    return stdout.trim();
   }
 
   /** Runs the podman CLI in this sandbox and resolves with its exit code and output, never rejecting. */
   async podmanExit(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     try {
-      const { stdout, stderr } = await run('podman', args, { env: this.env });
+      const { stdout, stderr } = await run('podman', args, { env: this.env, maxBuffer: 64 * 2 ** 20 });
       return { code: 0, stdout, stderr };
     } catch (error) {
       const failure = error as { stdout?: string; stderr?: string; code?: number };
@@ -113,21 +109,33 @@ export class PodmanSandbox {
     }
   }
 
-  /** Starts `podman system service` on the private socket and waits for `/_ping`. */
+  /** Starts `podman system service` on the private socket and waits until it answers. */
   async startService(): Promise<void> {
     if (this.servicePid !== undefined) return;
-    const socket = this.url.slice('unix://'.length);
-    rmSync(socket, { force: true });
-    const service = spawn('podman', ['system', 'service', '--time=0', this.url], { env: this.env, stdio: ['ignore', 'ignore', 'pipe'] });
+    rmSync(this.url.slice('unix://'.length), { force: true });
+    this.#service = await this.serve(this.url);
+  }
+
+  /**
+   * Starts one more API service of this sandbox at `url` (say `tcp://127.0.0.1:PORT`) and resolves
+   * with its process once `/_ping` answers; the caller stops it.
+   */
+  async serve(url: string): Promise<ChildProcess> {
+    const service = spawn('podman', ['system', 'service', '--time=0', url], { env: this.env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     service.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    this.#service = service;
-    for (let waited = 0; waited < 20_000; waited += 50) {
-      if (service.exitCode !== null) throw new Error(`podman system service exited with ${service.exitCode}: ${stderr}`);
-      if (await ping(socket)) return;
-      await new Promise((resolve) => setTimeout(resolve, 50));
+    const runtime = new PodmanRuntime({ url });
+    try {
+      for (let waited = 0; waited < 20_000; waited += 50) {
+        if (service.exitCode !== null) throw new Error(`podman system service exited with ${service.exitCode}: ${stderr}`);
+        if (await runtime.ping().then(() => true, () => false)) return service;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } finally {
+      runtime.close();
     }
-    throw new Error(`podman system service did not answer on ${this.url} within 20 s: ${stderr}`);
+    service.kill('SIGKILL');
+    throw new Error(`podman system service did not answer on ${url} within 20 s: ${stderr}`);
   }
 
   /** Stops the service by its PID (SIGKILL: as if it died) and waits for it to exit. */
@@ -158,16 +166,4 @@ export class PodmanSandbox {
     await this.clear().catch(() => undefined);
     rmSync(this.dir, { recursive: true, force: true });
   }
-}
-
-function ping(socketPath: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const req = request({ socketPath, path: '/_ping', method: 'GET', timeout: 1000 }, (res) => {
-      res.resume();
-      resolve(res.statusCode === 200);
-    });
-    req.on('error', () => resolve(false));
-    req.on('timeout', () => req.destroy());
-    req.end();
-  });
 }
