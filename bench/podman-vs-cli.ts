@@ -12,6 +12,7 @@
 import { ContainerGraph, defaultConcurrency, PodmanRuntime, removeGraph } from '../src/index.ts';
 import { createInPodman, type Fixture } from '../test/support/fixtures.ts';
 import { PodmanSandbox } from '../test/support/podman-sandbox.ts';
+import { median } from './measure.ts';
 
 const PODS = 10;
 const MEMBERS = 4;
@@ -57,7 +58,6 @@ async function podgraph(sandbox: PodmanSandbox): Promise<{ ms: number; inspectMs
   }
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const rounds = Number(process.argv[2] ?? 3);
 const sandbox = await PodmanSandbox.start();
 try {

@@ -20,6 +20,7 @@ import { type ErrorCode, isErrorCode, PodgraphError } from '../errors.ts';
 import type { ContainerGraph } from '../graph/container-graph.ts';
 import type { RemovalEvent, RemovalReport } from '../removal/report.ts';
 import { EXIT } from './cli-error.ts';
+import { outcomeOf } from './render/drawing.ts';
 import type { TargetKind } from './options.ts';
 
 /** podman's name for each kind of error, the text its messages end with. */
@@ -129,8 +130,9 @@ export function tally(report: RemovalReport): { total: number; removed: number; 
   let aborted = 0;
   for (const entries of [report.containers, report.pods]) {
     for (const error of entries.values()) {
-      if (error === null) removed++;
-      else if (error.code === 'ABORTED') aborted++;
+      const outcome = outcomeOf(error);
+      if (outcome === 'removed') removed++;
+      else if (outcome === 'aborted') aborted++;
       else failed++;
     }
   }
