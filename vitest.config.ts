@@ -1,8 +1,13 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // Tests import the package by its name, as users do; here it means the source.
+  resolve: { alias: { podgraph: fileURLToPath(new URL('./src/index.ts', import.meta.url)) } },
   test: {
     include: ['test/**/*.test.ts'],
+    // The CLI, the README's CommonJS snippet and the import-graph check run the compiled package.
+    globalSetup: ['test/support/build.ts'],
     testTimeout: 60_000,
   },
 });

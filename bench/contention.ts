@@ -5,7 +5,7 @@
  * that other calls remove whole. The runtime's log counts every successful removal per id: a
  * second one for the same id would be a double removal.
  */
-import { ContainerGraph, MemoryRuntime, type OperationRecord, type RemoveOptions, removeGraph } from '../src/index.ts';
+import { ContainerGraph, MemoryRuntime, type OperationRecord, type RemoveOptions, removeGraph } from 'podgraph';
 import { count, median, ms, ratio, table, verifyRemoved } from './measure.ts';
 import { removalDag } from './removal-dag.ts';
 import { podsOfTen } from './shapes.ts';
@@ -80,8 +80,13 @@ async function once(latency: number) {
   const { doubles, foundGone, failed } = tally(runtime.log);
   if (failed !== undefined) throw new Error(`bench: ${failed.op} ${failed.id} failed with ${failed.result} under contention`);
   return {
-    union, concurrent, unionCalls: unionRuntime.log.length, concurrentCalls: runtime.log.length, foundGone,
-    doubleRemovals: doubles, reportsOk: reports.every((report) => report.ok),
+    union,
+    concurrent,
+    unionCalls: unionRuntime.log.length,
+    concurrentCalls: runtime.log.length,
+    foundGone,
+    doubleRemovals: doubles,
+    reportsOk: reports.every((report) => report.ok),
   };
 }
 
@@ -93,7 +98,8 @@ export async function measureContention(latencies: readonly number[] = [0, 2], r
     runs.sort((a, b) => a.concurrent / a.union - b.concurrent / b.union);
     const mid = runs[(runs.length - 1) >> 1];
     results.push({
-      latency, ...mid,
+      latency,
+      ...mid,
       union: median(runs.map((run) => run.union)),
       concurrent: median(runs.map((run) => run.concurrent)),
       doubleRemovals: Math.max(...runs.map((run) => run.doubleRemovals)),
@@ -105,11 +111,25 @@ export async function measureContention(latencies: readonly number[] = [0, 2], r
 
 export function contentionTable(results: readonly ContentionResult[]): string {
   return table(
-    ['latency per call', 'one call over the union', `${CALLS} concurrent calls`, `${CALLS} calls ÷ one`, 'runtime calls (one / 8)', 'calls that found the item gone', 'double removals', 'every report ok'],
+    [
+      'latency per call',
+      'one call over the union',
+      `${CALLS} concurrent calls`,
+      `${CALLS} calls ÷ one`,
+      'runtime calls (one / 8)',
+      'calls that found the item gone',
+      'double removals',
+      'every report ok',
+    ],
     ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
     results.map((result) => [
-      `${result.latency} ms`, ms(result.union), ms(result.concurrent), ratio(result.concurrent / result.union),
-      `${count(result.unionCalls)} / ${count(result.concurrentCalls)}`, count(result.foundGone), count(result.doubleRemovals),
+      `${result.latency} ms`,
+      ms(result.union),
+      ms(result.concurrent),
+      ratio(result.concurrent / result.union),
+      `${count(result.unionCalls)} / ${count(result.concurrentCalls)}`,
+      count(result.foundGone),
+      count(result.doubleRemovals),
       result.reportsOk ? 'yes' : '**no**',
     ]),
   );

@@ -11,7 +11,11 @@ import type { RemovalDag } from './removal-dag.ts';
  * Rejects with the first failure, once nothing is in flight any more.
  */
 export function kahnWalk(
-  dag: RemovalDag, roots: ArrayLike<number>, total: number, pending: Int32Array, concurrency: number,
+  dag: RemovalDag,
+  roots: ArrayLike<number>,
+  total: number,
+  pending: Int32Array,
+  concurrency: number,
   call: (node: number) => Promise<unknown>,
 ): Promise<void> {
   const { succStart, succ } = dag;

@@ -1,5 +1,5 @@
 /** Small helpers shared by the benchmarks: timing, statistics, checks and number formatting. */
-import type { MemoryRuntime, OperationRecord } from '../src/index.ts';
+import type { MemoryRuntime, OperationRecord } from 'podgraph';
 import type { RemovalDag } from './removal-dag.ts';
 
 export function median(values: readonly number[]): number {

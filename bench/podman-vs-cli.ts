@@ -9,7 +9,7 @@
  *   npm run bench:podman               # 3 rounds
  *   npm run bench:podman -- 5          # rounds
  */
-import { ContainerGraph, defaultConcurrency, PodmanRuntime, removeGraph } from '../src/index.ts';
+import { ContainerGraph, defaultConcurrency, PodmanRuntime, removeGraph } from 'podgraph';
 import { createInPodman, type Fixture } from '../test/support/fixtures.ts';
 import { PodmanSandbox } from '../test/support/podman-sandbox.ts';
 import { median } from './measure.ts';
@@ -21,7 +21,11 @@ const CHAIN = 5;
 const fixture: Fixture = {
   pods: Array.from({ length: PODS }, (_, p) => `pod${p}`),
   containers: [
-    ...Array.from({ length: PODS * MEMBERS }, (_, i) => ({ name: `pod${Math.floor(i / MEMBERS)}-c${i % MEMBERS}`, pod: `pod${Math.floor(i / MEMBERS)}`, running: true })),
+    ...Array.from({ length: PODS * MEMBERS }, (_, i) => ({
+      name: `pod${Math.floor(i / MEMBERS)}-c${i % MEMBERS}`,
+      pod: `pod${Math.floor(i / MEMBERS)}`,
+      running: true,
+    })),
     ...Array.from({ length: CHAIN }, (_, level) => ({ name: `chain${level}`, requires: level > 0 ? [`chain${level - 1}`] : [] })),
   ],
 };
@@ -74,11 +78,17 @@ try {
   }
   const cliMs = median(cli.map((r) => r.ms));
   const oursMs = median(ours.map((r) => r.ms));
-  console.log(`podman ${version}, ${PODS} pods x ${MEMBERS} running containers + a ${CHAIN}-level --requires chain (${PODS * (MEMBERS + 1) + CHAIN} containers), median of ${rounds} rounds, concurrency ${defaultConcurrency()}\n`);
+  console.log(
+    `podman ${version}, ${PODS} pods x ${MEMBERS} running containers + a ${CHAIN}-level --requires chain (${PODS * (MEMBERS + 1) + CHAIN} containers), median of ${rounds} rounds, concurrency ${defaultConcurrency()}\n`,
+  );
   console.log('| removal | wall time | runs needed | ratio to podgraph |');
   console.log('|---|---:|---:|---:|');
-  console.log(`| \`podman pod rm -fa -t 0 && podman rm -fa -t 0\` | ${(cliMs / 1000).toFixed(2)} s | ${cli.map((r) => r.runs).join(', ')} | ${(cliMs / oursMs).toFixed(2)}x |`);
-  console.log(`| podgraph \`removeGraph\` via PodmanRuntime (inspect ${median(ours.map((r) => r.inspectMs)).toFixed(0)} ms included) | ${(oursMs / 1000).toFixed(2)} s | 1 | 1.00x |`);
+  console.log(
+    `| \`podman pod rm -fa -t 0 && podman rm -fa -t 0\` | ${(cliMs / 1000).toFixed(2)} s | ${cli.map((r) => r.runs).join(', ')} | ${(cliMs / oursMs).toFixed(2)}x |`,
+  );
+  console.log(
+    `| podgraph \`removeGraph\` via PodmanRuntime (inspect ${median(ours.map((r) => r.inspectMs)).toFixed(0)} ms included) | ${(oursMs / 1000).toFixed(2)} s | 1 | 1.00x |`,
+  );
 } finally {
   await sandbox.dispose();
 }

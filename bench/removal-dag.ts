@@ -6,7 +6,7 @@
  * container is no node: `removePod` removes it (as podgraph's plan and podman do). An edge
  * x -> y means y waits for x: y is a dependency of x, or x's pod.
  */
-import type { GraphSpec, Runtime } from '../src/index.ts';
+import type { GraphSpec, Runtime } from 'podgraph';
 
 export interface RemovalDag {
   /** Node slots: containers, then pods (absorbed infra slots are unused). */

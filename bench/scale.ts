@@ -9,7 +9,7 @@
  *   npm run bench:scale -- 100000     # any sizes
  */
 import { pathToFileURL } from 'node:url';
-import { ContainerGraph, defaultConcurrency, type GraphSpec, MemoryRuntime, removeGraph, type Runtime } from '../src/index.ts';
+import { ContainerGraph, defaultConcurrency, type GraphSpec, MemoryRuntime, type Runtime, removeGraph } from 'podgraph';
 import { kahnWalk } from './kahn-walk.ts';
 import { count, liveHeap, median, ms, ratio, requireGc, table, verifyRemoved } from './measure.ts';
 import { pGraphOf } from './peers/p-graph.ts';
@@ -147,7 +147,9 @@ async function timeFloor(dag: RemovalDag, concurrency: number, world?: Container
 
 /** Reading `graph.graphlib` costs about 12-20 µs and 1.4 KB per node: `graphlibMax` bounds the sizes where it is measured. */
 export async function measureScale(
-  sizes: readonly number[], graphlibMax = Infinity, log: (line: string) => void = () => {},
+  sizes: readonly number[],
+  graphlibMax = Infinity,
+  log: (line: string) => void = () => {},
 ): Promise<ScaleResult[]> {
   requireGc();
   const concurrency = defaultConcurrency();
@@ -181,11 +183,17 @@ export async function measureScale(
     log(`  scale ${count(size)}: timed, measuring heap`);
     const own = await podgraphHeap(spec, dag, concurrency, false);
     const withView = size <= graphlibMax ? await podgraphHeap(spec, dag, concurrency, true) : undefined;
-    const pGraph = size <= P_GRAPH_MAX ? { model: median(models), run: median(runs), heap: await pGraphHeap(spec, world, concurrency) } : undefined;
+    const pGraph =
+      size <= P_GRAPH_MAX ? { model: median(models), run: median(runs), heap: await pGraphHeap(spec, world, concurrency) } : undefined;
     results.push({
-      size, fromSpec: median(builds), removeGraph: median(removals), podgraphHeap: own.heap, pGraph,
+      size,
+      fromSpec: median(builds),
+      removeGraph: median(removals),
+      podgraphHeap: own.heap,
+      pGraph,
       graphlib: withView === undefined ? undefined : { time: withView.graphlib!, heap: withView.heap },
-      floor: median(floors), floorWithRuntime: median(floorsWithRuntime),
+      floor: median(floors),
+      floorWithRuntime: median(floorsWithRuntime),
     });
   }
   return results;
@@ -201,17 +209,35 @@ export function scaleTable(results: readonly ScaleResult[]): string {
     rows.push([sizeCell, 'podgraph: `ContainerGraph.fromSpec`', ...timeCells(result.fromSpec), '', '']);
     rows.push([sizeCell, 'podgraph: `removeGraph` (all, force)', ...timeCells(result.removeGraph), '', '']);
     const heapCells = (bytes: number) => [mib(bytes), `${count(Math.round(bytes / size))} B`];
-    rows.push([sizeCell, '**podgraph: build + remove**', ...timeCells(result.fromSpec + result.removeGraph), ...heapCells(result.podgraphHeap)]);
-    rows.push(result.graphlib === undefined
-      ? [sizeCell, 'podgraph: the same with `graph.graphlib` read', 'not measured in `npm run bench`', '', '', '', '']
-      : [sizeCell, '**podgraph: the same with `graph.graphlib` read** (time: the first read)', ...timeCells(result.graphlib.time), ...heapCells(result.graphlib.heap)]);
+    rows.push([
+      sizeCell,
+      '**podgraph: build + remove**',
+      ...timeCells(result.fromSpec + result.removeGraph),
+      ...heapCells(result.podgraphHeap),
+    ]);
+    rows.push(
+      result.graphlib === undefined
+        ? [sizeCell, 'podgraph: the same with `graph.graphlib` read', 'not measured in `npm run bench`', '', '', '', '']
+        : [
+            sizeCell,
+            '**podgraph: the same with `graph.graphlib` read** (time: the first read)',
+            ...timeCells(result.graphlib.time),
+            ...heapCells(result.graphlib.heap),
+          ],
+    );
     if (result.pGraph === undefined) {
       rows.push([sizeCell, 'p-graph 2.0.0', `not run: its constructor is quadratic`, '', '', '', '']);
     } else {
       const peer = result.pGraph;
       rows.push([sizeCell, 'p-graph: removal DAG + `new PGraph`', ...timeCells(peer.model), '', '']);
       rows.push([sizeCell, 'p-graph: `run`', ...timeCells(peer.run), '', '']);
-      rows.push([sizeCell, '**p-graph: build + run**', ...timeCells(peer.model + peer.run), mib(peer.heap), `${count(Math.round(peer.heap / size))} B`]);
+      rows.push([
+        sizeCell,
+        '**p-graph: build + run**',
+        ...timeCells(peer.model + peer.run),
+        mib(peer.heap),
+        `${count(Math.round(peer.heap / size))} B`,
+      ]);
     }
     rows.push([sizeCell, 'floor: bare Kahn walk, no-op async call', ...timeCells(floor), '', '']);
     rows.push([sizeCell, 'the same walk calling the MemoryRuntime', ...timeCells(result.floorWithRuntime), '', '']);

@@ -3,7 +3,7 @@
  * podgraph against the lower bound and against its peers. Every run removes the same graph on a
  * fresh runtime and is checked: everything gone, no call failed.
  */
-import { ContainerGraph, MemoryRuntime, removeGraph } from '../src/index.ts';
+import { ContainerGraph, MemoryRuntime, removeGraph } from 'podgraph';
 import { count, meanCallDuration, median, ms, ratio, table, verifyRemoved } from './measure.ts';
 import { layerByLayer } from './peers/layer-by-layer.ts';
 import { pGraph, pGraphCriticalPath } from './peers/p-graph.ts';
@@ -11,7 +11,7 @@ import { podmanStrategy } from './peers/podman-strategy.ts';
 import { serial } from './peers/serial.ts';
 import type { Strategy } from './peers/strategy.ts';
 import { longestChain, type RemovalDag, removalDag } from './removal-dag.ts';
-import { scheduleShapes, type Shape } from './shapes.ts';
+import { type Shape, scheduleShapes } from './shapes.ts';
 
 export const PEERS: readonly Strategy[] = [podmanStrategy, layerByLayer, serial, pGraph, pGraphCriticalPath];
 
@@ -143,8 +143,15 @@ export function scheduleTable(results: readonly ShapeResult[], concurrencies: re
       const quality = run.makespan / bound;
       worst = Math.max(worst, quality);
       rows.push([
-        result.shape.name, String(concurrency), count(run.calls), count(result.chain), `${run.latency.toFixed(2)} ms`,
-        ms(bound), ms(run.makespan), ratio(quality), String(result.runs.get(PODGRAPH)!.get(concurrency)!.length),
+        result.shape.name,
+        String(concurrency),
+        count(run.calls),
+        count(result.chain),
+        `${run.latency.toFixed(2)} ms`,
+        ms(bound),
+        ms(run.makespan),
+        ratio(quality),
+        String(result.runs.get(PODGRAPH)!.get(concurrency)!.length),
       ]);
     }
   }
@@ -158,7 +165,9 @@ export function scheduleTable(results: readonly ShapeResult[], concurrencies: re
 
 /** Table 2: each peer's makespan as a multiple of podgraph's (above 1: podgraph is faster). */
 export function peersTable(
-  results: readonly ShapeResult[], concurrencies: readonly number[], peers: readonly Strategy[] = PEERS,
+  results: readonly ShapeResult[],
+  concurrencies: readonly number[],
+  peers: readonly Strategy[] = PEERS,
 ): { text: string; fastestPeerRatio: number; podmanMultiPodRatio: number; slower: string[]; noise: number } {
   const rows: string[][] = [];
   const slower: string[] = [];

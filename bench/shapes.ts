@@ -2,7 +2,7 @@
  * Graph shapes the benchmarks remove, as plain GraphSpecs. Deterministic: the random DAG comes
  * from a seeded PRNG, so every run and every strategy sees the same graph.
  */
-import type { ContainerSpec, GraphSpec, PodSpec } from '../src/index.ts';
+import type { ContainerSpec, GraphSpec, PodSpec } from 'podgraph';
 
 export interface Shape {
   name: string;

@@ -6,14 +6,15 @@
  *
  *   npm run example:faults
  */
-import { ContainerGraph, MemoryRuntime, type PodgraphError, removeGraph } from '../src/index.ts';
+import { ContainerGraph, MemoryRuntime, type PodgraphError, removeGraph } from 'podgraph';
 import { stack } from './stack.ts';
 
 const graph = ContainerGraph.fromSpec(stack);
 const runtime = new MemoryRuntime(stack, {
   latency: 10,
   // The storage under the shop's API container is broken: podman would answer 500.
-  fail: (call) => (call.id === 'shop-api' ? new Error('unlinkat /var/lib/containers/storage/overlay/3f1c: device or resource busy') : undefined),
+  fail: (call) =>
+    call.id === 'shop-api' ? new Error('unlinkat /var/lib/containers/storage/overlay/3f1c: device or resource busy') : undefined,
 });
 
 const report = await removeGraph(graph, { all: true, force: true, runtime, concurrency: 4 });
@@ -28,7 +29,10 @@ const chain = (error: PodgraphError): string => {
 };
 
 console.log(`ok=${report.ok}\n`);
-for (const [kind, entries] of [['pod', report.pods], ['container', report.containers]] as const) {
+for (const [kind, entries] of [
+  ['pod', report.pods],
+  ['container', report.containers],
+] as const) {
   for (const [id, error] of entries) {
     console.log(`${kind} ${id}: ${error === null ? 'removed' : chain(error)}`);
   }

@@ -9,7 +9,7 @@
  *
  * Without a URL it uses CONTAINER_HOST, else unix:///run/podman/podman.sock.
  */
-import { ContainerGraph, PodmanRuntime, removeGraph } from '../src/index.ts';
+import { ContainerGraph, PodmanRuntime, removeGraph } from 'podgraph';
 
 const args = process.argv.slice(2);
 const yes = args.includes('--yes');
@@ -23,7 +23,9 @@ try {
   for (const id of graph.containerIds()) {
     const { state, pod, infra } = graph.container(id)!;
     const needs = graph.dependenciesOf(id).map(name);
-    console.log(`  ${name(id).padEnd(24)} ${state.padEnd(8)} ${pod ? `pod ${graph.pod(pod)!.name ?? pod.slice(0, 12)}${infra ? ' (infra)' : ''}` : ''}${needs.length ? `  needs ${needs.join(', ')}` : ''}`);
+    console.log(
+      `  ${name(id).padEnd(24)} ${state.padEnd(8)} ${pod ? `pod ${graph.pod(pod)!.name ?? pod.slice(0, 12)}${infra ? ' (infra)' : ''}` : ''}${needs.length ? `  needs ${needs.join(', ')}` : ''}`,
+    );
   }
   if (!yes) {
     console.log('\nNothing removed. Run again with --yes to remove all of it (all, force).');
@@ -41,7 +43,9 @@ try {
       },
     });
     const failed = [...report.containers, ...report.pods].filter(([, error]) => error !== null);
-    console.log(`\nRemoved ${report.containers.size + report.pods.size - failed.length} of ${report.containers.size + report.pods.size} items in ${(performance.now() - started).toFixed(0)} ms; ok=${report.ok}`);
+    console.log(
+      `\nRemoved ${report.containers.size + report.pods.size - failed.length} of ${report.containers.size + report.pods.size} items in ${(performance.now() - started).toFixed(0)} ms; ok=${report.ok}`,
+    );
     for (const [id, error] of failed) console.log(`  not removed: ${id.slice(0, 12)} ${error!.code}: ${error!.message}`);
     process.exitCode = report.ok ? 0 : 1;
   }

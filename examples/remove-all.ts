@@ -4,7 +4,7 @@
  *
  *   npm run example
  */
-import { ContainerGraph, MemoryRuntime, removeGraph } from '../src/index.ts';
+import { ContainerGraph, MemoryRuntime, removeGraph } from 'podgraph';
 import { stack } from './stack.ts';
 
 const graph = ContainerGraph.fromSpec(stack);
@@ -24,7 +24,9 @@ const report = await removeGraph(graph, {
   onEvent: (event) => {
     if (event.type === 'start') return;
     const what = `${event.type.padEnd(7)} ${event.kind.padEnd(9)} ${event.id}`;
-    console.log(`${elapsed()}  [${String(event.done).padStart(2)}/${event.total}]  ${what}${event.error ? `: ${event.error.message}` : ''}`);
+    console.log(
+      `${elapsed()}  [${String(event.done).padStart(2)}/${event.total}]  ${what}${event.error ? `: ${event.error.message}` : ''}`,
+    );
   },
 });
 
@@ -32,4 +34,6 @@ console.log(`\nReport: ok=${report.ok}`);
 for (const [id, error] of report.pods) console.log(`  pod       ${id.padEnd(15)} ${error ? error.code : 'removed'}`);
 for (const [id, error] of report.containers) console.log(`  container ${id.padEnd(15)} ${error ? error.code : 'removed'}`);
 const left = await runtime.inspect();
-console.log(`\nLeft on the runtime: ${left.pods!.length} pods, ${left.containers!.length} containers; ${runtime.log.length} runtime calls in ${elapsed().trim()}.`);
+console.log(
+  `\nLeft on the runtime: ${left.pods!.length} pods, ${left.containers!.length} containers; ${runtime.log.length} runtime calls in ${elapsed().trim()}.`,
+);

@@ -1,4 +1,4 @@
-import type { GraphSpec } from '../src/index.ts';
+import type { GraphSpec } from 'podgraph';
 
 /**
  * A small host as `podman ps -a --pod` would show it: three pods with infra containers, and

@@ -1,19 +1,18 @@
-export { ERROR_CODES, PodgraphError } from './errors.ts';
-export type { ErrorCode } from './errors.ts';
+export type { ErrorCode } from './errors.js';
+export { ERROR_CODES, PodgraphError } from './errors.js';
+export type { ContainerInfo, GraphlibNodeLabel, PodInfo } from './graph/container-graph.js';
+export { ContainerGraph } from './graph/container-graph.js';
+export type { ContainerSpec, ContainerState, GraphSpec, PodSpec } from './graph/spec.js';
+export { CONTAINER_STATES } from './graph/spec.js';
 
-export { ContainerGraph } from './graph/container-graph.ts';
-export type { ContainerInfo, GraphlibNodeLabel, PodInfo } from './graph/container-graph.ts';
-export { CONTAINER_STATES } from './graph/spec.ts';
-export type { ContainerSpec, ContainerState, GraphSpec, PodSpec } from './graph/spec.ts';
+export { LockedMap } from './removal/locked-map.js';
+export type { RemoveOptions } from './removal/options.js';
+export { defaultConcurrency } from './removal/options.js';
+export { removeGraph } from './removal/remove-graph.js';
+export type { RemovalEvent, RemovalReport } from './removal/report.js';
 
-export { LockedMap } from './removal/locked-map.ts';
-export { defaultConcurrency } from './removal/options.ts';
-export type { RemoveOptions } from './removal/options.ts';
-export { removeGraph } from './removal/remove-graph.ts';
-export type { RemovalEvent, RemovalReport } from './removal/report.ts';
-
-export { MemoryRuntime } from './runtime/memory/memory-runtime.ts';
-export type { MemoryRuntimeOptions, OperationRecord, RuntimeCall, RuntimeOperation } from './runtime/memory/memory-runtime-options.ts';
-export type { RemoveCallOptions, Runtime } from './runtime/runtime.ts';
-export { PodmanRuntime } from './runtime/podman/podman-runtime.ts';
-export type { PodmanRuntimeOptions } from './runtime/podman/podman-runtime.ts';
+export { MemoryRuntime } from './runtime/memory/memory-runtime.js';
+export type { MemoryRuntimeOptions, OperationRecord, RuntimeCall, RuntimeOperation } from './runtime/memory/memory-runtime-options.js';
+export type { PodmanRuntimeOptions } from './runtime/podman/podman-runtime.js';
+export { PodmanRuntime } from './runtime/podman/podman-runtime.js';
+export type { RemoveCallOptions, Runtime } from './runtime/runtime.js';

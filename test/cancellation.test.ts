@@ -1,5 +1,5 @@
+import { ContainerGraph, type GraphSpec, MemoryRuntime, PodgraphError, removeGraph } from 'podgraph';
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import { ContainerGraph, type GraphSpec, MemoryRuntime, PodgraphError, removeGraph } from '../src/index.ts';
 import { fakeTimersInEachTest, onFakeTime } from './support/fake-time.ts';
 
 afterEach(() => {
@@ -28,9 +28,7 @@ describe('cancellation', () => {
     const controller = new AbortController();
     const since = Date.now();
     setTimeout(() => controller.abort(new Error('user pressed Ctrl-C')), 25);
-    const report = await onFakeTime(
-      removeGraph(ContainerGraph.fromSpec(chainSpec), { all: true, runtime, signal: controller.signal }),
-    );
+    const report = await onFakeTime(removeGraph(ContainerGraph.fromSpec(chainSpec), { all: true, runtime, signal: controller.signal }));
     expect(codes(report.containers)).toEqual({ c1: 'ABORTED', c2: 'ABORTED', c3: 'ABORTED', c4: null, c5: null });
     expect(report.ok).toBe(false);
     expect(runtime.log.map((record) => [record.id, record.result])).toEqual([
@@ -50,9 +48,7 @@ describe('cancellation', () => {
     const runtime = new MemoryRuntime(spec, { latency: 1, hang: (call) => call.id === 'c4' });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
-    const report = await onFakeTime(
-      removeGraph(ContainerGraph.fromSpec(spec), { all: true, runtime, signal: controller.signal }),
-    );
+    const report = await onFakeTime(removeGraph(ContainerGraph.fromSpec(spec), { all: true, runtime, signal: controller.signal }));
     expect(codes(report.containers)).toEqual({ c1: 'ABORTED', c2: 'ABORTED', c3: 'ABORTED', c4: 'ABORTED', c5: null, solo: null });
     expect(runtime.has('c4')).toBe(true);
   });
@@ -79,7 +75,10 @@ describe('cancellation', () => {
   test('pods not yet removed when the signal aborts are ABORTED with their infra container', async () => {
     const spec: GraphSpec = {
       pods: [{ id: 'p' }],
-      containers: [{ id: 'infra', pod: 'p', infra: true }, { id: 'm', pod: 'p' }],
+      containers: [
+        { id: 'infra', pod: 'p', infra: true },
+        { id: 'm', pod: 'p' },
+      ],
     };
     const runtime = new MemoryRuntime(spec, { latency: 10 });
     const controller = new AbortController();
@@ -93,12 +92,14 @@ describe('cancellation', () => {
   test('many calls in flight on one signal raise no listener-leak warning', async () => {
     const spec: GraphSpec = { containers: Array.from({ length: 40 }, (_, i) => ({ id: `s${i}` })) };
     const warn = vi.spyOn(process, 'emitWarning');
-    const report = await onFakeTime(removeGraph(ContainerGraph.fromSpec(spec), {
-      all: true,
-      concurrency: 30,
-      runtime: new MemoryRuntime(spec, { latency: 5 }),
-      signal: new AbortController().signal,
-    }));
+    const report = await onFakeTime(
+      removeGraph(ContainerGraph.fromSpec(spec), {
+        all: true,
+        concurrency: 30,
+        runtime: new MemoryRuntime(spec, { latency: 5 }),
+        signal: new AbortController().signal,
+      }),
+    );
     expect(report.ok).toBe(true);
     expect(warn.mock.calls.map((call) => String(call[0]))).not.toContainEqual(expect.stringContaining('MaxListenersExceeded'));
     warn.mockRestore();
@@ -148,11 +149,13 @@ describe('overlapping calls on one runtime', () => {
     };
     const runtime = new MemoryRuntime(spec, { latency: (call) => (call.id.length % 3) + 1 });
     const graph = ContainerGraph.fromSpec(spec);
-    const reports = await onFakeTime(Promise.all([
-      removeGraph(graph, { all: true, runtime }),
-      removeGraph(graph, { pods: ['p'], containers: ['c3'], depend: true, runtime }),
-      removeGraph(ContainerGraph.fromSpec(spec), { containers: ['c1', 'db'], depend: true, runtime }),
-    ]));
+    const reports = await onFakeTime(
+      Promise.all([
+        removeGraph(graph, { all: true, runtime }),
+        removeGraph(graph, { pods: ['p'], containers: ['c3'], depend: true, runtime }),
+        removeGraph(ContainerGraph.fromSpec(spec), { containers: ['c1', 'db'], depend: true, runtime }),
+      ]),
+    );
     for (const report of reports) expect(report.ok).toBe(true);
     const removed = runtime.log.filter((record) => record.result === 'removed').map((record) => record.id);
     expect(new Set(removed).size).toBe(removed.length);

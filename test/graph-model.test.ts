@@ -1,11 +1,5 @@
+import { ContainerGraph, type ErrorCode, type GraphSpec, MemoryRuntime, PodgraphError } from 'podgraph';
 import { describe, expect, test } from 'vitest';
-import {
-  ContainerGraph,
-  MemoryRuntime,
-  PodgraphError,
-  type ErrorCode,
-  type GraphSpec,
-} from '../src/index.ts';
 
 /** Runs `fn`, expects a PodgraphError with `code`, returns it for more checks. */
 function thrown(fn: () => unknown, code: ErrorCode): PodgraphError {
@@ -65,7 +59,13 @@ describe('invalid input', () => {
 
   test('duplicate container name says which name', () => {
     const error = thrown(
-      () => build({ containers: [{ id: 'a', name: 'web' }, { id: 'b', name: 'web' }] }),
+      () =>
+        build({
+          containers: [
+            { id: 'a', name: 'web' },
+            { id: 'b', name: 'web' },
+          ],
+        }),
       'INVALID_ARG',
     );
     expect(error.message).toMatch(/duplicate/i);
@@ -82,7 +82,13 @@ describe('invalid input', () => {
 
   test('duplicate pod name says which', () => {
     const error = thrown(
-      () => build({ pods: [{ id: 'p1', name: 'db' }, { id: 'p2', name: 'db' }] }),
+      () =>
+        build({
+          pods: [
+            { id: 'p1', name: 'db' },
+            { id: 'p2', name: 'db' },
+          ],
+        }),
       'INVALID_ARG',
     );
     expect(error.message).toMatch(/duplicate/i);
@@ -96,10 +102,7 @@ describe('invalid input', () => {
   });
 
   test('dependency on an unknown container: podman words', () => {
-    const error = thrown(
-      () => build({ containers: [{ id: 'a', dependsOn: ['b'] }] }),
-      'NO_SUCH_CTR',
-    );
+    const error = thrown(() => build({ containers: [{ id: 'a', dependsOn: ['b'] }] }), 'NO_SUCH_CTR');
     expect(error.message).toBe('container a depends on container b not found in input list: no such container');
   });
 
@@ -118,13 +121,14 @@ describe('invalid input', () => {
 
   test('two infra containers in one pod say which', () => {
     const error = thrown(
-      () => build({
-        pods: [{ id: 'p' }],
-        containers: [
-          { id: 'i1', pod: 'p', infra: true },
-          { id: 'i2', pod: 'p', infra: true },
-        ],
-      }),
+      () =>
+        build({
+          pods: [{ id: 'p' }],
+          containers: [
+            { id: 'i1', pod: 'p', infra: true },
+            { id: 'i2', pod: 'p', infra: true },
+          ],
+        }),
       'INVALID_ARG',
     );
     expect(error.message).toContain('p');
@@ -134,13 +138,14 @@ describe('invalid input', () => {
 
   test('dependency across pods: podman words', () => {
     const error = thrown(
-      () => build({
-        pods: [{ id: 'P' }, { id: 'Q' }],
-        containers: [
-          { id: 'b', pod: 'Q' },
-          { id: 'a', pod: 'P', dependsOn: ['b'] },
-        ],
-      }),
+      () =>
+        build({
+          pods: [{ id: 'P' }, { id: 'Q' }],
+          containers: [
+            { id: 'b', pod: 'Q' },
+            { id: 'a', pod: 'P', dependsOn: ['b'] },
+          ],
+        }),
       'INVALID_ARG',
     );
     expect(error.message).toBe('container has joined pod P and dependency container b is not a member of the pod');
@@ -148,13 +153,11 @@ describe('invalid input', () => {
 
   test('dependency from a pod member to a container outside pods: podman words', () => {
     const error = thrown(
-      () => build({
-        pods: [{ id: 'P' }],
-        containers: [
-          { id: 'b' },
-          { id: 'a', pod: 'P', dependsOn: ['b'] },
-        ],
-      }),
+      () =>
+        build({
+          pods: [{ id: 'P' }],
+          containers: [{ id: 'b' }, { id: 'a', pod: 'P', dependsOn: ['b'] }],
+        }),
       'INVALID_ARG',
     );
     expect(error.message).toBe('container has joined pod P and dependency container b is not a member of the pod');
@@ -162,13 +165,14 @@ describe('invalid input', () => {
 
   test('dependency named by name is reported by id (pod rule)', () => {
     const error = thrown(
-      () => build({
-        pods: [{ id: 'P', name: 'pname' }],
-        containers: [
-          { id: 'b', name: 'bname' },
-          { id: 'a', pod: 'pname', dependsOn: ['bname'] },
-        ],
-      }),
+      () =>
+        build({
+          pods: [{ id: 'P', name: 'pname' }],
+          containers: [
+            { id: 'b', name: 'bname' },
+            { id: 'a', pod: 'pname', dependsOn: ['bname'] },
+          ],
+        }),
       'INVALID_ARG',
     );
     expect(error.message).toBe('container has joined pod P and dependency container b is not a member of the pod');
@@ -176,13 +180,14 @@ describe('invalid input', () => {
 
   test('container outside pods depending on one in a pod: podman words', () => {
     const error = thrown(
-      () => build({
-        pods: [{ id: 'P' }],
-        containers: [
-          { id: 'b', pod: 'P' },
-          { id: 'a', dependsOn: ['b'] },
-        ],
-      }),
+      () =>
+        build({
+          pods: [{ id: 'P' }],
+          containers: [
+            { id: 'b', pod: 'P' },
+            { id: 'a', dependsOn: ['b'] },
+          ],
+        }),
       'INVALID_ARG',
     );
     expect(error.message).toBe(
@@ -192,7 +197,13 @@ describe('invalid input', () => {
 
   test('two-cycle: the whole cycle by id', () => {
     const error = thrown(
-      () => build({ containers: [{ id: 'a', dependsOn: ['b'] }, { id: 'b', dependsOn: ['a'] }] }),
+      () =>
+        build({
+          containers: [
+            { id: 'a', dependsOn: ['b'] },
+            { id: 'b', dependsOn: ['a'] },
+          ],
+        }),
       'CYCLE',
     );
     expect(error.message).toBe('cycle found in container dependency graph: a -> b -> a');
@@ -200,7 +211,10 @@ describe('invalid input', () => {
 
   test('two-cycle given by names is reported by id', () => {
     const spec: GraphSpec = {
-      containers: [{ id: 'a', name: 'alpha', dependsOn: ['beta'] }, { id: 'b', name: 'beta', dependsOn: ['alpha'] }],
+      containers: [
+        { id: 'a', name: 'alpha', dependsOn: ['beta'] },
+        { id: 'b', name: 'beta', dependsOn: ['alpha'] },
+      ],
     };
     const error = thrown(() => build(spec), 'CYCLE');
     const ids = cycleOf(error.message, spec);
@@ -233,13 +247,14 @@ describe('invalid input', () => {
 
   test('three-cycle listed cycle-first gives the cycle from its first container', () => {
     const error = thrown(
-      () => build({
-        containers: [
-          { id: 'a', dependsOn: ['b'] },
-          { id: 'b', dependsOn: ['c'] },
-          { id: 'c', dependsOn: ['a'] },
-        ],
-      }),
+      () =>
+        build({
+          containers: [
+            { id: 'a', dependsOn: ['b'] },
+            { id: 'b', dependsOn: ['c'] },
+            { id: 'c', dependsOn: ['a'] },
+          ],
+        }),
       'CYCLE',
     );
     expect(error.message).toBe('cycle found in container dependency graph: a -> b -> c -> a');
@@ -319,10 +334,7 @@ describe('malformed input names what was received', () => {
   });
 
   test('infra not boolean', () => {
-    const error = thrown(
-      () => build({ pods: [{ id: 'P' }], containers: [{ id: 'i', pod: 'P', infra: 'yes' }] }),
-      'INVALID_ARG',
-    );
+    const error = thrown(() => build({ pods: [{ id: 'P' }], containers: [{ id: 'i', pod: 'P', infra: 'yes' }] }), 'INVALID_ARG');
     expect(error.message).toContain('infra');
     expect(error.message).toContain('`"yes"` (string)');
   });
@@ -419,7 +431,13 @@ describe('valid graphs', () => {
   });
 
   test('pod without infra has no infra field and no implicit edges', () => {
-    const graph = ContainerGraph.fromSpec({ pods: [{ id: 'P' }], containers: [{ id: 'a', pod: 'P' }, { id: 'b', pod: 'P' }] });
+    const graph = ContainerGraph.fromSpec({
+      pods: [{ id: 'P' }],
+      containers: [
+        { id: 'a', pod: 'P' },
+        { id: 'b', pod: 'P' },
+      ],
+    });
     expect(graph.pod('P')).toEqual({ id: 'P', containers: ['a', 'b'] });
     expect(graph.dependenciesOf('a')).toEqual([]);
     expect(graph.dependenciesOf('b')).toEqual([]);
@@ -467,7 +485,10 @@ describe('valid graphs', () => {
     expect(view.isDirected()).toBe(true);
     expect(new Set(view.nodes())).toEqual(new Set(['I', 'db', 'app', 'side', 'solo', 'solo2']));
     expect(view.nodeCount()).toBe(6);
-    const edges = view.edges().map((e) => `${e.v}->${e.w}`).sort();
+    const edges = view
+      .edges()
+      .map((e) => `${e.v}->${e.w}`)
+      .sort();
     expect(edges).toEqual(['app->I', 'app->db', 'db->I', 'side->I', 'side->app', 'solo2->solo'].sort());
     expect(view.hasEdge('db', 'I')).toBe(true);
     expect(view.hasEdge('I', 'db')).toBe(false);
@@ -500,7 +521,11 @@ describe('valid graphs', () => {
     const cause = new Error('connect ENOENT /run/podman/podman.sock');
     const error = await ContainerGraph.fromRuntime({ inspect: () => Promise.reject(cause) }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PodgraphError);
-    expect(error).toMatchObject({ code: 'RUNTIME', message: 'inspecting the runtime failed: connect ENOENT /run/podman/podman.sock', cause });
+    expect(error).toMatchObject({
+      code: 'RUNTIME',
+      message: 'inspecting the runtime failed: connect ENOENT /run/podman/podman.sock',
+      cause,
+    });
     const own = new PodgraphError('ABORTED', 'stopped');
     await expect(ContainerGraph.fromRuntime({ inspect: () => Promise.reject(own) })).rejects.toBe(own);
   });

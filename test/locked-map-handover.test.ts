@@ -3,8 +3,9 @@
  * without one): the hand-over from that first holder to the waiters must keep arrival order and
  * mutual exclusion, and a key freed by everyone starts over clean.
  */
+
+import { LockedMap } from 'podgraph';
 import { expect, test } from 'vitest';
-import { LockedMap } from '../src/index.ts';
 
 function gate(): { promise: Promise<void>; open: () => void } {
   let open!: () => void;
@@ -16,14 +17,15 @@ test('holders of one key never overlap and go in arrival order, across the first
   const map = new LockedMap<string, number>();
   const events: string[] = [];
   let holding = 0;
-  const hold = (name: string, until: Promise<void>) => map.withLock('k', async () => {
-    holding++;
-    events.push(`${name} in`);
-    expect(holding).toBe(1);
-    await until;
-    events.push(`${name} out`);
-    holding--;
-  });
+  const hold = (name: string, until: Promise<void>) =>
+    map.withLock('k', async () => {
+      holding++;
+      events.push(`${name} in`);
+      expect(holding).toBe(1);
+      await until;
+      events.push(`${name} out`);
+      holding--;
+    });
 
   const a = gate();
   const b = gate();

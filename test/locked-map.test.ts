@@ -1,5 +1,5 @@
+import { LockedMap } from 'podgraph';
 import { describe, expect, test } from 'vitest';
-import { LockedMap } from '../src/index.ts';
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {
   let resolve!: () => void;
@@ -40,8 +40,16 @@ describe('LockedMap', () => {
     const map = new LockedMap<string, number>();
     const sync = new Error('sync');
     const async = new Error('async');
-    await expect(map.withLock('k', () => { throw sync; })).rejects.toBe(sync);
-    await expect(map.withLock('k', async () => { throw async; })).rejects.toBe(async);
+    await expect(
+      map.withLock('k', () => {
+        throw sync;
+      }),
+    ).rejects.toBe(sync);
+    await expect(
+      map.withLock('k', async () => {
+        throw async;
+      }),
+    ).rejects.toBe(async);
     await expect(map.withLock('k', () => 'free again')).resolves.toBe('free again');
     expect(map.lockedKeys).toBe(0);
   });

@@ -1,12 +1,5 @@
+import { ContainerGraph, type ErrorCode, type GraphSpec, MemoryRuntime, PodgraphError, type RuntimeCall } from 'podgraph';
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import {
-  ContainerGraph,
-  MemoryRuntime,
-  PodgraphError,
-  type ErrorCode,
-  type GraphSpec,
-  type RuntimeCall,
-} from '../src/index.ts';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -185,7 +178,13 @@ describe('removePod', () => {
   });
 
   test('an empty pod (members already gone) is removed', async () => {
-    const rt = new MemoryRuntime({ pods: [{ id: 'P' }], containers: [{ id: 'I', pod: 'P', infra: true }, { id: 'm', pod: 'P' }] });
+    const rt = new MemoryRuntime({
+      pods: [{ id: 'P' }],
+      containers: [
+        { id: 'I', pod: 'P', infra: true },
+        { id: 'm', pod: 'P' },
+      ],
+    });
     await rt.removeContainer('m', F);
     await rt.removePod('P', F);
     expect(rt.hasPod('P')).toBe(false);
@@ -219,7 +218,10 @@ describe('removePod', () => {
   test('a paused member without force is refused too', async () => {
     const rt = new MemoryRuntime({
       pods: [{ id: 'P' }],
-      containers: [{ id: 'I', pod: 'P', infra: true }, { id: 'zz', pod: 'P', state: 'paused' }],
+      containers: [
+        { id: 'I', pod: 'P', infra: true },
+        { id: 'zz', pod: 'P', state: 'paused' },
+      ],
     });
     const error = await rejected(rt.removePod('P', F), 'CTR_STATE_INVALID');
     expect(error.message).toContain('cannot remove container zz as it is paused');
@@ -285,7 +287,10 @@ describe('hooks', () => {
     expect(rt.has('c')).toBe(true);
     await rt.removeContainer('z', F);
     expect(rt.has('z')).toBe(false);
-    expect(rt.log.map((r) => [r.id, r.result])).toEqual([['c', 'ERROR'], ['z', 'removed']]);
+    expect(rt.log.map((r) => [r.id, r.result])).toEqual([
+      ['c', 'ERROR'],
+      ['z', 'removed'],
+    ]);
   });
 
   test('fail with a coded error: the log records the code', async () => {
@@ -323,9 +328,11 @@ describe('hooks', () => {
     const controller = new AbortController();
     let settled = false;
     const call = rt.removeContainer('z', { force: false, signal: controller.signal });
-    call.catch(() => undefined).finally(() => {
-      settled = true;
-    });
+    call
+      .catch(() => undefined)
+      .finally(() => {
+        settled = true;
+      });
     // Other calls are not stuck behind it.
     await rt.removeContainer('c', F);
     await new Promise((resolve) => setTimeout(resolve, 2));
@@ -451,7 +458,12 @@ describe('hooks', () => {
       { containers: [{ id: 'a' }, { id: 'a' }] },
       { containers: [{ id: 'a', dependsOn: ['b'] }] },
       { containers: [{ id: 'a', pod: 'P' }] },
-      { containers: [{ id: 'a', dependsOn: ['b'] }, { id: 'b', dependsOn: ['a'] }] },
+      {
+        containers: [
+          { id: 'a', dependsOn: ['b'] },
+          { id: 'b', dependsOn: ['a'] },
+        ],
+      },
       { containers: [{ id: 'a', state: 'zombie' }] },
     ];
     for (const spec of bad) {

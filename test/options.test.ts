@@ -1,14 +1,14 @@
-import { afterEach, describe, expect, test, vi } from 'vitest';
 import {
   ContainerGraph,
+  type GraphSpec,
   MemoryRuntime,
   PodgraphError,
-  removeGraph,
-  type GraphSpec,
   type RemoveCallOptions,
   type RemoveOptions,
   type Runtime,
-} from '../src/index.ts';
+  removeGraph,
+} from 'podgraph';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -212,7 +212,12 @@ describe('what reaches the runtime', () => {
       runtime,
     });
     expect(report.ok).toBe(true);
-    expect(calls.map((c) => `${c.op}:${c.id}`).sort()).toEqual(['removeContainer:a', 'removeContainer:b', 'removeContainer:m', 'removePod:P']);
+    expect(calls.map((c) => `${c.op}:${c.id}`).sort()).toEqual([
+      'removeContainer:a',
+      'removeContainer:b',
+      'removeContainer:m',
+      'removePod:P',
+    ]);
     for (const call of calls) {
       expect(call.options.force).toBe(true);
       expect(call.options.timeout).toBe(7);

@@ -10,19 +10,54 @@
  */
 import { setMaxListeners } from 'node:events';
 import fc from 'fast-check';
+import {
+  ContainerGraph,
+  type GraphSpec,
+  MemoryRuntime,
+  type MemoryRuntimeOptions,
+  type OperationRecord,
+  PodgraphError,
+  type RemovalEvent,
+  type RemovalReport,
+  type Runtime,
+  removeGraph,
+} from 'podgraph';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import {
-  ContainerGraph, type GraphSpec, MemoryRuntime, type MemoryRuntimeOptions, type OperationRecord, PodgraphError,
-  type RemovalEvent, type RemovalReport, removeGraph, type Runtime,
-} from '../src/index.ts';
-import {
-  type AbortFacts, checkCallOptions, checkEvents, checkMessages, checkOutcomeTable, checkReportConsistency, checkRule1DependentsFirst,
-  checkRule2FailedKeepsDependencies, checkRule3PodAfterMembers, checkRule4AtMostOnce, checkRule5Concurrency,
-  checkRule6WorkConserving, checkRule7Concurrent, checkRule8Abort, checkRule9ListenerIsolation, checkSingleRun,
-  expectRules, type Faults, type RunFacts, type Targets, type World,
+  type AbortFacts,
+  checkCallOptions,
+  checkEvents,
+  checkMessages,
+  checkOutcomeTable,
+  checkReportConsistency,
+  checkRule1DependentsFirst,
+  checkRule2FailedKeepsDependencies,
+  checkRule3PodAfterMembers,
+  checkRule4AtMostOnce,
+  checkRule5Concurrency,
+  checkRule6WorkConserving,
+  checkRule7Concurrent,
+  checkRule8Abort,
+  checkRule9ListenerIsolation,
+  checkSingleRun,
+  expectRules,
+  type Faults,
+  type RunFacts,
+  type Targets,
+  type World,
 } from './support/check-rules.ts';
 import {
-  type FaultPlan, faultsArb, type GraphSize, graphSpecArb, graphSpecArbOf, hash, LARGE, latencyOf, noFaults, SMALL, targetsArb,
+  type FaultPlan,
+  faultsArb,
+  type GraphSize,
+  graphSpecArb,
+  graphSpecArbOf,
+  hash,
+  LARGE,
+  latencyOf,
+  noFaults,
+  SMALL,
+  targetsArb,
 } from './support/random-graph.ts';
 
 /** Fixed for reproducible runs; PODGRAPH_SEED=<n> explores other schedules. */
@@ -101,7 +136,8 @@ async function execute(scenario: Scenario, listener?: (event: RemovalEvent) => v
     let settled = false;
     let abort: AbortFacts | undefined;
     const doAbort = () => {
-      if (!settled) abort = { time: Date.now(), logLength: runtime.log.length, inFlight: runtime.log.filter((e) => e.endTick === undefined) };
+      if (!settled)
+        abort = { time: Date.now(), logLength: runtime.log.length, inFlight: runtime.log.filter((e) => e.endTick === undefined) };
       controller!.abort(new Error('test abort'));
     };
     if (faults.abortAt === -1) doAbort();
@@ -118,13 +154,29 @@ async function execute(scenario: Scenario, listener?: (event: RemovalEvent) => v
     });
     let failure: unknown;
     let report: RemovalReport | undefined;
-    promise.then((r) => { settled = true; report = r; }, (e: unknown) => { settled = true; failure = e; });
+    promise.then(
+      (r) => {
+        settled = true;
+        report = r;
+      },
+      (e: unknown) => {
+        settled = true;
+        failure = e;
+      },
+    );
     await drive();
     await flush();
     if (!settled) throw new Error('removeGraph never resolved (no timer left)');
     if (failure !== undefined) throw failure;
     const facts: RunFacts = {
-      graph, targets, report: report!, log: runtime.log, globalLog: runtime.log, world: runtime, faults, t0,
+      graph,
+      targets,
+      report: report!,
+      log: runtime.log,
+      globalLog: runtime.log,
+      world: runtime,
+      faults,
+      t0,
     };
     if (abort !== undefined) facts.abort = abort;
     return { facts, events, runtime };
@@ -160,14 +212,25 @@ describe('checker self-tests', () => {
   const all: Targets = { all: true, concurrency: 1 };
 
   let tick = 0;
-  const rec = (op: 'removeContainer' | 'removePod', id: string, start: number, end: number, result = 'removed'): OperationRecord =>
-    ({ op, id, force: false, startTick: tick++, endTick: tick++, start, end, result });
+  const rec = (op: 'removeContainer' | 'removePod', id: string, start: number, end: number, result = 'removed'): OperationRecord => ({
+    op,
+    id,
+    force: false,
+    startTick: tick++,
+    endTick: tick++,
+    start,
+    end,
+    result,
+  });
   /** m2, m1, p0, b, a one after the other, 1 ms each. */
   const goodLog = (): OperationRecord[] => {
     tick = 0;
     return [
-      rec('removeContainer', 'm2', 0, 1), rec('removeContainer', 'm1', 1, 2), rec('removePod', 'p0', 2, 3),
-      rec('removeContainer', 'b', 3, 4), rec('removeContainer', 'a', 4, 5),
+      rec('removeContainer', 'm2', 0, 1),
+      rec('removeContainer', 'm1', 1, 2),
+      rec('removePod', 'p0', 2, 3),
+      rec('removeContainer', 'b', 3, 4),
+      rec('removeContainer', 'a', 4, 5),
     ];
   };
   const world = (gone: string[]): World => ({ has: (id) => !gone.includes(id), hasPod: (id) => !gone.includes(id) });
@@ -180,7 +243,15 @@ describe('checker self-tests', () => {
   const facts = (over: Partial<RunFacts> = {}): RunFacts => {
     const log = over.log ?? goodLog();
     return {
-      graph, targets: all, report: cleanReport(), log, globalLog: log, world: world(['i', 'm1', 'm2', 'a', 'b', 'p0']), faults: none, t0: 0, ...over,
+      graph,
+      targets: all,
+      report: cleanReport(),
+      log,
+      globalLog: log,
+      world: world(['i', 'm1', 'm2', 'a', 'b', 'p0']),
+      faults: none,
+      t0: 0,
+      ...over,
     };
   };
 
@@ -267,14 +338,17 @@ describe('checker self-tests', () => {
 
   test('rule 7 flags NO_SUCH failures, failures that alone are successes, and removed-but-present items', () => {
     const noSuch = new PodgraphError('NO_SUCH_CTR', 'no container with name or ID "b" found: no such container');
-    const blocked = new PodgraphError('DEPENDENCY_FAILED', 'a container that depends on container a could not be removed', { cause: noSuch });
+    const blocked = new PodgraphError('DEPENDENCY_FAILED', 'a container that depends on container a could not be removed', {
+      cause: noSuch,
+    });
     const f = facts({ report: report({ i: null, m1: null, m2: null, a: blocked, b: noSuch }, { p0: null }), shared: true });
     const alone = cleanReport();
     const violations = checkRule7Concurrent([f], [alone], world(['i', 'm1', 'm2', 'p0']));
     expect(violations.join('\n')).toMatch(/container a failed because of no container/);
     expect(violations.join('\n')).toMatch(/container b failed .* alone it removes it/);
-    expect(checkRule7Concurrent([facts({ shared: true })], [alone], world(['i', 'm1', 'm2', 'p0', 'b'])).join('\n'))
-      .toMatch(/reported container a removed but the runtime still has it/);
+    expect(checkRule7Concurrent([facts({ shared: true })], [alone], world(['i', 'm1', 'm2', 'p0', 'b'])).join('\n')).toMatch(
+      /reported container a removed but the runtime still has it/,
+    );
     expect(checkRule7Concurrent([facts({ shared: true })], [alone], world(['i', 'm1', 'm2', 'p0', 'a', 'b']))).toEqual([]);
   });
 
@@ -287,7 +361,10 @@ describe('checker self-tests', () => {
       log,
       globalLog: log,
       abort: { time: 2, logLength: 1, inFlight: [inFlight] },
-      report: report({ i: aborted, m1: new PodgraphError('DEPENDENCY_FAILED', 'x', { cause: aborted }), m2: null, a: aborted, b: null }, { p0: aborted }),
+      report: report(
+        { i: aborted, m1: new PodgraphError('DEPENDENCY_FAILED', 'x', { cause: aborted }), m2: null, a: aborted, b: null },
+        { p0: aborted },
+      ),
     });
     const text = checkRule8Abort(f).join('\n');
     expect(text).toMatch(/calls started after the abort/);
@@ -321,18 +398,36 @@ describe('checker self-tests', () => {
     tick = 0;
     const log = [rec('removeContainer', 'b', 0, 1, 'EIO')];
     const r3 = report({ b: null }, {});
-    expect(checkReportConsistency(facts({ log, globalLog: log, report: r3, targets: { containers: ['b'], concurrency: 1 }, world: world(['b']) })).join('\n'))
-      .toMatch(/container b is reported null but its call answered EIO \(expected RUNTIME\)/);
+    expect(
+      checkReportConsistency(
+        facts({ log, globalLog: log, report: r3, targets: { containers: ['b'], concurrency: 1 }, world: world(['b']) }),
+      ).join('\n'),
+    ).toMatch(/container b is reported null but its call answered EIO \(expected RUNTIME\)/);
     // Removing something not selected.
-    expect(checkReportConsistency(facts({ report: report({ b: null }, {}), targets: { containers: ['b'], concurrency: 1 }, log: [], globalLog: [], world: world(['b', 'a']) })).join('\n'))
-      .toMatch(/container a was not selected but is gone/);
+    expect(
+      checkReportConsistency(
+        facts({
+          report: report({ b: null }, {}),
+          targets: { containers: ['b'], concurrency: 1 },
+          log: [],
+          globalLog: [],
+          world: world(['b', 'a']),
+        }),
+      ).join('\n'),
+    ).toMatch(/container a was not selected but is gone/);
   });
 
   test('the outcome table flags a wrong code', () => {
     const f = facts({ targets: { containers: ['a'], concurrency: 1 }, report: report({ a: null }, {}), log: [], globalLog: [] });
     expect(checkOutcomeTable(f).join('\n')).toMatch(/container a is reported null but the SPEC's table says CTR_EXISTS/);
     const running: Faults = { fail: new Map([['b', 'EIO']]), vanish: new Set(), hang: new Set() };
-    const f2 = facts({ targets: { containers: ['b'], concurrency: 1 }, report: report({ b: new PodgraphError('CTR_EXISTS', 'x') }, {}), faults: running, log: [], globalLog: [] });
+    const f2 = facts({
+      targets: { containers: ['b'], concurrency: 1 },
+      report: report({ b: new PodgraphError('CTR_EXISTS', 'x') }, {}),
+      faults: running,
+      log: [],
+      globalLog: [],
+    });
     expect(checkOutcomeTable(f2).join('\n')).toMatch(/says RUNTIME/);
   });
 
@@ -350,15 +445,21 @@ describe('checker self-tests', () => {
     expect(checkEvents(f, [...events, events[1]]).join('\n')).toMatch(/got 2 removed\/failed events/);
   });
 
-  test('the call-options checker flags a call without the run\'s force or timeout', () => {
+  test("the call-options checker flags a call without the run's force or timeout", () => {
     const f = facts({ targets: { all: true, concurrency: 1, force: true, timeout: 5 } });
     expect(checkCallOptions(f).join('\n')).toMatch(/got force false, the run has force true/);
     expect(checkCallOptions(f).join('\n')).toMatch(/got timeout undefined, the run has timeout 5/);
   });
 
-  test('the message checker flags a message that is not the SPEC\'s', () => {
+  test("the message checker flags a message that is not the SPEC's", () => {
     const wrong = new PodgraphError('CTR_EXISTS', 'container a has dependent containers which must be removed before it: x');
-    const f = facts({ targets: { containers: ['a'], concurrency: 1 }, report: report({ a: wrong }, {}), log: [], globalLog: [], world: world([]) });
+    const f = facts({
+      targets: { containers: ['a'], concurrency: 1 },
+      report: report({ a: wrong }, {}),
+      log: [],
+      globalLog: [],
+      world: world([]),
+    });
     expect(checkMessages(f).join('\n')).toMatch(/must be removed before it: b"/);
     const right = new PodgraphError('CTR_EXISTS', 'container a has dependent containers which must be removed before it: b');
     expect(checkMessages({ ...f, report: report({ a: right }, {}) })).toEqual([]);
@@ -398,7 +499,8 @@ describe('the model the checkers rely on', () => {
           byRef.set(c.id, c.id);
           if (c.name !== undefined) byRef.set(c.name, c.id);
         }
-        const podOf = (ref: string | undefined) => ref === undefined ? undefined : (spec.pods ?? []).find((p) => p.id === ref || p.name === ref)?.id;
+        const podOf = (ref: string | undefined) =>
+          ref === undefined ? undefined : (spec.pods ?? []).find((p) => p.id === ref || p.name === ref)?.id;
         expect(graph.containerIds()).toEqual(ctrs.map((c) => c.id));
         expect(graph.podIds()).toEqual((spec.pods ?? []).map((p) => p.id));
         const expectedDeps = new Map<string, Set<string>>();
@@ -449,11 +551,13 @@ describe('removeGraph properties', () => {
   });
 
   test('without faults or abort, force + all removes everything', async () => {
-    const arb = graphSpecArb.chain((spec) => fc.record({
-      spec: fc.constant(spec),
-      targets: targetsArb(spec, { forceAll: true }),
-      faults: fc.nat().map(noFaults),
-    }));
+    const arb = graphSpecArb.chain((spec) =>
+      fc.record({
+        spec: fc.constant(spec),
+        targets: targetsArb(spec, { forceAll: true }),
+        faults: fc.nat().map(noFaults),
+      }),
+    );
     await fc.assert(
       fc.asyncProperty(arb, async (scenario) => {
         const { facts, runtime } = await execute(scenario);
@@ -468,14 +572,16 @@ describe('removeGraph properties', () => {
   });
 
   test('rule 7: two or three removeGraph calls at once on one runtime', async () => {
-    const arb = graphSpecArb.chain((spec) => fc.record({
-      spec: fc.constant(spec),
-      runs: fc.array(
-        fc.record({ targets: targetsArb(spec), freshGraph: fc.boolean(), delay: fc.integer({ min: 0, max: 8 }) }),
-        { minLength: 2, maxLength: 3 },
-      ),
-      faults: faultsArb(spec, { abort: false }),
-    }));
+    const arb = graphSpecArb.chain((spec) =>
+      fc.record({
+        spec: fc.constant(spec),
+        runs: fc.array(fc.record({ targets: targetsArb(spec), freshGraph: fc.boolean(), delay: fc.integer({ min: 0, max: 8 }) }), {
+          minLength: 2,
+          maxLength: 3,
+        }),
+        faults: faultsArb(spec, { abort: false }),
+      }),
+    );
     await fc.assert(
       fc.asyncProperty(arb, async ({ spec, runs, faults }) => {
         const context = () => ({ spec, runs, faults });
@@ -508,7 +614,12 @@ describe('removeGraph properties', () => {
         runs.forEach((run, i) => {
           const start = () => {
             t0s[i] = Date.now();
-            removeGraph(graphs[i], { ...run.targets, runtime: tagged(logs[i]) }).then((r) => { reports[i] = r; }, (e: unknown) => failures.push(e));
+            removeGraph(graphs[i], { ...run.targets, runtime: tagged(logs[i]) }).then(
+              (r) => {
+                reports[i] = r;
+              },
+              (e: unknown) => failures.push(e),
+            );
           };
           if (i === 0) start();
           else setTimeout(start, run.delay);
@@ -523,7 +634,15 @@ describe('removeGraph properties', () => {
         if (reports.some((r) => r === undefined)) throw new Error('a removeGraph call never resolved');
 
         const facts: RunFacts[] = runs.map((run, i) => ({
-          graph: graphs[i], targets: run.targets, report: reports[i]!, log: logs[i], globalLog: runtime.log, world: runtime, faults, t0: t0s[i], shared: true,
+          graph: graphs[i],
+          targets: run.targets,
+          report: reports[i]!,
+          log: logs[i],
+          globalLog: runtime.log,
+          world: runtime,
+          faults,
+          t0: t0s[i],
+          shared: true,
         }));
         const violations = [
           ...checkRule7Concurrent(facts, alone, runtime),
@@ -544,7 +663,12 @@ describe('removeGraph properties', () => {
       () => null,
       () => 42,
     ];
-    const arb = fc.record({ scenario: scenarioArb(), throwSeed: fc.nat(), what: fc.nat({ max: throwables.length - 1 }), always: fc.boolean() });
+    const arb = fc.record({
+      scenario: scenarioArb(),
+      throwSeed: fc.nat(),
+      what: fc.nat({ max: throwables.length - 1 }),
+      always: fc.boolean(),
+    });
     await fc.assert(
       fc.asyncProperty(arb, async ({ scenario, throwSeed, what, always }) => {
         vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
@@ -587,7 +711,9 @@ describe('regressions found by the properties', () => {
       const report = await removeGraph(ContainerGraph.fromSpec(spec), {
         containers: ['b', 'a'],
         runtime: new MemoryRuntime(spec),
-        onEvent: (e) => { if (e.type !== 'start') events.push(`${e.type} ${e.id} ${e.error?.code ?? ''}`); },
+        onEvent: (e) => {
+          if (e.type !== 'start') events.push(`${e.type} ${e.id} ${e.error?.code ?? ''}`);
+        },
       });
       return { report: Object.fromEntries([...report.containers].map(([id, e]) => [id, e?.code ?? null])), events: events.sort() };
     };
@@ -609,9 +735,15 @@ describe('regressions found by the properties', () => {
     const report = await removeGraph(ContainerGraph.fromSpec(spec), {
       all: true,
       runtime,
-      onEvent: () => { throw Object.create(null); },
+      onEvent: () => {
+        throw Object.create(null);
+      },
     });
-    expect({ ok: report.ok, a: report.containers.get('a')?.code ?? null, b: report.containers.get('b')?.code ?? null, log: runtime.log.length })
-      .toEqual({ ok: true, a: null, b: null, log: 2 });
+    expect({
+      ok: report.ok,
+      a: report.containers.get('a')?.code ?? null,
+      b: report.containers.get('b')?.code ?? null,
+      log: runtime.log.length,
+    }).toEqual({ ok: true, a: null, b: null, log: 2 });
   });
 });

@@ -1,5 +1,5 @@
+import { ContainerGraph, MemoryRuntime, removeGraph } from 'podgraph';
 import { expect, test } from 'vitest';
-import { ContainerGraph, MemoryRuntime, removeGraph } from '../src/index.ts';
 
 test('a chain of 200,000 containers is removed in one call, without a stack overflow', async () => {
   const length = 200_000;

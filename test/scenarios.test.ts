@@ -1,17 +1,17 @@
-import { afterEach, describe, expect, test, vi } from 'vitest';
 import {
   ContainerGraph,
-  MemoryRuntime,
-  PodgraphError,
-  removeGraph,
   type ErrorCode,
   type GraphSpec,
+  MemoryRuntime,
   type OperationRecord,
+  PodgraphError,
   type RemovalEvent,
   type RemovalReport,
   type RemoveCallOptions,
   type Runtime,
-} from '../src/index.ts';
+  removeGraph,
+} from 'podgraph';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -33,7 +33,7 @@ function record(runtime: MemoryRuntime, op: OperationRecord['op'], id: string): 
 }
 
 /** x's call ended before y's call started. */
-function before(runtime: MemoryRuntime, x: [OperationRecord['op'], string], y: [OperationRecord['op'], string]): void {
+function precedes(runtime: MemoryRuntime, x: [OperationRecord['op'], string], y: [OperationRecord['op'], string]): void {
   const rx = record(runtime, ...x);
   const ry = record(runtime, ...y);
   expect(rx.endTick!, `${x[1]} ends before ${y[1]} starts`).toBeLessThan(ry.startTick);
@@ -81,7 +81,7 @@ describe('podman rm -fa', () => {
     const report = await removeGraph(graph, { all: true, force: true, runtime });
     removedAll(report, ['a', 'b']);
     expect(calls(runtime)).toEqual(['ctr:b', 'ctr:a']);
-    before(runtime, ['removeContainer', 'b'], ['removeContainer', 'a']);
+    precedes(runtime, ['removeContainer', 'b'], ['removeContainer', 'a']);
     expect(runtime.log.every((r) => r.force === true && r.result === 'removed')).toBe(true);
     expect(await left(runtime)).toEqual({ pods: [], containers: [] });
   });
@@ -98,9 +98,9 @@ describe('podman rm -fa', () => {
     const report = await removeGraph(graph, { all: true, force: true, runtime, concurrency: Infinity });
     removedAll(report, ['a', 'a1', 'a2', 'a3']);
     expect(calls(runtime)).toEqual(['ctr:a3', 'ctr:a2', 'ctr:a1', 'ctr:a']);
-    before(runtime, ['removeContainer', 'a3'], ['removeContainer', 'a2']);
-    before(runtime, ['removeContainer', 'a2'], ['removeContainer', 'a1']);
-    before(runtime, ['removeContainer', 'a1'], ['removeContainer', 'a']);
+    precedes(runtime, ['removeContainer', 'a3'], ['removeContainer', 'a2']);
+    precedes(runtime, ['removeContainer', 'a2'], ['removeContainer', 'a1']);
+    precedes(runtime, ['removeContainer', 'a1'], ['removeContainer', 'a']);
     expect(await left(runtime)).toEqual({ pods: [], containers: [] });
   });
 });
@@ -108,12 +108,7 @@ describe('podman rm -fa', () => {
 describe('dependents and --depend', () => {
   // b <- a <- a1 : a depends on b, a1 depends on a.
   const spec: GraphSpec = {
-    containers: [
-      { id: 'b' },
-      { id: 'a', dependsOn: ['b'] },
-      { id: 'a1', dependsOn: ['a'] },
-      { id: 'other' },
-    ],
+    containers: [{ id: 'b' }, { id: 'a', dependsOn: ['b'] }, { id: 'a1', dependsOn: ['a'] }, { id: 'other' }],
   };
 
   test('target with an unselected dependent: CTR_EXISTS without a runtime call; its dependencies DEPENDENCY_FAILED; nothing removed', async () => {
@@ -132,12 +127,7 @@ describe('dependents and --depend', () => {
 
   test('CTR_EXISTS lists only the unselected direct dependents', async () => {
     const { graph, runtime } = setup({
-      containers: [
-        { id: 'x' },
-        { id: 'd1', dependsOn: ['x'] },
-        { id: 'd2', dependsOn: ['x'] },
-        { id: 'd3', dependsOn: ['x'] },
-      ],
+      containers: [{ id: 'x' }, { id: 'd1', dependsOn: ['x'] }, { id: 'd2', dependsOn: ['x'] }, { id: 'd3', dependsOn: ['x'] }],
     });
     const report = await removeGraph(graph, { containers: ['x', 'd2'], runtime });
     entry(report.containers, 'x', 'CTR_EXISTS', 'container x has dependent containers which must be removed before it: d1, d3');
@@ -152,8 +142,8 @@ describe('dependents and --depend', () => {
     const report = await removeGraph(graph, { containers: ['b'], depend: true, runtime });
     removedAll(report, ['a', 'a1', 'b']);
     expect(calls(runtime)).toEqual(['ctr:a1', 'ctr:a', 'ctr:b']);
-    before(runtime, ['removeContainer', 'a1'], ['removeContainer', 'a']);
-    before(runtime, ['removeContainer', 'a'], ['removeContainer', 'b']);
+    precedes(runtime, ['removeContainer', 'a1'], ['removeContainer', 'a']);
+    precedes(runtime, ['removeContainer', 'a'], ['removeContainer', 'b']);
     expect(await left(runtime)).toEqual({ pods: [], containers: ['other'] });
   });
 });
@@ -186,20 +176,21 @@ describe('running containers', () => {
     expect(await left(runtime)).toEqual({ pods: [], containers: ['a', 'b'] });
     // a's removal was never attempted; e before d.
     expect(runtime.log.some((r) => r.id === 'a')).toBe(false);
-    before(runtime, ['removeContainer', 'e'], ['removeContainer', 'd']);
+    precedes(runtime, ['removeContainer', 'e'], ['removeContainer', 'd']);
     expect(record(runtime, 'removeContainer', 'b').result).toBe('CTR_STATE_INVALID');
   });
 
   test('the cause chain reaches the first failure through several levels', async () => {
     const { graph, runtime } = setup({
-      containers: [
-        { id: 'root' },
-        { id: 'mid', dependsOn: ['root'] },
-        { id: 'top', dependsOn: ['mid'], state: 'paused' },
-      ],
+      containers: [{ id: 'root' }, { id: 'mid', dependsOn: ['root'] }, { id: 'top', dependsOn: ['mid'], state: 'paused' }],
     });
     const report = await removeGraph(graph, { containers: ['top'], depend: false, runtime });
-    entry(report.containers, 'top', 'CTR_STATE_INVALID', 'cannot remove container top as it is paused - running or paused containers cannot be removed without force');
+    entry(
+      report.containers,
+      'top',
+      'CTR_STATE_INVALID',
+      'cannot remove container top as it is paused - running or paused containers cannot be removed without force',
+    );
     expect(report.containers.size).toBe(1);
     const all = await removeGraph(graph, { all: true, runtime });
     const top = entry(all.containers, 'top', 'CTR_STATE_INVALID');
@@ -215,7 +206,7 @@ describe('running containers', () => {
     const { graph, runtime } = setup(spec);
     const report = await removeGraph(graph, { all: true, force: true, runtime });
     removedAll(report, ['a', 'b', 'c', 'd', 'e']);
-    before(runtime, ['removeContainer', 'b'], ['removeContainer', 'a']);
+    precedes(runtime, ['removeContainer', 'b'], ['removeContainer', 'a']);
     expect(await left(runtime)).toEqual({ pods: [], containers: [] });
   });
 });
@@ -254,7 +245,7 @@ describe('pods', () => {
 
     expect(runtime.log.some((r) => r.op === 'removePod')).toBe(false);
     expect(runtime.log.some((r) => r.id === 'I' || r.id === 'm0')).toBe(false);
-    before(runtime, ['removeContainer', 'm2'], ['removeContainer', 'm1']);
+    precedes(runtime, ['removeContainer', 'm2'], ['removeContainer', 'm1']);
     expect(runtime.hasPod('P')).toBe(true);
     expect(await left(runtime)).toEqual({ pods: ['P'], containers: ['I', 'm0', 'm1', 'outside'] });
   });
@@ -278,7 +269,11 @@ describe('pods', () => {
     };
     const { graph, runtime } = setup(spec);
     const report = await removeGraph(graph, { all: true, force: true, runtime });
-    removedAll(report, spec.containers!.map((c) => c.id), ['P1', 'P2', 'P3']);
+    removedAll(
+      report,
+      spec.containers!.map((c) => c.id),
+      ['P1', 'P2', 'P3'],
+    );
     expect(await runtime.inspect()).toEqual({ pods: [], containers: [] });
 
     const members: Record<string, string[]> = {
@@ -287,14 +282,19 @@ describe('pods', () => {
       P3: ['p3base', 'p3top'],
     };
     for (const [pod, ids] of Object.entries(members)) {
-      for (const id of ids) before(runtime, ['removeContainer', id], ['removePod', pod]);
+      for (const id of ids) precedes(runtime, ['removeContainer', id], ['removePod', pod]);
     }
-    before(runtime, ['removeContainer', 'p1exit'], ['removeContainer', 'p1run']);
-    before(runtime, ['removeContainer', 'p3top'], ['removeContainer', 'p3base']);
+    precedes(runtime, ['removeContainer', 'p1exit'], ['removeContainer', 'p1run']);
+    precedes(runtime, ['removeContainer', 'p3top'], ['removeContainer', 'p3base']);
     // Infra containers go with their pod, never on their own; every other container exactly once.
     for (const infra of ['i1', 'i2', 'i3']) expect(runtime.log.some((r) => r.id === infra)).toBe(false);
     expect(runtime.log.filter((r) => r.op === 'removeContainer')).toHaveLength(8);
-    expect(runtime.log.filter((r) => r.op === 'removePod').map((r) => r.id).sort()).toEqual(['P1', 'P2', 'P3']);
+    expect(
+      runtime.log
+        .filter((r) => r.op === 'removePod')
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(['P1', 'P2', 'P3']);
     expect(runtime.log.every((r) => r.result === 'removed' && r.force)).toBe(true);
   });
 
@@ -502,12 +502,18 @@ describe('runtime failures', () => {
     const report = await removeGraph(graph, { all: true, runtime });
     removedAll(report, ['a', 'b', 'c']);
     expect(record(runtime, 'removeContainer', 'b').result).toBe('NO_SUCH_CTR');
-    before(runtime, ['removeContainer', 'b'], ['removeContainer', 'a']);
+    precedes(runtime, ['removeContainer', 'b'], ['removeContainer', 'a']);
     expect(await left(runtime)).toEqual({ pods: [], containers: [] });
   });
 
   test('a pod that vanished counts as removed, and so does its infra', async () => {
-    const podSpec: GraphSpec = { pods: [{ id: 'P' }], containers: [{ id: 'I', pod: 'P', infra: true }, { id: 'm', pod: 'P' }] };
+    const podSpec: GraphSpec = {
+      pods: [{ id: 'P' }],
+      containers: [
+        { id: 'I', pod: 'P', infra: true },
+        { id: 'm', pod: 'P' },
+      ],
+    };
     const { graph, runtime } = setup(podSpec, { vanish: (call) => call.op === 'removePod' });
     const report = await removeGraph(graph, { pods: ['P'], runtime });
     removedAll(report, ['I', 'm'], ['P']);
@@ -515,7 +521,13 @@ describe('runtime failures', () => {
   });
 
   test('a failed removePod: pod and infra report the failure, members removed', async () => {
-    const podSpec: GraphSpec = { pods: [{ id: 'P' }], containers: [{ id: 'I', pod: 'P', infra: true }, { id: 'm', pod: 'P' }] };
+    const podSpec: GraphSpec = {
+      pods: [{ id: 'P' }],
+      containers: [
+        { id: 'I', pod: 'P', infra: true },
+        { id: 'm', pod: 'P' },
+      ],
+    };
     const boom = new Error('pod api down');
     const { graph, runtime } = setup(podSpec, { fail: (call) => (call.op === 'removePod' ? boom : undefined) });
     const report = await removeGraph(graph, { pods: ['P'], runtime });
@@ -549,7 +561,12 @@ describe('default runtime', () => {
     removedAll(again, ['I', 'm', 'a', 'b'], ['P']);
     // The default runtime enforces the rules with the graph's states.
     const refused = await removeGraph(graph, { containers: ['b'] });
-    entry(refused.containers, 'b', 'CTR_STATE_INVALID', 'cannot remove container b as it is running - running or paused containers cannot be removed without force');
+    entry(
+      refused.containers,
+      'b',
+      'CTR_STATE_INVALID',
+      'cannot remove container b as it is running - running or paused containers cannot be removed without force',
+    );
   });
 });
 
@@ -580,10 +597,7 @@ describe('onEvent', () => {
     expect(outcomes).toHaveLength(total);
     const keys = outcomes.map((e) => `${e.kind}:${e.id}`);
     expect(new Set(keys).size).toBe(total);
-    const expected = [
-      ...[...report.containers.keys()].map((id) => `container:${id}`),
-      ...[...report.pods.keys()].map((id) => `pod:${id}`),
-    ];
+    const expected = [...[...report.containers.keys()].map((id) => `container:${id}`), ...[...report.pods.keys()].map((id) => `pod:${id}`)];
     expect(new Set(keys)).toEqual(new Set(expected));
 
     for (const event of outcomes) {
@@ -638,7 +652,11 @@ describe('onEvent', () => {
       },
     });
     expect(calls).toBeGreaterThan(0);
-    removedAll(report, spec.containers!.map((c) => c.id), ['P', 'Q']);
+    removedAll(
+      report,
+      spec.containers!.map((c) => c.id),
+      ['P', 'Q'],
+    );
     expect(await runtime.inspect()).toEqual({ pods: [], containers: [] });
   });
 });
@@ -658,9 +676,13 @@ describe('targets and abort', () => {
     const { graph, runtime } = setup(spec);
     const report = await removeGraph(graph, { containers: ['beta', 'alpha'], pods: ['pod-name'], runtime });
     removedAll(report, ['a', 'b', 'I', 'm'], ['P']);
-    expect(calls(runtime).filter((c) => c.startsWith('ctr:')).sort()).toEqual(['ctr:a', 'ctr:b', 'ctr:m']);
+    expect(
+      calls(runtime)
+        .filter((c) => c.startsWith('ctr:'))
+        .sort(),
+    ).toEqual(['ctr:a', 'ctr:b', 'ctr:m']);
     expect(calls(runtime)).toContain('pod:P');
-    before(runtime, ['removeContainer', 'b'], ['removeContainer', 'a']);
+    precedes(runtime, ['removeContainer', 'b'], ['removeContainer', 'a']);
   });
 
   test('an already-aborted signal: no runtime call, every item ABORTED, nothing removed', async () => {

@@ -2,8 +2,9 @@
  * Order, bound and schedule quality on a logical clock: MemoryRuntime's latency runs on vitest's
  * fake timers, so makespans are exact and nothing depends on the machine's speed.
  */
+
+import { ContainerGraph, type ContainerSpec, type GraphSpec, MemoryRuntime, removeGraph } from 'podgraph';
 import { describe, expect, test } from 'vitest';
-import { ContainerGraph, type ContainerSpec, type GraphSpec, MemoryRuntime, removeGraph } from '../src/index.ts';
 import { fakeTimersInEachTest, makespan, maxInFlight, onFakeTime } from './support/fake-time.ts';
 
 const LATENCY = 10;
@@ -31,7 +32,11 @@ describe('scheduling', () => {
     expect(run.report.ok).toBe(true);
     expect(run.makespan).toBe(12 * LATENCY);
     expect(run.inFlight).toBe(1);
-    expect(run.runtime.log.map((record) => record.id)).toEqual(chain('c', 12).map((ctr) => ctr.id).reverse());
+    expect(run.runtime.log.map((record) => record.id)).toEqual(
+      chain('c', 12)
+        .map((ctr) => ctr.id)
+        .reverse(),
+    );
   });
 
   test('independent containers fill every slot: ceil(n / concurrency) latencies', async () => {
@@ -83,7 +88,10 @@ describe('scheduling', () => {
 
   test('the bound holds with runtime calls of different lengths', async () => {
     const spec = { containers: [...chain('c', 8), ...singles('s', 30)] };
-    const runtime = new MemoryRuntime(spec, { latency: (call) => 1 + (call.id.charCodeAt(call.id.length - 1) % 7), clock: () => Date.now() });
+    const runtime = new MemoryRuntime(spec, {
+      latency: (call) => 1 + (call.id.charCodeAt(call.id.length - 1) % 7),
+      clock: () => Date.now(),
+    });
     const report = await onFakeTime(removeGraph(ContainerGraph.fromSpec(spec), { all: true, runtime, concurrency: 3 }));
     expect(report.ok).toBe(true);
     expect(maxInFlight(runtime.log)).toBe(3);

@@ -5,8 +5,9 @@
  * one graph of diamonds and shared dependencies, once with an unguarded check-then-act and once
  * with the LockedMap, on the same fake-timer schedule.
  */
+
+import { ContainerGraph, type GraphSpec, LockedMap, MemoryRuntime, removeGraph } from 'podgraph';
 import { describe, expect, test } from 'vitest';
-import { ContainerGraph, type GraphSpec, LockedMap, MemoryRuntime, removeGraph } from '../src/index.ts';
 import { fakeTimersInEachTest, onFakeTime } from './support/fake-time.ts';
 
 /** Pods whose members form diamonds over shared bases, plus standalone diamonds. */
@@ -61,7 +62,12 @@ async function podmanStyleWalk(
   const walk = async (id: string): Promise<void> => {
     await new Promise((pickedUp) => setTimeout(pickedUp, 0)); // a worker of the pool picks the node up
     if (!(await removeIfReady(id))) return;
-    await Promise.all(graph.dependenciesOf(id).filter((dep) => !graph.container(dep)!.infra).map(walk));
+    await Promise.all(
+      graph
+        .dependenciesOf(id)
+        .filter((dep) => !graph.container(dep)!.infra)
+        .map(walk),
+    );
   };
   const roots = graph.containerIds().filter((id) => graph.dependentsOf(id).length === 0 && !graph.container(id)!.infra);
   await Promise.all(roots.map(walk));

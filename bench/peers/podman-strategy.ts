@@ -22,8 +22,14 @@ export const podmanStrategy: Strategy = {
     const order = [...groups.keys()].sort((a, b) => (a === -1 ? 1 : b === -1 ? -1 : a - b));
     for (const group of order) {
       const nodes = groups.get(group)!;
-      await kahnWalk(dag, nodes.filter((node) => pending[node] === 0), nodes.length, pending, concurrency, call);
+      await kahnWalk(
+        dag,
+        nodes.filter((node) => pending[node] === 0),
+        nodes.length,
+        pending,
+        concurrency,
+        call,
+      );
     }
   },
 };
-

@@ -1,4 +1,4 @@
-import type { MemoryRuntime } from '../../src/index.ts';
+import type { MemoryRuntime } from 'podgraph';
 import type { RemovalDag } from '../removal-dag.ts';
 
 /** A way to remove a whole graph (all, force) on a runtime, with at most `concurrency` calls in flight. */

@@ -2,9 +2,9 @@
  * Ctrl-C during a removal: the first SIGINT aborts the removal's signal, so nothing new starts,
  * the calls in flight finish and the partial report comes back; a second one exits at once with 130.
  */
-import { PodgraphError } from '../errors.ts';
-import type { RemoveCallOptions, Runtime } from '../runtime/runtime.ts';
-import { EXIT } from './cli-error.ts';
+import { PodgraphError } from '../errors.js';
+import type { RemoveCallOptions, Runtime } from '../runtime/runtime.js';
+import { EXIT } from './cli-error.js';
 
 export interface Interrupt {
   readonly signal: AbortSignal;
@@ -38,7 +38,8 @@ export function onInterrupt(notice: (text: string) => void): Interrupt {
  * not stop podman, which may still remove the container while the report says "not attempted".
  */
 export function finishingInFlight(runtime: Runtime): Runtime {
-  const calm = (options: RemoveCallOptions): RemoveCallOptions => (options.timeout === undefined ? { force: options.force } : { force: options.force, timeout: options.timeout });
+  const calm = (options: RemoveCallOptions): RemoveCallOptions =>
+    options.timeout === undefined ? { force: options.force } : { force: options.force, timeout: options.timeout };
   return {
     inspect: () => runtime.inspect(),
     removeContainer: (id, options) => runtime.removeContainer(id, calm(options)),

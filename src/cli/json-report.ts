@@ -3,9 +3,9 @@
  * error is `{code, message}`, plus `rootCause` when it was blocked by another failure: the full
  * cause chain can be as long as a dependency chain, the first failure is what a reader needs.
  */
-import type { PodgraphError } from '../errors.ts';
-import type { RemovalEvent, RemovalReport } from '../removal/report.ts';
-import { rootCause } from './output.ts';
+import type { PodgraphError } from '../errors.js';
+import type { RemovalEvent, RemovalReport } from '../removal/report.js';
+import { rootCause } from './output.js';
 
 export interface ErrorJson {
   code: string;

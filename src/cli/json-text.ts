@@ -126,7 +126,9 @@ function scan(text: string, target: JsonPath | undefined): Scan {
       }
     } else if (state === 'key') {
       if (text[i] !== '"') {
-        return fail(`expected a property name in double quotes, got ${describeAt(text, i)}${text[i] === '}' ? ' (a trailing comma?)' : ''}`);
+        return fail(
+          `expected a property name in double quotes, got ${describeAt(text, i)}${text[i] === '}' ? ' (a trailing comma?)' : ''}`,
+        );
       }
       const start = i;
       const problem = skipString();

@@ -1,5 +1,6 @@
-/** The `podgraph` executable (bin/podgraph.js loads it through tsx). */
-import { runCli } from './program.ts';
+#!/usr/bin/env node
+/** The `podgraph` executable (the package's bin, compiled to dist/cli/main.js). */
+import { runCli } from './program.js';
 
 // A reader that goes away (`podgraph rm -fa | head -1`) must not stop a removal halfway: past a
 // broken pipe, output to that stream is dropped and the removal runs to its end.

@@ -4,8 +4,8 @@
  * `-i`, `-t` needs `-f`.
  */
 import { InvalidArgumentError } from 'commander';
-import type { RemoveOptions } from '../removal/options.ts';
-import { CliError } from './cli-error.ts';
+import type { RemoveOptions } from '../removal/options.js';
+import { CliError } from './cli-error.js';
 
 export type TargetKind = 'container' | 'pod';
 
@@ -73,7 +73,9 @@ export function removeOptionsOf(request: RemovalRequest, refs: readonly string[]
 /** `-t, --time`: podman's uint, with podman's complaint. */
 export function parseSeconds(value: string): number {
   if (!/^\d+$/.test(value)) {
-    throw new InvalidArgumentError(`invalid argument "${value}" for "-t, --time" flag: strconv.ParseUint: parsing "${value}": invalid syntax`);
+    throw new InvalidArgumentError(
+      `invalid argument "${value}" for "-t, --time" flag: strconv.ParseUint: parsing "${value}": invalid syntax`,
+    );
   }
   return Number(value);
 }

@@ -16,12 +16,12 @@
  *   else 125. `pod rm` gives 1 for no such pod and 125 for any other failure, a running member
  *   included: podman 4.3's `pod rm` maps no other error.
  */
-import { type ErrorCode, isErrorCode, PodgraphError } from '../errors.ts';
-import type { ContainerGraph } from '../graph/container-graph.ts';
-import type { RemovalEvent, RemovalReport } from '../removal/report.ts';
-import { EXIT } from './cli-error.ts';
-import { outcomeOf } from './render/drawing.ts';
-import type { TargetKind } from './options.ts';
+import { type ErrorCode, isErrorCode, type PodgraphError } from '../errors.js';
+import type { ContainerGraph } from '../graph/container-graph.js';
+import type { RemovalEvent, RemovalReport } from '../removal/report.js';
+import { EXIT } from './cli-error.js';
+import type { TargetKind } from './options.js';
+import { outcomeOf } from './render/drawing.js';
 
 /** podman's name for each kind of error, the text its messages end with. */
 const PODMAN_KIND: Partial<Record<ErrorCode, string>> = {

@@ -6,14 +6,14 @@
  * waits for a wave to end (a call starts as soon as its own prerequisites are done, up to
  * --concurrency at a time), so the number of waves is the length of its critical path.
  */
-import { PodgraphError } from '../errors.ts';
-import { compiledOf, type ContainerGraph } from '../graph/container-graph.ts';
-import { type RemoveOptions, resolveOptions } from '../removal/options.ts';
-import { planRemoval } from '../removal/plan.ts';
-import { removeGraph } from '../removal/remove-graph.ts';
-import { select } from '../removal/selection.ts';
-import { MemoryRuntime } from '../runtime/memory/memory-runtime.ts';
-import { shortId } from './render/drawing.ts';
+import type { PodgraphError } from '../errors.js';
+import { type ContainerGraph, compiledOf } from '../graph/container-graph.js';
+import { type RemoveOptions, resolveOptions } from '../removal/options.js';
+import { planRemoval } from '../removal/plan.js';
+import { removeGraph } from '../removal/remove-graph.js';
+import { select } from '../removal/selection.js';
+import { MemoryRuntime } from '../runtime/memory/memory-runtime.js';
+import { shortId } from './render/drawing.js';
 
 export interface PlannedCall {
   call: 'removeContainer' | 'removePod';
@@ -116,11 +116,17 @@ export function renderPlan(command: string, view: RemovalPlanView): string {
   const calls = view.waves.reduce((sum, wave) => sum + wave.length, 0);
   const failing = view.waves.reduce((sum, wave) => sum + wave.filter((call) => call.expect !== 'removed').length, 0);
   const lines = [
-    `${command}: ${plural(view.selected.containers, 'container')} and ${plural(view.selected.pods, 'pod')} selected; `
-      + `${plural(calls, 'call')} in ${plural(view.waves.length, 'wave')}${failing > 0 ? ` (${failing} would fail)` : ''}; `
-      + `${plural(view.notRemoved.length, 'item')} would not be removed`,
+    `${command}: ${plural(view.selected.containers, 'container')} and ${plural(view.selected.pods, 'pod')} selected; ` +
+      `${plural(calls, 'call')} in ${plural(view.waves.length, 'wave')}${failing > 0 ? ` (${failing} would fail)` : ''}; ` +
+      `${plural(view.notRemoved.length, 'item')} would not be removed`,
   ];
-  const width = Math.max(0, ...view.waves.flat().filter((call) => call.expect !== 'removed').map((call) => describeCall(call).length));
+  const width = Math.max(
+    0,
+    ...view.waves
+      .flat()
+      .filter((call) => call.expect !== 'removed')
+      .map((call) => describeCall(call).length),
+  );
   view.waves.forEach((wave, w) => {
     lines.push('', `wave ${w + 1}:`);
     for (const call of wave) {

@@ -5,13 +5,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { CliError, EXIT } from './cli-error.ts';
-import { GRAPH_FORMATS, type GraphFlags, runGraph } from './commands/graph.ts';
-import type { Io } from './commands/io.ts';
-import { type PlanFlags, runPlan } from './commands/plan.ts';
-import { type RemoveFlags, runRemove } from './commands/remove.ts';
-import { parseConcurrency, parseMilliseconds, parseSeconds, type TargetKind } from './options.ts';
-import { PROGRESS_MODES } from './progress.ts';
+import { CliError, EXIT } from './cli-error.js';
+import { GRAPH_FORMATS, type GraphFlags, runGraph } from './commands/graph.js';
+import type { Io } from './commands/io.js';
+import { type PlanFlags, runPlan } from './commands/plan.js';
+import { type RemoveFlags, runRemove } from './commands/remove.js';
+import { parseConcurrency, parseMilliseconds, parseSeconds, type TargetKind } from './options.js';
+import { PROGRESS_MODES } from './progress.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -51,8 +51,14 @@ function removalFlags(command: Command, kind: TargetKind): Command {
 /** `--url` / `--spec`; commands that remove take `--latency` too. */
 function sourceFlags(command: Command, removes: boolean): Command {
   command
-    .option('--url <url>', 'podman API service: unix:///path.sock or tcp://host:port (default: $CONTAINER_HOST, else unix:///run/podman/podman.sock)')
-    .option('--spec <file>', 'work on a graph in a GraphSpec JSON file (- for stdin), in memory: a dry run or a demo; the file is not changed');
+    .option(
+      '--url <url>',
+      'podman API service: unix:///path.sock or tcp://host:port (default: $CONTAINER_HOST, else unix:///run/podman/podman.sock)',
+    )
+    .option(
+      '--spec <file>',
+      'work on a graph in a GraphSpec JSON file (- for stdin), in memory: a dry run or a demo; the file is not changed',
+    );
   if (removes) command.option('--latency <ms>', 'with --spec: each in-memory removal takes this long, for a slow demo', parseMilliseconds);
   return command;
 }
@@ -60,8 +66,13 @@ function sourceFlags(command: Command, removes: boolean): Command {
 function runFlags(command: Command): Command {
   return command
     .option('--concurrency <n>', 'runtime calls in flight at most, an integer or Infinity (default: 3 x CPUs + 1)', parseConcurrency)
-    .option('--json', 'one JSON event per line on stdout, then the JSON report, instead of podman\'s output')
-    .addOption(new Option('--progress <mode>', "progress on stderr: auto (live on a terminal, plain on a pipe), live (one line redrawn), plain (a line per item), none (only podman's own stderr)").choices(PROGRESS_MODES))
+    .option('--json', "one JSON event per line on stdout, then the JSON report, instead of podman's output")
+    .addOption(
+      new Option(
+        '--progress <mode>',
+        "progress on stderr: auto (live on a terminal, plain on a pipe), live (one line redrawn), plain (a line per item), none (only podman's own stderr)",
+      ).choices(PROGRESS_MODES),
+    )
     .option('--report-svg <file>', 'after the removal, draw the graph into FILE coloured by outcome');
 }
 
@@ -73,33 +84,52 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     .addHelpText('after', EXAMPLES)
     .showSuggestionAfterError(true);
 
-  const rm = removalFlags(program.command('rm').description('Remove one or more containers, with what depends on them (podman rm)'), 'container');
-  runFlags(sourceFlags(rm, true)).argument('[names...]', 'container names or ids (a unique id prefix will do)')
+  const rm = removalFlags(
+    program.command('rm').description('Remove one or more containers, with what depends on them (podman rm)'),
+    'container',
+  );
+  runFlags(sourceFlags(rm, true))
+    .argument('[names...]', 'container names or ids (a unique id prefix will do)')
     .action(async (names: string[], flags: RemoveFlags) => {
       exitCode = await runRemove('container', names, flags, io);
     });
 
   const pod = program.command('pod').description('Remove pods: podgraph pod rm (podman pod rm)');
-  const podRm = removalFlags(pod.command('rm').description('Remove one or more pods and their containers, pods in parallel (podman pod rm)'), 'pod');
-  runFlags(sourceFlags(podRm, true)).argument('[names...]', 'pod names or ids (a unique id prefix will do)')
+  const podRm = removalFlags(
+    pod.command('rm').description('Remove one or more pods and their containers, pods in parallel (podman pod rm)'),
+    'pod',
+  );
+  runFlags(sourceFlags(podRm, true))
+    .argument('[names...]', 'pod names or ids (a unique id prefix will do)')
     .action(async (names: string[], flags: RemoveFlags) => {
       exitCode = await runRemove('pod', names, flags, io);
     });
 
-  const plan = program.command('plan').description('Show what rm / pod rm would do, without doing it: the waves of calls and every refusal');
+  const plan = program
+    .command('plan')
+    .description('Show what rm / pod rm would do, without doing it: the waves of calls and every refusal');
   const planRm = removalFlags(plan.command('rm').description('What podgraph rm would do'), 'container');
-  sourceFlags(planRm, false).option('--json', 'the plan as JSON').argument('[names...]', 'container names or ids')
+  sourceFlags(planRm, false)
+    .option('--json', 'the plan as JSON')
+    .argument('[names...]', 'container names or ids')
     .action(async (names: string[], flags: PlanFlags) => {
       exitCode = await runPlan('container', names, flags, io);
     });
   const planPod = plan.command('pod').description('What podgraph pod rm would do: plan pod rm');
   const planPodRm = removalFlags(planPod.command('rm').description('What podgraph pod rm would do'), 'pod');
-  sourceFlags(planPodRm, false).option('--json', 'the plan as JSON').argument('[names...]', 'pod names or ids')
+  sourceFlags(planPodRm, false)
+    .option('--json', 'the plan as JSON')
+    .argument('[names...]', 'pod names or ids')
     .action(async (names: string[], flags: PlanFlags) => {
       exitCode = await runPlan('pod', names, flags, io);
     });
 
-  sourceFlags(program.command('graph').description('Print the dependency graph: dot, mermaid, svg (pods as boxes, coloured by state) or json (a spec file)'), false)
+  sourceFlags(
+    program
+      .command('graph')
+      .description('Print the dependency graph: dot, mermaid, svg (pods as boxes, coloured by state) or json (a spec file)'),
+    false,
+  )
     .addOption(new Option('--format <format>', 'output format').choices(GRAPH_FORMATS).default('dot'))
     .option('-o, --output <file>', 'write to FILE instead of stdout')
     .action(async (flags: GraphFlags) => {

@@ -6,7 +6,7 @@
  * - `none`: nothing but podman's own lines, for a script that parses podman's stderr too.
  * `--json` replaces all of this with one JSON event per line on stdout.
  */
-import type { RemovalEvent } from '../removal/report.ts';
+import type { RemovalEvent } from '../removal/report.js';
 
 export const PROGRESS_MODES = ['auto', 'live', 'plain', 'none'] as const;
 export type ProgressMode = (typeof PROGRESS_MODES)[number];
@@ -67,10 +67,15 @@ export function createProgress(options: ProgressOptions): Progress {
         count(event);
         if (event.type === 'start') return;
         const item = `${event.kind} ${label(event.kind, event.id)}`;
-        const what = event.type === 'removed' ? `removed ${item}`
-          : event.error?.code === 'ABORTED' ? `skipped ${item} (interrupted)`
-          : `failed ${item}: ${event.error?.code}`;
-        stderr.write(`podgraph: [${event.done}/${event.total}] ${what} (${event.inFlight} in flight, ${failed} failed, ${seconds(elapsed())})\n`);
+        const what =
+          event.type === 'removed'
+            ? `removed ${item}`
+            : event.error?.code === 'ABORTED'
+              ? `skipped ${item} (interrupted)`
+              : `failed ${item}: ${event.error?.code}`;
+        stderr.write(
+          `podgraph: [${event.done}/${event.total}] ${what} (${event.inFlight} in flight, ${failed} failed, ${seconds(elapsed())})\n`,
+        );
       },
       line: (stream, text) => void stream.write(`${text}\n`),
       end: () => undefined,

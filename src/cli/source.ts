@@ -3,14 +3,14 @@
  * socket) or a graph in a file (`--spec`), removed on the in-memory runtime: a dry run or a demo,
  * the file itself is never changed.
  */
-import { PodgraphError } from '../errors.ts';
-import { ContainerGraph } from '../graph/container-graph.ts';
-import { MemoryRuntime } from '../runtime/memory/memory-runtime.ts';
-import { PodmanRuntime } from '../runtime/podman/podman-runtime.ts';
-import { defaultPodmanUrl } from '../runtime/podman/podman-url.ts';
-import type { Runtime } from '../runtime/runtime.ts';
-import { CliError } from './cli-error.ts';
-import { loadSpecFile } from './spec-file.ts';
+import { PodgraphError } from '../errors.js';
+import { ContainerGraph } from '../graph/container-graph.js';
+import { MemoryRuntime } from '../runtime/memory/memory-runtime.js';
+import { PodmanRuntime } from '../runtime/podman/podman-runtime.js';
+import { defaultPodmanUrl } from '../runtime/podman/podman-url.js';
+import type { Runtime } from '../runtime/runtime.js';
+import { CliError } from './cli-error.js';
+import { loadSpecFile } from './spec-file.js';
 
 export interface SourceFlags {
   url?: string;

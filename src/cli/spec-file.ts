@@ -4,11 +4,11 @@
  * 500-line file is found at once; a key podgraph does not know is an error, not silently ignored.
  */
 import { readFileSync } from 'node:fs';
-import { PodgraphError } from '../errors.ts';
-import { ContainerGraph } from '../graph/container-graph.ts';
-import { CONTAINER_STATES, type GraphSpec } from '../graph/spec.ts';
-import { CliError } from './cli-error.ts';
-import { findSyntaxError, formatPath, type JsonPath, locatePath } from './json-text.ts';
+import { PodgraphError } from '../errors.js';
+import { ContainerGraph } from '../graph/container-graph.js';
+import { CONTAINER_STATES, type GraphSpec } from '../graph/spec.js';
+import { CliError } from './cli-error.js';
+import { findSyntaxError, formatPath, type JsonPath, locatePath } from './json-text.js';
 
 const ROOT_KEYS = ['pods', 'containers'];
 const POD_KEYS = ['id', 'name'];
@@ -95,9 +95,10 @@ function checkString(owner: Record<string, unknown>, key: string, path: JsonPath
   const value = owner[key];
   if (value === undefined && !required) return;
   if (typeof value !== 'string' || value === '') {
-    throw new SpecProblem(value === undefined ? path : [...path, key], value === undefined
-      ? `\`${key}\` is missing: expected a non-empty string`
-      : `expected a non-empty string, got ${got(value)}`);
+    throw new SpecProblem(
+      value === undefined ? path : [...path, key],
+      value === undefined ? `\`${key}\` is missing: expected a non-empty string` : `expected a non-empty string, got ${got(value)}`,
+    );
   }
 }
 
@@ -124,14 +125,17 @@ function checkShape(value: unknown): GraphSpec {
     checkString(ctr, 'id', path, true);
     checkString(ctr, 'name', path, false);
     checkString(ctr, 'pod', path, false);
-    if (ctr.infra !== undefined && typeof ctr.infra !== 'boolean') throw new SpecProblem([...path, 'infra'], `expected true or false, got ${got(ctr.infra)}`);
+    if (ctr.infra !== undefined && typeof ctr.infra !== 'boolean')
+      throw new SpecProblem([...path, 'infra'], `expected true or false, got ${got(ctr.infra)}`);
     if (ctr.state !== undefined && !(CONTAINER_STATES as readonly unknown[]).includes(ctr.state)) {
       throw new SpecProblem([...path, 'state'], `expected one of ${CONTAINER_STATES.join(', ')}, got ${got(ctr.state)}`);
     }
     if (ctr.dependsOn !== undefined) {
-      if (!Array.isArray(ctr.dependsOn)) throw new SpecProblem([...path, 'dependsOn'], `expected an array of container ids or names, got ${got(ctr.dependsOn)}`);
+      if (!Array.isArray(ctr.dependsOn))
+        throw new SpecProblem([...path, 'dependsOn'], `expected an array of container ids or names, got ${got(ctr.dependsOn)}`);
       ctr.dependsOn.forEach((ref, k) => {
-        if (typeof ref !== 'string' || ref === '') throw new SpecProblem([...path, 'dependsOn', k], `expected a container id or name, got ${got(ref)}`);
+        if (typeof ref !== 'string' || ref === '')
+          throw new SpecProblem([...path, 'dependsOn', k], `expected a container id or name, got ${got(ref)}`);
       });
     }
   });

@@ -4,8 +4,8 @@
  * never means `web-1` in a spec file whose ids are words. The removal takes full ids; what the user typed is kept for the output,
  * since podman prints each named target as it was given.
  */
-import type { ContainerGraph } from '../graph/container-graph.ts';
-import { CliError, EXIT } from './cli-error.ts';
+import type { ContainerGraph } from '../graph/container-graph.js';
+import { CliError, EXIT } from './cli-error.js';
 
 export interface Targets {
   /** Full ids where resolved; unresolved names as given, for the removal to refuse or ignore. */

@@ -1,6 +1,6 @@
-import { describe, invalidArg, PodgraphError } from '../errors.ts';
-import { findCycle } from './find-cycle.ts';
-import { CONTAINER_STATES, type ContainerSpec, type ContainerState, type GraphSpec, type PodSpec } from './spec.ts';
+import { describe, invalidArg, PodgraphError } from '../errors.js';
+import { findCycle } from './find-cycle.js';
+import { CONTAINER_STATES, type ContainerSpec, type ContainerState, type GraphSpec, type PodSpec } from './spec.js';
 
 const STATE_INDEX: ReadonlyMap<string, number> = new Map(CONTAINER_STATES.map((state, index) => [state, index]));
 const CREATED = STATE_INDEX.get('created')!;
@@ -207,9 +207,7 @@ export function compileGraph(spec: GraphSpec): CompiledGraph {
           );
         }
         if (pod !== -1 && podOf[dep] !== pod) {
-          throw invalidArg(
-            `container has joined pod ${podIds[pod]} and dependency container ${ids[dep]} is not a member of the pod`,
-          );
+          throw invalidArg(`container has joined pod ${podIds[pod]} and dependency container ${ids[dep]} is not a member of the pod`);
         }
         if (pod === -1 && podOf[dep] !== -1) {
           throw invalidArg(
@@ -242,10 +240,7 @@ export function compileGraph(spec: GraphSpec): CompiledGraph {
 
   const cycle = findCycle(size, depStart, deps, dependentStart, dependents);
   if (cycle !== undefined) {
-    throw new PodgraphError(
-      'CYCLE',
-      `cycle found in container dependency graph: ${cycle.map((index) => ids[index]).join(' -> ')}`,
-    );
+    throw new PodgraphError('CYCLE', `cycle found in container dependency graph: ${cycle.map((index) => ids[index]).join(' -> ')}`);
   }
 
   const memberStart = memberCount;
@@ -255,8 +250,25 @@ export function compileGraph(spec: GraphSpec): CompiledGraph {
   for (let i = 0; i < size; i++) if (podOf[i] !== -1) members[memberFill[podOf[i]]++] = i;
 
   return {
-    size, ids, names, states, podOf, isInfra, depStart, deps, implicitInfra, dependentStart, dependents, lookup,
-    podCount, podIds, podNames, podInfra, memberStart, members, podLookup,
+    size,
+    ids,
+    names,
+    states,
+    podOf,
+    isInfra,
+    depStart,
+    deps,
+    implicitInfra,
+    dependentStart,
+    dependents,
+    lookup,
+    podCount,
+    podIds,
+    podNames,
+    podInfra,
+    memberStart,
+    members,
+    podLookup,
   };
 }
 

@@ -1,8 +1,8 @@
 import { Graph } from '@dagrejs/graphlib';
-import { PodgraphError, safeString } from '../errors.ts';
-import type { Runtime } from '../runtime/runtime.ts';
-import { type CompiledGraph, compileGraph, idsIn, noSuchContainer, specOf, stateOf } from './compiled-graph.ts';
-import type { ContainerState, GraphSpec } from './spec.ts';
+import { PodgraphError, safeString } from '../errors.js';
+import type { Runtime } from '../runtime/runtime.js';
+import { type CompiledGraph, compileGraph, idsIn, noSuchContainer, specOf, stateOf } from './compiled-graph.js';
+import type { ContainerState, GraphSpec } from './spec.js';
 
 export interface ContainerInfo {
   id: string;
@@ -59,7 +59,9 @@ export class ContainerGraph {
       spec = await runtime.inspect();
     } catch (error) {
       if (error instanceof PodgraphError) throw error;
-      throw new PodgraphError('RUNTIME', `inspecting the runtime failed: ${error instanceof Error ? error.message : safeString(error)}`, { cause: error });
+      throw new PodgraphError('RUNTIME', `inspecting the runtime failed: ${error instanceof Error ? error.message : safeString(error)}`, {
+        cause: error,
+      });
     }
     return ContainerGraph.fromSpec(spec);
   }
@@ -89,7 +91,10 @@ export class ContainerGraph {
     const graph = compiledOf(this);
     const pod = graph.podLookup.get(idOrName);
     if (pod === undefined) return undefined;
-    const info: PodInfo = { id: graph.podIds[pod], containers: idsIn(graph, graph.members, graph.memberStart[pod], graph.memberStart[pod + 1]) };
+    const info: PodInfo = {
+      id: graph.podIds[pod],
+      containers: idsIn(graph, graph.members, graph.memberStart[pod], graph.memberStart[pod + 1]),
+    };
     if (graph.podNames[pod] !== undefined) info.name = graph.podNames[pod];
     if (graph.podInfra[pod] !== -1) info.infra = graph.ids[graph.podInfra[pod]];
     return info;

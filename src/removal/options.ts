@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
-import { describe, invalidArg } from '../errors.ts';
-import type { Runtime } from '../runtime/runtime.ts';
-import type { RemovalEvent } from './report.ts';
+import { describe, invalidArg } from '../errors.js';
+import type { Runtime } from '../runtime/runtime.js';
+import type { RemovalEvent } from './report.js';
 
 export interface RemoveOptions {
   /** Every pod and every container of the graph. */
@@ -65,14 +65,22 @@ function targets(options: Record<string, unknown>, key: string): readonly string
 
 function isRuntime(value: unknown): value is Runtime {
   const candidate = value as Partial<Runtime> | null;
-  return typeof candidate === 'object' && candidate !== null
-    && typeof candidate.removeContainer === 'function' && typeof candidate.removePod === 'function';
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    typeof candidate.removeContainer === 'function' &&
+    typeof candidate.removePod === 'function'
+  );
 }
 
 function isAbortSignal(value: unknown): value is AbortSignal {
   const candidate = value as Partial<AbortSignal> | null;
-  return typeof candidate === 'object' && candidate !== null
-    && typeof candidate.aborted === 'boolean' && typeof candidate.addEventListener === 'function';
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    typeof candidate.aborted === 'boolean' &&
+    typeof candidate.addEventListener === 'function'
+  );
 }
 
 /** Checks every option before anything runs (SPEC section 3); throws INVALID_ARG saying what it got. */

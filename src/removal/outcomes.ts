@@ -1,4 +1,4 @@
-import { isErrorCode, PodgraphError, safeString } from '../errors.ts';
+import { isErrorCode, PodgraphError, safeString } from '../errors.js';
 
 export type ItemKind = 'container' | 'pod';
 
@@ -32,7 +32,8 @@ export function infraNotRemoved(infraId: string, podId: string, cause: PodgraphE
 export function classifyFailure(kind: ItemKind, id: string, error: unknown, signal: AbortSignal | undefined): PodgraphError | null {
   const code = (error as { code?: unknown } | null)?.code;
   if (code === (kind === 'pod' ? 'NO_SUCH_POD' : 'NO_SUCH_CTR')) return null;
-  const message = error instanceof Error && error.message !== '' ? error.message : `the runtime failed to remove ${kind} ${id}: ${safeString(error)}`;
+  const message =
+    error instanceof Error && error.message !== '' ? error.message : `the runtime failed to remove ${kind} ${id}: ${safeString(error)}`;
   const aborted = signal?.aborted === true && (code === 'ABORT_ERR' || (error as Error | null)?.name === 'AbortError');
   return new PodgraphError(aborted ? 'ABORTED' : isErrorCode(code) ? code : 'RUNTIME', message, { cause: error });
 }

@@ -1,6 +1,6 @@
-import { PodgraphError } from '../errors.ts';
-import type { CompiledGraph } from '../graph/compiled-graph.ts';
-import type { Selection } from './selection.ts';
+import { PodgraphError } from '../errors.js';
+import type { CompiledGraph } from '../graph/compiled-graph.js';
+import type { Selection } from './selection.js';
 
 /**
  * The removal as a DAG of runtime calls, in index arrays. Node i < graph.size is container i's
@@ -83,7 +83,12 @@ export function planRemoval(graph: CompiledGraph, selection: Selection): Removal
 
 /** Writes container x's successors into `out` from `at` (or only counts them); returns the count. */
 function successorsOf(
-  graph: CompiledGraph, selection: Selection, isNode: Uint8Array, x: number, out: Int32Array | undefined, at: number,
+  graph: CompiledGraph,
+  selection: Selection,
+  isNode: Uint8Array,
+  x: number,
+  out: Int32Array | undefined,
+  at: number,
 ): number {
   let count = 0;
   for (let k = graph.depStart[x]; k < graph.depStart[x + 1]; k++) {
@@ -128,10 +133,13 @@ function refusals(graph: CompiledGraph, selection: Selection, nodes: Int32Array)
   for (const x of nodes) {
     if (x >= graph.size) break;
     if (graph.isInfra[x] === 1) {
-      refused.set(x, new PodgraphError(
-        'INFRA_CTR',
-        `container ${graph.ids[x]} is the infra container of pod ${graph.podIds[graph.podOf[x]]} and cannot be removed without removing the pod`,
-      ));
+      refused.set(
+        x,
+        new PodgraphError(
+          'INFRA_CTR',
+          `container ${graph.ids[x]} is the infra container of pod ${graph.podIds[graph.podOf[x]]} and cannot be removed without removing the pod`,
+        ),
+      );
       continue;
     }
     let unselected: string[] | undefined;
@@ -140,10 +148,13 @@ function refusals(graph: CompiledGraph, selection: Selection, nodes: Int32Array)
       if (selection.containers[dependent] === 0) (unselected ??= []).push(graph.ids[dependent]);
     }
     if (unselected !== undefined) {
-      refused.set(x, new PodgraphError(
-        'CTR_EXISTS',
-        `container ${graph.ids[x]} has dependent containers which must be removed before it: ${unselected.join(', ')}`,
-      ));
+      refused.set(
+        x,
+        new PodgraphError(
+          'CTR_EXISTS',
+          `container ${graph.ids[x]} has dependent containers which must be removed before it: ${unselected.join(', ')}`,
+        ),
+      );
     }
   }
   return refused;

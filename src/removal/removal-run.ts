@@ -1,15 +1,13 @@
 import { getMaxListeners, setMaxListeners } from 'node:events';
 import pLimit, { type LimitFunction } from 'p-limit';
-import { PodgraphError, safeString } from '../errors.ts';
-import type { RemoveCallOptions, Runtime } from '../runtime/runtime.ts';
-import { LockedMap } from './locked-map.ts';
-import type { ResolvedOptions } from './options.ts';
-import {
-  classifyFailure, dependencyFailed, infraNotRemoved, isAbort, type ItemKind, notAttempted, podBlocked,
-} from './outcomes.ts';
-import type { RemovalPlan } from './plan.ts';
-import { ReadyQueue } from './ready-queue.ts';
-import type { RemovalEvent, RemovalReport } from './report.ts';
+import { PodgraphError, safeString } from '../errors.js';
+import type { RemoveCallOptions, Runtime } from '../runtime/runtime.js';
+import { LockedMap } from './locked-map.js';
+import type { ResolvedOptions } from './options.js';
+import { classifyFailure, dependencyFailed, type ItemKind, infraNotRemoved, isAbort, notAttempted, podBlocked } from './outcomes.js';
+import type { RemovalPlan } from './plan.js';
+import { ReadyQueue } from './ready-queue.js';
+import type { RemovalEvent, RemovalReport } from './report.js';
 
 /**
  * One removeGraph call: Kahn's walk over the plan, dependents first. A node becomes ready when

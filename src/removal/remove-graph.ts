@@ -1,10 +1,10 @@
-import { compiledOf, type ContainerGraph } from '../graph/container-graph.ts';
-import { MemoryRuntime } from '../runtime/memory/memory-runtime.ts';
-import { type RemoveOptions, resolveOptions } from './options.ts';
-import { planRemoval } from './plan.ts';
-import { RemovalRun } from './removal-run.ts';
-import type { RemovalReport } from './report.ts';
-import { select } from './selection.ts';
+import { type ContainerGraph, compiledOf } from '../graph/container-graph.js';
+import { MemoryRuntime } from '../runtime/memory/memory-runtime.js';
+import { type RemoveOptions, resolveOptions } from './options.js';
+import { planRemoval } from './plan.js';
+import { RemovalRun } from './removal-run.js';
+import type { RemovalReport } from './report.js';
+import { select } from './selection.js';
 
 /**
  * Removes the selected pods and containers of `graph`: dependents before dependencies, each

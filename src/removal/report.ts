@@ -1,4 +1,4 @@
-import type { PodgraphError } from '../errors.ts';
+import type { PodgraphError } from '../errors.js';
 
 export interface RemovalEvent {
   /** `failed` covers items blocked by a failed dependent (DEPENDENCY_FAILED) and ABORTED ones too. */

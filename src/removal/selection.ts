@@ -1,5 +1,5 @@
-import { type CompiledGraph, noSuchContainer, noSuchPod } from '../graph/compiled-graph.ts';
-import type { ResolvedOptions } from './options.ts';
+import { type CompiledGraph, noSuchContainer, noSuchPod } from '../graph/compiled-graph.js';
+import type { ResolvedOptions } from './options.js';
 
 export interface Selection {
   /** 1 for every selected container index. */

@@ -1,4 +1,4 @@
-import type { GraphSpec } from '../graph/spec.ts';
+import type { GraphSpec } from '../graph/spec.js';
 
 export interface RemoveCallOptions {
   /** Remove even a running, paused or stopping container: the runtime stops it first. */

@@ -6,10 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { ContainerGraph, type GraphSpec } from 'podgraph';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { drawingOf } from '../../src/cli/render/drawing.ts';
 import { MAX_SVG_DEPTH, renderSvg } from '../../src/cli/render/svg.ts';
-import { ContainerGraph, type GraphSpec } from '../../src/index.ts';
 import { podgraph, tempDir, writeSpec } from './run-cli.ts';
 
 const SPEC: GraphSpec = {
@@ -71,9 +71,20 @@ describe.concurrent('graph', () => {
     expect((document as { svg?: Element }).svg?.['@_xmlns']).toBe('http://www.w3.org/2000/svg');
     const groups = elements(document, 'g');
     const ofClass = (name: string) => groups.filter((g) => g['@_class'] === name);
-    expect(ofClass('container').map((g) => g['@_data-id']).sort()).toEqual(SPEC.containers!.map((c) => c.id).sort());
-    expect(ofClass('pod').map((g) => g['@_data-id']).sort()).toEqual(['empty', 'shop']);
-    expect(Object.fromEntries(ofClass('container').map((g) => [g['@_data-id'], g['@_data-state']]))).toMatchObject({ 'shop-api': 'paused', ci: 'created' });
+    expect(
+      ofClass('container')
+        .map((g) => g['@_data-id'])
+        .sort(),
+    ).toEqual(SPEC.containers!.map((c) => c.id).sort());
+    expect(
+      ofClass('pod')
+        .map((g) => g['@_data-id'])
+        .sort(),
+    ).toEqual(['empty', 'shop']);
+    expect(Object.fromEntries(ofClass('container').map((g) => [g['@_data-id'], g['@_data-state']]))).toMatchObject({
+      'shop-api': 'paused',
+      ci: 'created',
+    });
     expect(elements(ofClass('edges'), 'path')).toHaveLength(EDGES.length);
     // Labels are escaped, not dropped: the parser gives them back as written.
     const texts = elements(document, 'text').map((t) => (typeof t === 'object' ? t['#text'] : t));
@@ -114,7 +125,7 @@ describe.concurrent('graph', () => {
     for (const edge of EDGES) expect(dot.stdout).toContain(edge.replace(/(\S+) -> (\S+)/, '"$1" -> "$2"'));
     expect(dot.stdout).toContain('"shop-db" -> "shop-infra" [style=dashed');
     expect(mermaid.code).toBe(0);
-    expect(mermaid.stdout).toMatch(/^flowchart TB\n  subgraph p0\["pod shop & co"\]\n/);
+    expect(mermaid.stdout).toMatch(/^flowchart TB\n {2}subgraph p0\["pod shop & co"\]\n/);
     expect(mermaid.stdout).toContain('c4["#lt;builder#gt;<br/>exited"]');
     expect(mermaid.stdout.match(/ (-->|-\.->) /g)).toHaveLength(EDGES.length);
   });

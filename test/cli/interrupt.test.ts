@@ -4,8 +4,8 @@
  * consistently with the dependency order.
  */
 import type { ChildProcess } from 'node:child_process';
+import type { GraphSpec } from 'podgraph';
 import { beforeAll, describe, test } from 'vitest';
-import type { GraphSpec } from '../../src/index.ts';
 import { lines, startPodgraph, tempDir, writeSpec } from './run-cli.ts';
 
 /** Four chains of five running containers, and a pod with an infra container and three members: 25 report entries. */
@@ -23,7 +23,10 @@ function slowHost(pods: boolean): GraphSpec {
 }
 
 /** Runs podgraph, sends SIGINT once `ready(stdout)` holds, and collects everything. */
-function interruptWhen(args: string[], ready: (stdout: string) => boolean): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
+function interruptWhen(
+  args: string[],
+  ready: (stdout: string) => boolean,
+): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
   const child: ChildProcess = startPodgraph(args);
   let stdout = '';
   let stderr = '';
@@ -70,14 +73,21 @@ describe.concurrent('Ctrl-C', () => {
     const events = output as Event[];
     expect(report).toMatchObject({ type: 'report', ok: false, interrupted: true, exitCode: 130 });
     const entries = new Map<string, { code: string } | null>([
-      ...Object.entries(report.containers as Record<string, { code: string } | null>).map(([id, error]) => [`container ${id}`, error] as const),
+      ...Object.entries(report.containers as Record<string, { code: string } | null>).map(
+        ([id, error]) => [`container ${id}`, error] as const,
+      ),
       ...Object.entries(report.pods as Record<string, { code: string } | null>).map(([id, error]) => [`pod ${id}`, error] as const),
     ]);
     expect(entries.size).toBe(25);
 
     // Every entry is removed or not attempted; nothing failed.
     const removed = [...entries].filter(([, error]) => error === null).map(([key]) => key);
-    const aborted = [...entries].filter(([, error]) => error !== null).map(([key, error]) => (expect(error!.code).toBe('ABORTED'), key));
+    const aborted = [...entries]
+      .filter(([, error]) => error !== null)
+      .map(([key, error]) => {
+        expect(error!.code).toBe('ABORTED');
+        return key;
+      });
     expect(removed.length).toBeGreaterThanOrEqual(3);
     expect(aborted.length).toBeGreaterThan(0);
 
@@ -85,8 +95,18 @@ describe.concurrent('Ctrl-C', () => {
     // finish), no call started after the abort, and an aborted item was never started.
     const key = (event: Event) => `${event.kind} ${event.id}`;
     const started = events.filter((event) => event.type === 'start').map(key);
-    expect(events.filter((event) => event.type === 'removed').map(key).sort()).toEqual([...removed].sort());
-    expect(events.filter((event) => event.type === 'failed').map(key).sort()).toEqual([...aborted].sort());
+    expect(
+      events
+        .filter((event) => event.type === 'removed')
+        .map(key)
+        .sort(),
+    ).toEqual([...removed].sort());
+    expect(
+      events
+        .filter((event) => event.type === 'failed')
+        .map(key)
+        .sort(),
+    ).toEqual([...aborted].sort());
     expect(started.filter((item) => aborted.includes(item))).toEqual([]);
     const firstAbort = events.findIndex((event) => event.error?.code === 'ABORTED');
     expect(events.findLastIndex((event) => event.type === 'start')).toBeLessThan(firstAbort);
@@ -113,12 +133,17 @@ describe.concurrent('Ctrl-C', () => {
     const stderr = lines(result.stderr);
     expect(stderr.pop()).toBe(`Error: interrupted: ${removed.length} of 20 items removed, 0 failed, ${20 - removed.length} not attempted`);
     expect(stderr.every((line) => line.startsWith('podgraph: '))).toBe(true);
-    expect(stderr).toContain('podgraph: interrupted: letting the calls in flight finish, starting nothing new (Ctrl-C again to quit at once)');
+    expect(stderr).toContain(
+      'podgraph: interrupted: letting the calls in flight finish, starting nothing new (Ctrl-C again to quit at once)',
+    );
     expect(stderr.filter((line) => / removed container /.test(line))).toHaveLength(removed.length);
     expect(stderr.filter((line) => / skipped container .* \(interrupted\)/.test(line))).toHaveLength(20 - removed.length);
     // Chains go from the top: whatever was removed of a chain is its top levels.
     for (let chain = 0; chain < 4; chain++) {
-      const levels = removed.filter((id) => id.startsWith(`k${chain}-`)).map((id) => Number(id.split('-')[1])).sort();
+      const levels = removed
+        .filter((id) => id.startsWith(`k${chain}-`))
+        .map((id) => Number(id.split('-')[1]))
+        .sort();
       expect(levels).toEqual(levels.map((_, i) => 4 - i).sort());
     }
   });

@@ -1,6 +1,7 @@
 /** `podgraph plan`: what rm / pod rm would do, for a fixed spec, compared with the expected text. */
+
+import type { GraphSpec } from 'podgraph';
 import { beforeAll, describe, test } from 'vitest';
-import type { GraphSpec } from '../../src/index.ts';
 import { lines, podgraph, tempDir, writeSpec } from './run-cli.ts';
 
 /** A pod with a running chain, a standalone chain on a running container, and a loner. */
@@ -99,8 +100,18 @@ describe.concurrent('plan', () => {
       selected: { containers: 3, pods: 1 },
       waves: [[{ call: 'removeContainer', id: 'web-proxy', expect: 'CTR_STATE_INVALID' }]],
       notRemoved: [
-        { kind: 'container', id: 'web-infra', code: 'DEPENDENCY_FAILED', message: 'a container that depends on container web-infra could not be removed' },
-        { kind: 'container', id: 'web-app', code: 'DEPENDENCY_FAILED', message: 'a container that depends on container web-app could not be removed' },
+        {
+          kind: 'container',
+          id: 'web-infra',
+          code: 'DEPENDENCY_FAILED',
+          message: 'a container that depends on container web-infra could not be removed',
+        },
+        {
+          kind: 'container',
+          id: 'web-app',
+          code: 'DEPENDENCY_FAILED',
+          message: 'a container that depends on container web-app could not be removed',
+        },
         {
           kind: 'container',
           id: 'web-proxy',

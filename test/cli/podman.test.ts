@@ -10,8 +10,9 @@
  * at once, so with created containers it fails every time (8 runs of 8, chains of 3 and 5); a
  * running one is stopped first, which can give its dependents time to go.
  */
+
+import { PodmanRuntime } from 'podgraph';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { PodmanRuntime } from '../../src/index.ts';
 import { createInPodman, describeState, type Fixture, namesOf } from '../support/fixtures.ts';
 import { PodmanSandbox } from '../support/podman-sandbox.ts';
 import { describePodman } from '../support/podman-tests.ts';
@@ -40,7 +41,10 @@ function prefixed(prefix: string, fixture: Fixture): Fixture {
 
 /** What is left of one copy, in names without the prefix. */
 async function leftOf(prefix: string): Promise<string[]> {
-  return (await describeState(runtime)).filter((line) => line.includes(prefix)).map((line) => line.replaceAll(prefix, '')).sort();
+  return (await describeState(runtime))
+    .filter((line) => line.includes(prefix))
+    .map((line) => line.replaceAll(prefix, ''))
+    .sort();
 }
 
 /** The removed items a command printed, as names without the prefix (podman prints full ids for some). */
@@ -48,7 +52,9 @@ function printed(result: CliResult, names: Awaited<ReturnType<typeof namesOf>>, 
   const byId = new Map<string, string>();
   for (const [name, id] of names.containers) byId.set(id, name);
   for (const [name, id] of names.pods) byId.set(id, `pod ${name}`);
-  return lines(result.stdout).map((line) => (byId.get(line) ?? line).replaceAll(prefix, '')).sort();
+  return lines(result.stdout)
+    .map((line) => (byId.get(line) ?? line).replaceAll(prefix, ''))
+    .sort();
 }
 
 interface Side {
@@ -61,7 +67,10 @@ interface Side {
  * Builds `fixture` twice and runs the command on each copy: `args(prefix, names)` gives the
  * arguments (after `rm` or `pod rm`) for a copy, from its prefix and its names -> ids.
  */
-async function sideBySide(fixture: Fixture, args: (prefix: string, names: Awaited<ReturnType<typeof namesOf>>) => string[]): Promise<{ podman: Side; podgraph: Side }> {
+async function sideBySide(
+  fixture: Fixture,
+  args: (prefix: string, names: Awaited<ReturnType<typeof namesOf>>) => string[],
+): Promise<{ podman: Side; podgraph: Side }> {
   const [pm, pg] = [fresh(), fresh()];
   await Promise.all([createInPodman(sandbox, prefixed(pm, fixture)), createInPodman(sandbox, prefixed(pg, fixture))]);
   const names = await namesOf(runtime);
@@ -84,7 +93,13 @@ function expectSame(sides: { podman: Side; podgraph: Side }, code: number): void
 const STOPPED: Fixture = { containers: [{ name: 's1' }, { name: 's2' }] };
 const RUNNING: Fixture = { containers: [{ name: 'r1', running: true }] };
 const CHAIN: Fixture = { containers: [{ name: 'c0' }, { name: 'c1', requires: ['c0'] }, { name: 'c2', requires: ['c1'] }] };
-const POD_RUNNING: Fixture = { pods: ['p1'], containers: [{ name: 'p1-a', pod: 'p1', running: true }, { name: 'p1-b', pod: 'p1' }] };
+const POD_RUNNING: Fixture = {
+  pods: ['p1'],
+  containers: [
+    { name: 'p1-a', pod: 'p1', running: true },
+    { name: 'p1-b', pod: 'p1' },
+  ],
+};
 const EMPTY_POD: Fixture = { pods: ['p3'], containers: [] };
 const MIXED: Fixture = {
   pods: ['m1', 'm2', 'm3'],
@@ -116,7 +131,7 @@ describePodman('podgraph rm / pod rm side by side with podman rm / pod rm', () =
     expectSame(await sideBySide(RUNNING, (p) => ['rm', '-f', '-t', '0', `${p}r1`]), 0);
   });
 
-  test('rm of a chain\'s base: 125 without --depend, 0 with it (the whole chain goes)', async () => {
+  test("rm of a chain's base: 125 without --depend, 0 with it (the whole chain goes)", async () => {
     expectSame(await sideBySide(CHAIN, (p) => ['rm', `${p}c0`]), 125);
     const depend = await sideBySide(CHAIN, (p) => ['rm', '--depend', `${p}c0`]);
     expectSame(depend, 0);

@@ -1,6 +1,7 @@
 /** The progress display on fake streams: the live line on a terminal, plain lines, nothing on a pipe. */
+
+import { PodgraphError, type RemovalEvent } from 'podgraph';
 import { describe, expect, test } from 'vitest';
-import { PodgraphError, type RemovalEvent } from '../../src/index.ts';
 import { createProgress, type OutputStream, progressMode } from '../../src/cli/progress.ts';
 
 function stream(isTTY: boolean): OutputStream & { text: string } {
@@ -16,7 +17,13 @@ function stream(isTTY: boolean): OutputStream & { text: string } {
 }
 
 const event = (type: RemovalEvent['type'], id: string, done: number, inFlight: number, error?: PodgraphError): RemovalEvent => ({
-  type, kind: 'container', id, done, total: 4, inFlight, ...(error ? { error } : {}),
+  type,
+  kind: 'container',
+  id,
+  done,
+  total: 4,
+  inFlight,
+  ...(error ? { error } : {}),
 });
 
 function drive(mode: 'live' | 'plain' | 'none') {
@@ -59,15 +66,17 @@ describe('progress', () => {
   });
 
   test('plain: a line per settled item', () => {
-    expect(drive('plain').stderr).toBe([
-      'podgraph: [1/4] removed container A (0 in flight, 0 failed, 1.5s)',
-      'podgraph: [2/4] failed container B: CTR_STATE_INVALID (0 in flight, 1 failed, 1.5s)',
-      'podgraph: [3/4] skipped container C (interrupted) (0 in flight, 1 failed, 1.5s)',
-      '',
-    ].join('\n'));
+    expect(drive('plain').stderr).toBe(
+      [
+        'podgraph: [1/4] removed container A (0 in flight, 0 failed, 1.5s)',
+        'podgraph: [2/4] failed container B: CTR_STATE_INVALID (0 in flight, 1 failed, 1.5s)',
+        'podgraph: [3/4] skipped container C (interrupted) (0 in flight, 1 failed, 1.5s)',
+        '',
+      ].join('\n'),
+    );
   });
 
-  test('none: podman\'s lines only', () => {
+  test("none: podman's lines only", () => {
     expect(drive('none')).toEqual({ stderr: '', stdout: 'a\n' });
   });
 });

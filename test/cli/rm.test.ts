@@ -4,8 +4,9 @@
  * side-by-side run is test/cli/podman.test.ts). Lines whose order the graph does not fix are
  * compared sorted; a chain's are compared in order.
  */
+
+import type { GraphSpec } from 'podgraph';
 import { beforeAll, describe, test } from 'vitest';
-import type { GraphSpec } from '../../src/index.ts';
 import { lines, podgraph, tempDir, writeSpec } from './run-cli.ts';
 
 const DB = `ab12${'0'.repeat(60)}`;
@@ -82,7 +83,11 @@ describe.concurrent('rm on a spec file: podman rm scenarios', () => {
 
   test('a unique id prefix names a container and is printed as typed; an ambiguous one is refused', async ({ expect }) => {
     expect(await run('rm', 'ab34')).toEqual({ code: 0, stdout: 'ab34\n', stderr: '' });
-    expect(await run('rm', 'ab')).toEqual({ code: 125, stdout: '', stderr: 'Error: more than one result for container ID ab: container already exists\n' });
+    expect(await run('rm', 'ab')).toEqual({
+      code: 125,
+      stdout: '',
+      stderr: 'Error: more than one result for container ID ab: container already exists\n',
+    });
   });
 
   test('bogus names: exit 1 and nothing removed; with -i skipped; -f implies -i', async ({ expect }) => {
@@ -105,7 +110,9 @@ describe.concurrent('rm on a spec file: podman rm scenarios', () => {
     expect(await run('pod', 'rm', 'p3')).toEqual({ code: 0, stdout: 'p3\n', stderr: '' });
   });
 
-  test('rm -a without -f: everything stopped goes (chains in one run), the running ones and what they need stay, exit 2', async ({ expect }) => {
+  test('rm -a without -f: everything stopped goes (chains in one run), the running ones and what they need stay, exit 2', async ({
+    expect,
+  }) => {
     const result = await run('rm', '-a');
     expect(result.code).toBe(2);
     expect(lines(result.stdout).sort()).toEqual(
@@ -128,7 +135,9 @@ describe.concurrent('rm on a spec file: podman rm scenarios', () => {
 });
 
 describe.concurrent('pod rm on a spec file: podman pod rm scenarios', () => {
-  test('a pod with a running member, without -f: its stopped members go, the pod stays; podman\'s multi-error, exit 125', async ({ expect }) => {
+  test("a pod with a running member, without -f: its stopped members go, the pod stays; podman's multi-error, exit 125", async ({
+    expect,
+  }) => {
     expect(await run('pod', 'rm', 'p1')).toEqual({
       code: 125,
       stdout: '',
@@ -164,7 +173,7 @@ describe.concurrent('pod rm on a spec file: podman pod rm scenarios', () => {
     expect({ ...text, stdout: lines(text.stdout).sort() }).toEqual({ code: 0, stdout: ['p1', 'p2', 'p3'], stderr: '' });
   });
 
-  test('pod rm -a without -f: the pods that can go, go; exit 125 as podman\'s pod rm', async ({ expect }) => {
+  test("pod rm -a without -f: the pods that can go, go; exit 125 as podman's pod rm", async ({ expect }) => {
     const result = await run('pod', 'rm', '-a');
     expect(result.code).toBe(125);
     expect(lines(result.stdout).sort()).toEqual(['p2', 'p3']);
@@ -172,7 +181,7 @@ describe.concurrent('pod rm on a spec file: podman pod rm scenarios', () => {
   });
 });
 
-describe.concurrent('podman\'s argument errors, exit 125, before anything is read', () => {
+describe.concurrent("podman's argument errors, exit 125, before anything is read", () => {
   // No --spec: these must fail before the source is opened (CONTAINER_HOST points nowhere).
   test.for<[string[], string]>([
     [['rm'], 'Error: you must provide at least one name or id'],
@@ -183,9 +192,12 @@ describe.concurrent('podman\'s argument errors, exit 125, before anything is rea
     [['rm', '-l', 'x'], 'Error: --latest and containers cannot be used together'],
     [['rm', '-t', '3', 'x'], 'Error: --force option must be specified to use the --time option'],
     [['pod', 'rm', '-t', '3', 'x'], 'Error: --force option must be specified to use the --time option'],
-    [['rm', '-t', 'abc', 'x'], 'Error: invalid argument "abc" for "-t, --time" flag: strconv.ParseUint: parsing "abc": invalid syntax\nSee \'podgraph rm --help\''],
-    [['rm', '--bogus', 'x'], 'Error: unknown flag: --bogus\nSee \'podgraph rm --help\''],
-    [['pod', 'rm', '--depend', 'x'], 'Error: unknown flag: --depend\nSee \'podgraph pod rm --help\''],
+    [
+      ['rm', '-t', 'abc', 'x'],
+      'Error: invalid argument "abc" for "-t, --time" flag: strconv.ParseUint: parsing "abc": invalid syntax\nSee \'podgraph rm --help\'',
+    ],
+    [['rm', '--bogus', 'x'], "Error: unknown flag: --bogus\nSee 'podgraph rm --help'"],
+    [['pod', 'rm', '--depend', 'x'], "Error: unknown flag: --depend\nSee 'podgraph pod rm --help'"],
     [['rm', '--url', 'unix:///x.sock', '--spec', 'x.json', 'x'], 'Error: --url and --spec cannot be used together'],
   ])('podgraph %j', async ([args, stderr], { expect }) => {
     expect(await podgraph(args)).toEqual({ code: 125, stdout: '', stderr: `${stderr}\n` });

@@ -1,5 +1,5 @@
 /**
- * Runs the real executable, `node bin/podgraph.js`, as a subprocess. CONTAINER_HOST points at a
+ * Runs the compiled executable, `node dist/cli/main.js` (the package's bin), as a subprocess. CONTAINER_HOST points at a
  * socket that does not exist, so a test that forgets --spec or --url fails instead of reaching
  * the host's podman.
  */
@@ -8,9 +8,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { GraphSpec } from '../../src/index.ts';
+import type { GraphSpec } from 'podgraph';
 
-export const BIN = fileURLToPath(new URL('../../bin/podgraph.js', import.meta.url));
+export const BIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ENV: NodeJS.ProcessEnv = { ...process.env, CONTAINER_HOST: 'unix:///nonexistent/podgraph-test.sock' };
 
@@ -22,10 +22,15 @@ export interface CliResult {
 
 export function podgraph(args: readonly string[], options: { input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
   return new Promise((resolve) => {
-    const child = execFile('node', [BIN, ...args], { cwd: ROOT, env: { ...ENV, ...options.env }, maxBuffer: 64 * 2 ** 20 }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
-      resolve({ code, stdout, stderr });
-    });
+    const child = execFile(
+      'node',
+      [BIN, ...args],
+      { cwd: ROOT, env: { ...ENV, ...options.env }, maxBuffer: 64 * 2 ** 20 },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
+        resolve({ code, stdout, stderr });
+      },
+    );
     if (options.input !== undefined) child.stdin!.end(options.input);
     else child.stdin!.end();
   });

@@ -19,36 +19,74 @@ function refusal(text: string): string {
 
 describe('a malformed spec file is refused with the file, line:column, path and problem', () => {
   test.each([
-    ['a trailing comma', '{\n  "containers": [\n    { "id": "a" },\n  ]\n}\n', 'spec file f.json:4:3: invalid JSON: expected a value, got "]" (a trailing comma?)'],
-    ['an unclosed string', '{\n  "containers": [\n    { "id": "a }\n  ]\n}\n', 'spec file f.json:3:17: invalid JSON: string not closed before the end of the line'],
+    [
+      'a trailing comma',
+      '{\n  "containers": [\n    { "id": "a" },\n  ]\n}\n',
+      'spec file f.json:4:3: invalid JSON: expected a value, got "]" (a trailing comma?)',
+    ],
+    [
+      'an unclosed string',
+      '{\n  "containers": [\n    { "id": "a }\n  ]\n}\n',
+      'spec file f.json:3:17: invalid JSON: string not closed before the end of the line',
+    ],
     ['an empty file', '', 'spec file f.json:1:1: invalid JSON: expected a value, got the end of the file'],
     ['text after the value', '{}\n}', 'spec file f.json:2:1: invalid JSON: unexpected "}" after the JSON value'],
     ['not an object', '[1, 2]', 'spec file f.json:1:1: expected an object with `pods` and `containers` arrays, got an array'],
-    ['a misspelt state', '{\n  "containers": [\n    { "id": "a" },\n    { "id": "b", "state": "runing" }\n  ]\n}\n',
-      'spec file f.json:4:27: containers[1].state: expected one of created, running, paused, stopping, exited, stopped, got string "runing"'],
-    ['an unknown key', '{\n  "containers": [\n    { "id": "a", "depends_on": ["b"] }\n  ]\n}\n',
-      'spec file f.json:3:32: containers[0].depends_on: unknown key "depends_on" (expected id, name, pod, infra, state, dependsOn)'],
+    [
+      'a misspelt state',
+      '{\n  "containers": [\n    { "id": "a" },\n    { "id": "b", "state": "runing" }\n  ]\n}\n',
+      'spec file f.json:4:27: containers[1].state: expected one of created, running, paused, stopping, exited, stopped, got string "runing"',
+    ],
+    [
+      'an unknown key',
+      '{\n  "containers": [\n    { "id": "a", "depends_on": ["b"] }\n  ]\n}\n',
+      'spec file f.json:3:32: containers[0].depends_on: unknown key "depends_on" (expected id, name, pod, infra, state, dependsOn)',
+    ],
     ['a missing id', '{"containers":[{"name":"x"}]}', 'spec file f.json:1:16: containers[0]: `id` is missing: expected a non-empty string'],
-    ['dependsOn not an array', '{"containers":[{"id":"a","dependsOn":"b"}]}',
-      'spec file f.json:1:38: containers[0].dependsOn: expected an array of container ids or names, got string "b"'],
-    ['an unknown dependency', '{\n  "containers": [\n    { "id": "a" },\n    { "id": "b", "dependsOn": ["a", "zz"] }\n  ]\n}\n',
-      'spec file f.json:4:37: containers[1].dependsOn[1]: container b depends on container zz not found in input list: no such container (NO_SUCH_CTR)'],
-    ['a cycle', '{\n  "containers": [\n    { "id": "a", "dependsOn": ["b"] },\n    { "id": "b", "dependsOn": ["a"] }\n  ]\n}\n',
-      'spec file f.json:3:32: containers[0].dependsOn[0]: cycle found in container dependency graph: a -> b -> a (CYCLE)'],
-    ['a duplicate id', '{\n  "containers": [\n    { "id": "a" },\n    { "id": "a" }\n  ]\n}\n',
-      'spec file f.json:4:5: containers[1]: duplicate container id "a" (containers[0] and containers[1]) (INVALID_ARG)'],
-    ['an unknown pod', '{\n  "pods": [],\n  "containers": [\n    { "id": "a", "pod": "p" }\n  ]\n}\n',
-      'spec file f.json:4:25: containers[0].pod: container a belongs to pod p, which is not in the input list: no such pod (NO_SUCH_POD)'],
-    ['a dependency across pods', '{"pods":[{"id":"p"},{"id":"q"}],"containers":[{"id":"a","pod":"p"},\n{"id":"b","pod":"q","dependsOn":["a"]}]}',
-      'spec file f.json:2:34: containers[1].dependsOn[0]: container has joined pod q and dependency container a is not a member of the pod (INVALID_ARG)'],
-    ['two infra containers', '{"pods":[{"id":"p"}],"containers":[{"id":"a","pod":"p","infra":true},\n{"id":"b","pod":"p","infra":true}]}',
-      'spec file f.json:2:29: containers[1].infra: pod p has two infra containers: a and b (INVALID_ARG)'],
+    [
+      'dependsOn not an array',
+      '{"containers":[{"id":"a","dependsOn":"b"}]}',
+      'spec file f.json:1:38: containers[0].dependsOn: expected an array of container ids or names, got string "b"',
+    ],
+    [
+      'an unknown dependency',
+      '{\n  "containers": [\n    { "id": "a" },\n    { "id": "b", "dependsOn": ["a", "zz"] }\n  ]\n}\n',
+      'spec file f.json:4:37: containers[1].dependsOn[1]: container b depends on container zz not found in input list: no such container (NO_SUCH_CTR)',
+    ],
+    [
+      'a cycle',
+      '{\n  "containers": [\n    { "id": "a", "dependsOn": ["b"] },\n    { "id": "b", "dependsOn": ["a"] }\n  ]\n}\n',
+      'spec file f.json:3:32: containers[0].dependsOn[0]: cycle found in container dependency graph: a -> b -> a (CYCLE)',
+    ],
+    [
+      'a duplicate id',
+      '{\n  "containers": [\n    { "id": "a" },\n    { "id": "a" }\n  ]\n}\n',
+      'spec file f.json:4:5: containers[1]: duplicate container id "a" (containers[0] and containers[1]) (INVALID_ARG)',
+    ],
+    [
+      'an unknown pod',
+      '{\n  "pods": [],\n  "containers": [\n    { "id": "a", "pod": "p" }\n  ]\n}\n',
+      'spec file f.json:4:25: containers[0].pod: container a belongs to pod p, which is not in the input list: no such pod (NO_SUCH_POD)',
+    ],
+    [
+      'a dependency across pods',
+      '{"pods":[{"id":"p"},{"id":"q"}],"containers":[{"id":"a","pod":"p"},\n{"id":"b","pod":"q","dependsOn":["a"]}]}',
+      'spec file f.json:2:34: containers[1].dependsOn[0]: container has joined pod q and dependency container a is not a member of the pod (INVALID_ARG)',
+    ],
+    [
+      'two infra containers',
+      '{"pods":[{"id":"p"}],"containers":[{"id":"a","pod":"p","infra":true},\n{"id":"b","pod":"p","infra":true}]}',
+      'spec file f.json:2:29: containers[1].infra: pod p has two infra containers: a and b (INVALID_ARG)',
+    ],
   ])('%s', (_, text, message) => {
     expect(refusal(text)).toBe(message);
   });
 
   test('a valid file is accepted as it is', () => {
-    const { spec, graph } = parseSpecText('{"pods":[{"id":"p"}],"containers":[{"id":"i","pod":"p","infra":true},{"id":"a","pod":"p","state":"running"}]}', 'f.json');
+    const { spec, graph } = parseSpecText(
+      '{"pods":[{"id":"p"}],"containers":[{"id":"i","pod":"p","infra":true},{"id":"a","pod":"p","state":"running"}]}',
+      'f.json',
+    );
     expect(graph.size).toBe(2);
     expect(spec.pods).toEqual([{ id: 'p' }]);
   });
@@ -69,8 +107,11 @@ describe('json-text', () => {
 
   test('findSyntaxError accepts what JSON.parse accepts and places the first error', () => {
     for (const text of ['0', '"\\u00e9"', '[]', '{"a":[-1.5e3,{}]}', ' null ']) expect(findSyntaxError(text)).toBeUndefined();
-    expect(findSyntaxError('{"a" 1}')).toEqual({ position: { line: 1, column: 6 }, message: 'expected \':\' after a property name, got "1"' });
-    expect(findSyntaxError('[01]')?.message).toBe('expected \',\' or \']\' after an array element, got "1"');
+    expect(findSyntaxError('{"a" 1}')).toEqual({
+      position: { line: 1, column: 6 },
+      message: 'expected \':\' after a property name, got "1"',
+    });
+    expect(findSyntaxError('[01]')?.message).toBe("expected ',' or ']' after an array element, got \"1\"");
     expect(findSyntaxError('"\\q"')?.message).toBe('bad escape \\q in a string');
   });
 
@@ -83,7 +124,11 @@ describe('json-text', () => {
 
 describe.concurrent('through the executable', () => {
   test('a malformed file: exit 125, one Error line naming file:line:column, nothing removed', async ({ expect }) => {
-    const file = writeSpec(tempDir(), 'bad.json', '{\n  "containers": [\n    { "id": "a" },\n    { "id": "b", "state": "runing" }\n  ]\n}\n');
+    const file = writeSpec(
+      tempDir(),
+      'bad.json',
+      '{\n  "containers": [\n    { "id": "a" },\n    { "id": "b", "state": "runing" }\n  ]\n}\n',
+    );
     expect(await podgraph(['rm', '-fa', '--spec', file])).toEqual({
       code: 125,
       stdout: '',
@@ -99,7 +144,11 @@ describe.concurrent('through the executable', () => {
 
   test('--spec - reads stdin', async ({ expect }) => {
     const input = JSON.stringify({ containers: [{ id: 'a' }, { id: 'b', dependsOn: ['a'] }] });
-    expect(await podgraph(['rm', '--depend', 'a', '--spec', '-', '--progress', 'none'], { input })).toEqual({ code: 0, stdout: 'b\na\n', stderr: '' });
+    expect(await podgraph(['rm', '--depend', 'a', '--spec', '-', '--progress', 'none'], { input })).toEqual({
+      code: 0,
+      stdout: 'b\na\n',
+      stderr: '',
+    });
   });
 
   test('--latency is for spec files only', async ({ expect }) => {

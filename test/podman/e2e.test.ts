@@ -4,8 +4,8 @@
  * same report, code for code.
  */
 import { createServer } from 'node:net';
+import { ContainerGraph, MemoryRuntime, PodmanRuntime, type RemovalReport, type Runtime, removeGraph } from 'podgraph';
 import { beforeEach, expect, test } from 'vitest';
-import { ContainerGraph, MemoryRuntime, PodmanRuntime, removeGraph, type RemovalReport, type Runtime } from '../../src/index.ts';
 import { createInPodman, describeState, type Fixture, fixtureSpec, namesOf } from '../support/fixtures.ts';
 import { describePodman, useSandbox } from '../support/podman-tests.ts';
 
@@ -36,7 +36,9 @@ async function reportByName(report: RemovalReport, names: Awaited<ReturnType<typ
   const nameOf = new Map<string, string>();
   for (const [name, id] of names.containers) nameOf.set(id, name);
   for (const [name, id] of names.pods) nameOf.set(id, `pod ${name}`);
-  return [...report.containers, ...report.pods].map(([id, error]) => `${nameOf.get(id) ?? id}: ${error === null ? 'removed' : error.code}`).sort();
+  return [...report.containers, ...report.pods]
+    .map(([id, error]) => `${nameOf.get(id) ?? id}: ${error === null ? 'removed' : error.code}`)
+    .sort();
 }
 
 async function removeAll(runtime: Runtime, force: boolean) {

@@ -13,7 +13,12 @@ describePodman('examples/podman.ts on a real podman', () => {
     sandbox = await PodmanSandbox.start();
     await createInPodman(sandbox, {
       pods: ['web'],
-      containers: [{ name: 'db', pod: 'web', running: true }, { name: 'app', pod: 'web', requires: ['db'], running: true }, { name: 'base' }, { name: 'top', requires: ['base'] }],
+      containers: [
+        { name: 'db', pod: 'web', running: true },
+        { name: 'app', pod: 'web', requires: ['db'], running: true },
+        { name: 'base' },
+        { name: 'top', requires: ['base'] },
+      ],
     });
   });
   afterAll(async () => {

@@ -3,8 +3,9 @@
  * things behind podgraph's back, the socket is not there, the user aborts. Whatever happens,
  * the report must be consistent with what podman holds afterwards.
  */
+
+import { ContainerGraph, PodmanRuntime, type RemovalReport, removeGraph } from 'podgraph';
 import { beforeEach, expect, test } from 'vitest';
-import { ContainerGraph, PodmanRuntime, removeGraph, type RemovalReport } from '../../src/index.ts';
 import { createInPodman, type Fixture } from '../support/fixtures.ts';
 import { describePodman, useSandbox } from '../support/podman-tests.ts';
 
@@ -59,7 +60,8 @@ describePodman('faults against a real podman service', () => {
     expect(report.ok).toBe(false);
     const failures = [...report.containers.values(), ...report.pods.values()].filter((error) => error !== null);
     expect(failures.some((error) => error.code === 'RUNTIME')).toBe(true);
-    for (const error of failures.filter((e) => e.code === 'RUNTIME')) expect(error.message).toContain(`podman service at ${live.sandbox.url}: DELETE /v4.0.0/libpod/`);
+    for (const error of failures.filter((e) => e.code === 'RUNTIME'))
+      expect(error.message).toContain(`podman service at ${live.sandbox.url}: DELETE /v4.0.0/libpod/`);
     expect(failures.every((error) => ['RUNTIME', 'DEPENDENCY_FAILED', 'REMOVING_CTRS'].includes(error.code))).toBe(true);
     await live.sandbox.startService();
     await expectConsistent(report, live.runtime);
@@ -69,7 +71,7 @@ describePodman('faults against a real podman service', () => {
     expect(await live.sandbox.podman('ps', '-aq')).toBe('');
   });
 
-  test('containers and a pod removed behind podgraph\'s back count as removed', async () => {
+  test("containers and a pod removed behind podgraph's back count as removed", async () => {
     const graph = await ContainerGraph.fromRuntime(live.runtime);
     await live.sandbox.podman('rm', 'k0-4', 'k1-4');
     await live.sandbox.podman('pod', 'rm', '-f', 'pod');
@@ -83,7 +85,9 @@ describePodman('faults against a real podman service', () => {
     const missing = new PodmanRuntime({ url: `unix://${live.sandbox.dir}/no-such.sock` });
     await expect(ContainerGraph.fromRuntime(missing)).rejects.toMatchObject({
       code: 'RUNTIME',
-      message: expect.stringContaining(`podman service at unix://${live.sandbox.dir}/no-such.sock: GET /v4.0.0/libpod/pods/json: cannot connect: the socket does not exist`),
+      message: expect.stringContaining(
+        `podman service at unix://${live.sandbox.dir}/no-such.sock: GET /v4.0.0/libpod/pods/json: cannot connect: the socket does not exist`,
+      ),
     });
     const graph = await ContainerGraph.fromRuntime(live.runtime);
     const report = await removeGraph(graph, { all: true, runtime: missing });

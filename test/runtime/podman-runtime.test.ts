@@ -3,13 +3,14 @@
  * for what a real podman will not do on demand: replies that are not JSON, connections cut
  * midway, 200 replies with a failed item, and the exact requests sent. Runs everywhere.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ContainerGraph, type ErrorCode, PodgraphError, PodmanRuntime, removeGraph } from 'podgraph';
 import { afterEach, describe, expect, test } from 'vitest';
-import { ContainerGraph, PodgraphError, PodmanRuntime, removeGraph, type ErrorCode } from '../../src/index.ts';
 import { codeOf } from '../../src/runtime/podman/podman-errors.ts';
 import { stateFromPodman } from '../../src/runtime/podman/podman-inspect.ts';
 import { defaultPodmanUrl, parsePodmanUrl } from '../../src/runtime/podman/podman-url.ts';
@@ -55,7 +56,10 @@ async function failure(call: Promise<unknown>): Promise<PodgraphError> {
 
 describe('PodmanRuntime: url', () => {
   test('unix and tcp URLs parse; anything else is INVALID_ARG naming the value', () => {
-    expect(parsePodmanUrl('unix:///run/podman/podman.sock')).toEqual({ url: 'unix:///run/podman/podman.sock', socketPath: '/run/podman/podman.sock' });
+    expect(parsePodmanUrl('unix:///run/podman/podman.sock')).toEqual({
+      url: 'unix:///run/podman/podman.sock',
+      socketPath: '/run/podman/podman.sock',
+    });
     expect(parsePodmanUrl('tcp://127.0.0.1:8888')).toEqual({ url: 'tcp://127.0.0.1:8888', host: '127.0.0.1', port: 8888 });
     expect(parsePodmanUrl('tcp://[::1]:8888')).toMatchObject({ host: '::1', port: 8888 });
     for (const bad of ['http://localhost:8080', 'unix://relative.sock', 'tcp://host-without-port', 'tcp://h:1/path', '', 42]) {
@@ -73,26 +77,22 @@ describe('PodmanRuntime: url', () => {
   });
 
   test('options are checked when the runtime is made', () => {
-    expect(() => new PodmanRuntime({ url: 'tcp://h:1', apiVersion: '4.0' })).toThrow("Expected `apiVersion` like 'v4.0.0', got `\"4.0\"` (string)");
-    expect(() => new PodmanRuntime({ url: 'tcp://h:1', inspectConcurrency: 0 })).toThrow('Expected `inspectConcurrency` to be an integer from 1 and up, got `0` (number)');
+    expect(() => new PodmanRuntime({ url: 'tcp://h:1', apiVersion: '4.0' })).toThrow(
+      'Expected `apiVersion` like \'v4.0.0\', got `"4.0"` (string)',
+    );
+    expect(() => new PodmanRuntime({ url: 'tcp://h:1', inspectConcurrency: 0 })).toThrow(
+      'Expected `inspectConcurrency` to be an integer from 1 and up, got `0` (number)',
+    );
   });
 });
 
 describe("PodmanRuntime: podman's states and sentences", () => {
   test('states beyond SPEC: configured/initialized are created, removing is stopping, unknown is exited', () => {
-    expect(['configured', 'initialized', 'created', 'running', 'paused', 'stopping', 'exited', 'stopped', 'removing', 'unknown', undefined].map(stateFromPodman)).toEqual([
-      'created',
-      'created',
-      'created',
-      'running',
-      'paused',
-      'stopping',
-      'exited',
-      'stopped',
-      'stopping',
-      'exited',
-      'exited',
-    ]);
+    expect(
+      ['configured', 'initialized', 'created', 'running', 'paused', 'stopping', 'exited', 'stopped', 'removing', 'unknown', undefined].map(
+        stateFromPodman,
+      ),
+    ).toEqual(['created', 'created', 'created', 'running', 'paused', 'stopping', 'exited', 'stopped', 'stopping', 'exited', 'exited']);
   });
 
   // Sentences as podman 4.3.1 sends them (see test/runtime/runtime-contract.test.ts for the live ones).
@@ -100,7 +100,12 @@ describe("PodmanRuntime: podman's states and sentences", () => {
     ['container', 404, 'no container with name or ID "x" found: no such container', 'NO_SUCH_CTR'],
     ['pod', 404, 'no pod with name or ID x found: no such pod', 'NO_SUCH_POD'],
     ['container', 500, 'container a has dependent containers which must be removed before it: b: container already exists', 'CTR_EXISTS'],
-    ['container', 500, 'cannot remove container a as it is running - running or paused containers cannot be removed without force: container state improper', 'CTR_STATE_INVALID'],
+    [
+      'container',
+      500,
+      'cannot remove container a as it is running - running or paused containers cannot be removed without force: container state improper',
+      'CTR_STATE_INVALID',
+    ],
     ['container', 500, 'container i is the infra container of pod p and cannot be removed without removing the pod', 'INFRA_CTR'],
     [
       'pod',
@@ -118,7 +123,9 @@ describe("PodmanRuntime: podman's states and sentences", () => {
 
 describe('PodmanRuntime: requests and replies', () => {
   test('removeContainer and removePod send force and timeout to the versioned libpod paths', async () => {
-    const { runtime, requests } = await fakePodman((req, res) => json(res, 200, req.url!.includes('/pods/') ? { Err: null, Id: 'p' } : [{ Id: 'c', RawInput: 'c' }]));
+    const { runtime, requests } = await fakePodman((req, res) =>
+      json(res, 200, req.url!.includes('/pods/') ? { Err: null, Id: 'p' } : [{ Id: 'c', RawInput: 'c' }]),
+    );
     await runtime.removeContainer('c', { force: true, timeout: 3 });
     await runtime.removeContainer('c2', { force: false });
     await runtime.removePod('p', { force: true, timeout: 0 });
@@ -133,17 +140,24 @@ describe('PodmanRuntime: requests and replies', () => {
     const { runtime } = await fakePodman((req, res) =>
       req.url!.includes('/pods/')
         ? json(res, 200, { Err: 'removing container a from pod p: container state improper', Id: 'p' })
-        : json(res, 200, [{ Id: 'a', RawInput: 'a' }, { Id: 'b', Err: 'container b has dependent containers which must be removed before it: c: container already exists' }]),
+        : json(res, 200, [
+            { Id: 'a', RawInput: 'a' },
+            { Id: 'b', Err: 'container b has dependent containers which must be removed before it: c: container already exists' },
+          ]),
     );
     expect((await failure(runtime.removeContainer('a', { force: false }))).code).toBe('CTR_EXISTS');
     expect((await failure(runtime.removePod('p', { force: false }))).code).toBe('CTR_STATE_INVALID');
   });
 
-  test('any other error is RUNTIME with the URL, the request, the HTTP status and podman\'s message', async () => {
-    const { runtime } = await fakePodman((_req, res) => json(res, 500, { cause: 'disk quota exceeded', message: 'error removing storage: disk quota exceeded', response: 500 }));
+  test("any other error is RUNTIME with the URL, the request, the HTTP status and podman's message", async () => {
+    const { runtime } = await fakePodman((_req, res) =>
+      json(res, 500, { cause: 'disk quota exceeded', message: 'error removing storage: disk quota exceeded', response: 500 }),
+    );
     const error = await failure(runtime.removeContainer('c', { force: true }));
     expect(error.code).toBe('RUNTIME');
-    expect(error.message).toBe(`podman service at ${runtime.url}: DELETE /v4.0.0/libpod/containers/c?force=true: HTTP 500: error removing storage: disk quota exceeded`);
+    expect(error.message).toBe(
+      `podman service at ${runtime.url}: DELETE /v4.0.0/libpod/containers/c?force=true: HTTP 500: error removing storage: disk quota exceeded`,
+    );
   });
 
   test('a reply that is not JSON is RUNTIME naming the URL, the request, the status and the text', async () => {
@@ -153,14 +167,20 @@ describe('PodmanRuntime: requests and replies', () => {
     });
     const error = await failure(runtime.removePod('p', { force: false }));
     expect(error.code).toBe('RUNTIME');
-    expect(error.message).toBe(`podman service at ${runtime.url}: DELETE /v4.0.0/libpod/pods/p?force=false: HTTP 502 with a reply that is not JSON: "<html>Bad Gateway</html>"`);
+    expect(error.message).toBe(
+      `podman service at ${runtime.url}: DELETE /v4.0.0/libpod/pods/p?force=false: HTTP 502 with a reply that is not JSON: "<html>Bad Gateway</html>"`,
+    );
   });
 
   test('a service that drops the connection midway is RUNTIME naming the URL and the request', async () => {
     const { runtime } = await fakePodman((req) => req.socket.destroy());
     const error = await failure(runtime.removeContainer('c', { force: true }));
     expect(error.code).toBe('RUNTIME');
-    expect(error.message).toMatch(new RegExp(`^podman service at ${runtime.url}: DELETE /v4.0.0/libpod/containers/c\\?force=true: the service closed the connection before replying`));
+    expect(error.message).toMatch(
+      new RegExp(
+        `^podman service at ${runtime.url}: DELETE /v4.0.0/libpod/containers/c\\?force=true: the service closed the connection before replying`,
+      ),
+    );
   });
 
   test("ping takes podman's plain-text OK, and names the URL when the answer is not 200", async () => {
@@ -191,7 +211,9 @@ describe('PodmanRuntime: requests and replies', () => {
     const { port } = server.address() as AddressInfo;
     await new Promise((resolve) => server.close(resolve));
     const error = await failure(new PodmanRuntime({ url: `tcp://127.0.0.1:${port}` }).removePod('p', { force: true }));
-    expect(error.message).toMatch(`podman service at tcp://127.0.0.1:${port}: DELETE /v4.0.0/libpod/pods/p?force=true: cannot connect: connection refused`);
+    expect(error.message).toMatch(
+      `podman service at tcp://127.0.0.1:${port}: DELETE /v4.0.0/libpod/pods/p?force=true: cannot connect: connection refused`,
+    );
   });
 
   test('an abort cuts a call short with ABORTED; an aborted signal sends nothing', async () => {
@@ -220,7 +242,9 @@ describe('PodmanRuntime: requests and replies', () => {
       if (url === '/v4.0.0/libpod/pods/json') return json(res, 200, pods);
       if (url === '/v4.0.0/libpod/containers/json?all=true') return json(res, 200, containers);
       const id = /containers\/([^/]+)\/json$/.exec(url)?.[1];
-      return id && details[id] ? json(res, 200, details[id]) : json(res, 404, { cause: 'no such container', message: 'no such container', response: 404 });
+      return id && details[id]
+        ? json(res, 200, details[id])
+        : json(res, 404, { cause: 'no such container', message: 'no such container', response: 404 });
     });
     expect(await runtime.inspect()).toEqual({
       pods: [{ id: 'pod1', name: 'web' }],
@@ -238,13 +262,17 @@ describe('PodmanRuntime: requests and replies', () => {
       if (answered++ < 2) return json(res, 200, [{ Id: req.url, RawInput: req.url }]);
       req.socket.destroy();
     });
-    const graph = ContainerGraph.fromSpec({ containers: [{ id: 'a' }, { id: 'b', dependsOn: ['a'] }, { id: 'c', dependsOn: ['b'] }, { id: 'd', dependsOn: ['c'] }] });
+    const graph = ContainerGraph.fromSpec({
+      containers: [{ id: 'a' }, { id: 'b', dependsOn: ['a'] }, { id: 'c', dependsOn: ['b'] }, { id: 'd', dependsOn: ['c'] }],
+    });
     const report = await removeGraph(graph, { all: true, runtime, concurrency: 1 });
     expect(report.ok).toBe(false);
     expect(report.containers.get('d')).toBeNull();
     expect(report.containers.get('c')).toBeNull();
     expect(report.containers.get('b')?.code).toBe('RUNTIME');
-    expect(report.containers.get('b')?.message).toContain(`podman service at ${runtime.url}: DELETE /v4.0.0/libpod/containers/b?force=false`);
+    expect(report.containers.get('b')?.message).toContain(
+      `podman service at ${runtime.url}: DELETE /v4.0.0/libpod/containers/b?force=false`,
+    );
     expect(report.containers.get('a')?.code).toBe('DEPENDENCY_FAILED');
   });
 });

@@ -1,5 +1,5 @@
+import { MemoryRuntime } from 'podgraph';
 import { describe } from 'vitest';
-import { MemoryRuntime } from '../../src/index.ts';
 import { createInPodman, fixtureSpec } from '../support/fixtures.ts';
 import { describePodman, useSandbox } from '../support/podman-tests.ts';
 import { runtimeContract } from '../support/runtime-contract.ts';

@@ -6,8 +6,14 @@
  * test failure. The checkers only use the public API (ContainerGraph's accessors, the log).
  */
 import {
-  type ContainerGraph, ERROR_CODES, type OperationRecord, PodgraphError, type RemovalEvent, type RemovalReport, type RemoveOptions,
-} from '../../src/index.ts';
+  type ContainerGraph,
+  ERROR_CODES,
+  type OperationRecord,
+  PodgraphError,
+  type RemovalEvent,
+  type RemovalReport,
+  type RemoveOptions,
+} from 'podgraph';
 
 /** Injected failure: a plain Error (`plain`), or an Error whose `code` is the kind. */
 export type FailKind = 'plain' | 'RUNTIME' | 'CTR_EXISTS' | 'CTR_STATE_INVALID' | 'EIO';
@@ -64,7 +70,13 @@ const ACTIVE = new Set(['running', 'paused', 'stopping']);
 const KNOWN_CODES: ReadonlySet<string> = new Set(ERROR_CODES);
 /** Codes a report entry may carry (a report never says NO_SUCH_*, CYCLE or INVALID_ARG). */
 const REPORT_CODES: ReadonlySet<string> = new Set([
-  'CTR_STATE_INVALID', 'CTR_EXISTS', 'INFRA_CTR', 'DEPENDENCY_FAILED', 'REMOVING_CTRS', 'ABORTED', 'RUNTIME',
+  'CTR_STATE_INVALID',
+  'CTR_EXISTS',
+  'INFRA_CTR',
+  'DEPENDENCY_FAILED',
+  'REMOVING_CTRS',
+  'ABORTED',
+  'RUNTIME',
 ]);
 
 // ---------------------------------------------------------------------------------------------
@@ -154,7 +166,12 @@ function canonicalPod(graph: ContainerGraph, ref: string): string {
   return graph.pod(ref)?.id ?? ref;
 }
 
-function callsOn(graph: ContainerGraph, log: readonly OperationRecord[], op: 'removeContainer' | 'removePod', id: string): OperationRecord[] {
+function callsOn(
+  graph: ContainerGraph,
+  log: readonly OperationRecord[],
+  op: 'removeContainer' | 'removePod',
+  id: string,
+): OperationRecord[] {
   const canonical = op === 'removePod' ? canonicalPod : canonicalCtr;
   return log.filter((e) => e.op === op && canonical(graph, e.id) === id);
 }
@@ -207,8 +224,8 @@ export function checkRule1DependentsFirst(f: RunFacts): Violations {
     for (const d of f.graph.dependentsOf(x)) {
       if (goneBefore(f.graph, f.globalLog, d, e.startTick) === undefined) {
         out.push(
-          `rule 1: ${describeCall(e)} started at tick ${e.startTick} before its dependent ${d} was removed `
-          + `(calls on ${d}: ${describeCalls(callsOn(f.graph, f.globalLog, 'removeContainer', d))})`,
+          `rule 1: ${describeCall(e)} started at tick ${e.startTick} before its dependent ${d} was removed ` +
+            `(calls on ${d}: ${describeCalls(callsOn(f.graph, f.globalLog, 'removeContainer', d))})`,
         );
       }
     }
@@ -265,8 +282,8 @@ export function checkRule3PodAfterMembers(f: RunFacts): Violations {
     for (const m of nonInfraMembers(f.graph, pod)) {
       if (goneBefore(f.graph, f.globalLog, m, e.startTick) === undefined) {
         out.push(
-          `rule 3: ${describeCall(e)} started at tick ${e.startTick} before its member ${m} was removed `
-          + `(calls on ${m}: ${describeCalls(callsOn(f.graph, f.globalLog, 'removeContainer', m))})`,
+          `rule 3: ${describeCall(e)} started at tick ${e.startTick} before its member ${m} was removed ` +
+            `(calls on ${m}: ${describeCalls(callsOn(f.graph, f.globalLog, 'removeContainer', m))})`,
         );
       }
     }
@@ -328,14 +345,14 @@ export function checkRule6WorkConserving(f: RunFacts): Violations {
   const limit = f.targets.concurrency;
   const inFlightAt = (t: number) => f.log.filter((e) => e.start <= t && e.end !== undefined && t < e.end).length;
   for (const c of f.log) {
-    const waitedOn = c.op === 'removePod'
-      ? nonInfraMembers(f.graph, canonicalPod(f.graph, c.id))
-      : f.graph.dependentsOf(canonicalCtr(f.graph, c.id));
+    const waitedOn =
+      c.op === 'removePod' ? nonInfraMembers(f.graph, canonicalPod(f.graph, c.id)) : f.graph.dependentsOf(canonicalCtr(f.graph, c.id));
     let ready = f.t0;
     let known = true;
     for (const w of waitedOn) {
       const done = goneBefore(f.graph, f.log, w, c.startTick);
-      if (done === undefined) known = false; // rule 1 / 3 report it
+      if (done === undefined)
+        known = false; // rule 1 / 3 report it
       else ready = Math.max(ready, done.end!);
     }
     if (!known || c.start <= ready) continue;
@@ -348,8 +365,8 @@ export function checkRule6WorkConserving(f: RunFacts): Violations {
       const n = inFlightAt(t);
       if (n < limit) {
         out.push(
-          `rule 6: ${describeCall(c)} was ready at ${ready} ms but started at ${c.start} ms, `
-          + `although only ${n} of ${limit} calls were in flight at ${t} ms`,
+          `rule 6: ${describeCall(c)} was ready at ${ready} ms but started at ${c.start} ms, ` +
+            `although only ${n} of ${limit} calls were in flight at ${t} ms`,
         );
         break;
       }
@@ -372,7 +389,9 @@ export function checkRule8Abort(f: RunFacts): Violations {
   if (late.length > 0) out.push(`rule 8: calls started after the abort at ${abort.time} ms: ${describeCalls(late)}`);
   for (const e of abort.inFlight) {
     if (e.result !== 'ABORTED' || e.end !== abort.time) {
-      out.push(`rule 8: ${describeCall(e)} was in flight at the abort (${abort.time} ms) but did not end ABORTED then: the signal did not reach it`);
+      out.push(
+        `rule 8: ${describeCall(e)} was in flight at the abort (${abort.time} ms) but did not end ABORTED then: the signal did not reach it`,
+      );
     }
   }
   for (const e of f.log) {
@@ -387,7 +406,9 @@ export function checkRule8Abort(f: RunFacts): Violations {
     if (calls.length > 0 || isAbsorbedInfra(f.graph, selection, id) || refusalOf(f.graph, selection, id) !== undefined) continue;
     const preds = f.graph.dependentsOf(id).map((d) => codeOf(f.report.containers.get(d)));
     if (preds.every((c) => c === null || c === 'ABORTED') && codeOf(entry) !== 'ABORTED') {
-      out.push(`rule 8: container ${id} was not attempted and nothing it waited on failed (${preds.join(', ') || 'nothing'}), but the report says ${codeOf(entry)}, not ABORTED`);
+      out.push(
+        `rule 8: container ${id} was not attempted and nothing it waited on failed (${preds.join(', ') || 'nothing'}), but the report says ${codeOf(entry)}, not ABORTED`,
+      );
     }
   }
   for (const [id, entry] of f.report.pods) {
@@ -398,7 +419,9 @@ export function checkRule8Abort(f: RunFacts): Violations {
     if (calls.length > 0) continue;
     const preds = nonInfraMembers(f.graph, id).map((m) => codeOf(f.report.containers.get(m)));
     if (preds.every((c) => c === null || c === 'ABORTED') && codeOf(entry) !== 'ABORTED') {
-      out.push(`rule 8: pod ${id} was not attempted and no member failed (${preds.join(', ') || 'no members'}), but the report says ${codeOf(entry)}, not ABORTED`);
+      out.push(
+        `rule 8: pod ${id} was not attempted and no member failed (${preds.join(', ') || 'no members'}), but the report says ${codeOf(entry)}, not ABORTED`,
+      );
     }
   }
   return out;
@@ -431,20 +454,30 @@ export function checkRule7Concurrent(runs: readonly RunFacts[], aloneReports: re
     for (const id of selection.pods) everSelected.pods.add(id);
     const alone = aloneReports[i];
     const entries: [string, string, PodgraphError | null, PodgraphError | null | undefined][] = [
-      ...[...f.report.containers].map(([id, e]) => ['container', id, e, alone.containers.get(id)] as [string, string, PodgraphError | null, PodgraphError | null | undefined]),
-      ...[...f.report.pods].map(([id, e]) => ['pod', id, e, alone.pods.get(id)] as [string, string, PodgraphError | null, PodgraphError | null | undefined]),
+      ...[...f.report.containers].map(
+        ([id, e]) =>
+          ['container', id, e, alone.containers.get(id)] as [string, string, PodgraphError | null, PodgraphError | null | undefined],
+      ),
+      ...[...f.report.pods].map(
+        ([id, e]) => ['pod', id, e, alone.pods.get(id)] as [string, string, PodgraphError | null, PodgraphError | null | undefined],
+      ),
     ];
     for (const [kind, id, entry, aloneEntry] of entries) {
       if (entry === null) {
-        if (kind === 'pod' ? world.hasPod(id) : world.has(id)) out.push(`rule 7: run ${i} reported ${kind} ${id} removed but the runtime still has it`);
+        if (kind === 'pod' ? world.hasPod(id) : world.has(id))
+          out.push(`rule 7: run ${i} reported ${kind} ${id} removed but the runtime still has it`);
         continue;
       }
       const noSuch = causeChain(entry).find((e) => /^NO_SUCH_/.test(String((e as { code?: unknown }).code)));
       if (noSuch !== undefined) {
-        out.push(`rule 7: run ${i} reported ${kind} ${id} failed because of ${(noSuch as Error).message} (${entry.code}: ${entry.message})`);
+        out.push(
+          `rule 7: run ${i} reported ${kind} ${id} failed because of ${(noSuch as Error).message} (${entry.code}: ${entry.message})`,
+        );
       }
       if (aloneEntry === null) {
-        out.push(`rule 7: run ${i} reported ${kind} ${id} failed (${entry.code}: ${entry.message}) but alone it removes it: another call's removal made it fail`);
+        out.push(
+          `rule 7: run ${i} reported ${kind} ${id} failed (${entry.code}: ${entry.message}) but alone it removes it: another call's removal made it fail`,
+        );
       }
     }
   });
@@ -461,11 +494,16 @@ export function checkRule7Concurrent(runs: readonly RunFacts[], aloneReports: re
 
 /** A comparable picture of a report: per entry its code, message and the codes of its cause chain. */
 export function normalizeReport(report: RemovalReport): unknown {
-  const entry = (e: PodgraphError | null) => (e === null ? null : {
-    code: e.code,
-    message: e.message,
-    causes: causeChain(e).slice(1).map((c) => (c instanceof Error ? `${(c as { code?: unknown }).code ?? c.name}: ${c.message}` : String(c))),
-  });
+  const entry = (e: PodgraphError | null) =>
+    e === null
+      ? null
+      : {
+          code: e.code,
+          message: e.message,
+          causes: causeChain(e)
+            .slice(1)
+            .map((c) => (c instanceof Error ? `${(c as { code?: unknown }).code ?? c.name}: ${c.message}` : String(c))),
+        };
   return {
     ok: report.ok,
     containers: [...report.containers].map(([id, e]) => [id, entry(e)]),
@@ -476,7 +514,15 @@ export function normalizeReport(report: RemovalReport): unknown {
 /** A comparable picture of a log. */
 export function normalizeLog(log: readonly OperationRecord[]): unknown {
   return log.map((e) => ({
-    op: e.op, id: e.id, force: e.force, state: e.state, start: e.start, end: e.end, startTick: e.startTick, endTick: e.endTick, result: e.result,
+    op: e.op,
+    id: e.id,
+    force: e.force,
+    state: e.state,
+    start: e.start,
+    end: e.end,
+    startTick: e.startTick,
+    endTick: e.endTick,
+    result: e.result,
   }));
 }
 
@@ -511,12 +557,14 @@ export function checkReportConsistency(f: RunFacts): Violations {
   const sameSet = (kind: string, actual: Iterable<string>, expected: Set<string>) => {
     const a = [...actual].sort();
     const e = [...expected].sort();
-    if (JSON.stringify(a) !== JSON.stringify(e)) out.push(`report: ${kind} entries ${JSON.stringify(a)}, expected the selection ${JSON.stringify(e)}`);
+    if (JSON.stringify(a) !== JSON.stringify(e))
+      out.push(`report: ${kind} entries ${JSON.stringify(a)}, expected the selection ${JSON.stringify(e)}`);
   };
   sameSet('container', report.containers.keys(), selection.containers);
   sameSet('pod', report.pods.keys(), selection.pods);
   const all = [...report.containers.values(), ...report.pods.values()];
-  if (report.ok !== all.every((e) => e === null)) out.push(`report: ok is ${report.ok} but the entries say ${all.every((e) => e === null)}`);
+  if (report.ok !== all.every((e) => e === null))
+    out.push(`report: ok is ${report.ok} but the entries say ${all.every((e) => e === null)}`);
 
   const checkEntry = (kind: 'container' | 'pod', id: string, entry: PodgraphError | null) => {
     const exists = kind === 'pod' ? f.world.hasPod(id) : f.world.has(id);
@@ -534,19 +582,28 @@ export function checkReportConsistency(f: RunFacts): Violations {
       const chain = causeChain(entry);
       const bottom = chain[chain.length - 1];
       if (!(entry.cause instanceof PodgraphError)) out.push(`report: ${kind} ${id} is DEPENDENCY_FAILED without a PodgraphError cause`);
-      else if (!(bottom instanceof PodgraphError) && !(bottom instanceof Error)) out.push(`report: ${kind} ${id}'s cause chain does not end in an error`);
+      else if (!(bottom instanceof PodgraphError) && !(bottom instanceof Error))
+        out.push(`report: ${kind} ${id}'s cause chain does not end in an error`);
       if (!chain.some((c) => c instanceof PodgraphError && c.code !== 'DEPENDENCY_FAILED')) {
         out.push(`report: ${kind} ${id}'s DEPENDENCY_FAILED chain never reaches the first failure`);
       }
       if (kind === 'container') {
-        const failedDependents = graph.dependentsOf(id).map((d) => report.containers.get(d)).filter((e) => e !== null && e !== undefined && e.code !== 'ABORTED');
+        const failedDependents = graph
+          .dependentsOf(id)
+          .map((d) => report.containers.get(d))
+          .filter((e) => e !== null && e !== undefined && e.code !== 'ABORTED');
         if (!failedDependents.includes(entry.cause as PodgraphError)) {
-          out.push(`report: container ${id} is DEPENDENCY_FAILED but its cause (${String((entry.cause as Error)?.message)}) is not the error of a direct dependent that failed`);
+          out.push(
+            `report: container ${id} is DEPENDENCY_FAILED but its cause (${String((entry.cause as Error)?.message)}) is not the error of a direct dependent that failed`,
+          );
         }
       }
     }
     if (entry.code === 'REMOVING_CTRS' && kind === 'pod') {
-      const failed = nonInfraMembers(graph, id).filter((m) => { const e = report.containers.get(m); return e !== null && e !== undefined && e.code !== 'ABORTED'; });
+      const failed = nonInfraMembers(graph, id).filter((m) => {
+        const e = report.containers.get(m);
+        return e !== null && e !== undefined && e.code !== 'ABORTED';
+      });
       if (failed.length === 0) out.push(`report: pod ${id} is REMOVING_CTRS but none of its containers failed`);
     }
   };
@@ -560,7 +617,9 @@ export function checkReportConsistency(f: RunFacts): Violations {
     if (last.result === undefined) return; // rule 8 reports it
     const expected = codeForResult(last.result, kind);
     if (codeOf(entry) !== expected) {
-      out.push(`report: ${kind} ${id} is reported ${codeOf(entry)} but its call answered ${last.result} (expected ${expected}): ${describeCall(last)}`);
+      out.push(
+        `report: ${kind} ${id} is reported ${codeOf(entry)} but its call answered ${last.result} (expected ${expected}): ${describeCall(last)}`,
+      );
     } else if (entry !== null && !(entry.cause instanceof Error)) {
       out.push(`report: ${kind} ${id} failed in the runtime (${last.result}) but its entry has no Error cause`);
     }
@@ -572,20 +631,24 @@ export function checkReportConsistency(f: RunFacts): Violations {
   for (const [id, entry] of report.containers) {
     if (!isAbsorbedInfra(graph, selection, id)) continue;
     const podEntry = report.pods.get(graph.container(id)!.pod!);
-    if ((entry === null) !== (podEntry === null)) out.push(`report: infra container ${id} is ${codeOf(entry)} but its pod is ${codeOf(podEntry)}`);
+    if ((entry === null) !== (podEntry === null))
+      out.push(`report: infra container ${id} is ${codeOf(entry)} but its pod is ${codeOf(podEntry)}`);
     const own = callsOn(graph, f.log, 'removeContainer', id);
     if (own.length > 0) out.push(`report: infra container ${id} of a selected pod got removeContainer calls: ${describeCalls(own)}`);
   }
 
   // Calls only on selected items.
   for (const e of f.log) {
-    const selected = e.op === 'removePod' ? selection.pods.has(canonicalPod(graph, e.id)) : selection.containers.has(canonicalCtr(graph, e.id));
+    const selected =
+      e.op === 'removePod' ? selection.pods.has(canonicalPod(graph, e.id)) : selection.containers.has(canonicalCtr(graph, e.id));
     if (!selected) out.push(`report: ${describeCall(e)} on an item that is not selected`);
   }
 
   if (f.shared !== true) {
-    for (const id of graph.containerIds()) if (!selection.containers.has(id) && !f.world.has(id)) out.push(`report: container ${id} was not selected but is gone`);
-    for (const id of graph.podIds()) if (!selection.pods.has(id) && !f.world.hasPod(id)) out.push(`report: pod ${id} was not selected but is gone`);
+    for (const id of graph.containerIds())
+      if (!selection.containers.has(id) && !f.world.has(id)) out.push(`report: container ${id} was not selected but is gone`);
+    for (const id of graph.podIds())
+      if (!selection.pods.has(id) && !f.world.hasPod(id)) out.push(`report: pod ${id} was not selected but is gone`);
   }
   return out;
 }
@@ -601,7 +664,11 @@ export type Expected = string | null;
  * -> CTR_STATE_INVALID, else null. Without an abort the report must match it exactly; with an
  * abort an entry may also be ABORTED instead.
  */
-export function expectedOutcomes(graph: ContainerGraph, targets: Targets, faults: Faults): { containers: Map<string, Expected>; pods: Map<string, Expected> } {
+export function expectedOutcomes(
+  graph: ContainerGraph,
+  targets: Targets,
+  faults: Faults,
+): { containers: Map<string, Expected>; pods: Map<string, Expected> } {
   const selection = expectedSelection(graph, targets);
   const containers = new Map<string, Expected>();
   const pods = new Map<string, Expected>();
@@ -656,7 +723,9 @@ export function checkOutcomeTable(f: RunFacts): Violations {
     if (want === code) return;
     if (want === 'NONNULL' && code !== null) return;
     if (f.abort !== undefined && code === 'ABORTED') return;
-    out.push(`outcome: ${kind} ${id} is reported ${code}${got ? ` (${got.message})` : ''} but the SPEC's table says ${want}${f.abort ? ' (or ABORTED)' : ''}`);
+    out.push(
+      `outcome: ${kind} ${id} is reported ${code}${got ? ` (${got.message})` : ''} but the SPEC's table says ${want}${f.abort ? ' (or ABORTED)' : ''}`,
+    );
   };
   for (const [id, want] of expected.containers) compare('container', id, want, f.report.containers.get(id));
   for (const [id, want] of expected.pods) compare('pod', id, want, f.report.pods.get(id));
@@ -712,7 +781,8 @@ export function checkEvents(f: RunFacts, events: readonly RemovalEvent[]): Viola
     const started = starts.get(key) ?? [];
     if (calls !== started.length) out.push(`events: ${key} had ${calls} runtime calls but ${started.length} start events`);
     const end = terminal.get(key)?.[0]?.at;
-    if (end !== undefined && started.some((at) => at > end)) out.push(`events: ${key} got a start event after its ${terminal.get(key)![0].event.type} event`);
+    if (end !== undefined && started.some((at) => at > end))
+      out.push(`events: ${key} got a start event after its ${terminal.get(key)![0].event.type} event`);
   }
   return out;
 }
@@ -733,22 +803,33 @@ export function checkMessages(f: RunFacts): Violations {
     if (entry === null || isAbsorbedInfra(f.graph, selection, id)) continue;
     const info = f.graph.container(id)!;
     if (entry.code === 'INFRA_CTR' && !f.faults.fail.has(id)) {
-      expect(`container ${id}`, entry, `container ${id} is the infra container of pod ${info.pod} and cannot be removed without removing the pod`);
+      expect(
+        `container ${id}`,
+        entry,
+        `container ${id} is the infra container of pod ${info.pod} and cannot be removed without removing the pod`,
+      );
     } else if (entry.code === 'CTR_EXISTS' && !f.faults.fail.has(id)) {
       const unselected = f.graph.dependentsOf(id).filter((d) => !selection.containers.has(d));
       const prefix = `container ${id} has dependent containers which must be removed before it: `;
       const listed = entry.message.startsWith(prefix) ? entry.message.slice(prefix.length).split(', ') : undefined;
       if (listed === undefined || JSON.stringify([...listed].sort()) !== JSON.stringify([...unselected].sort())) {
-        out.push(`message: container ${id} (CTR_EXISTS) says "${entry.message}", the SPEC says "${prefix}${unselected.join(', ')}" (the unselected direct dependents, in any order)`);
+        out.push(
+          `message: container ${id} (CTR_EXISTS) says "${entry.message}", the SPEC says "${prefix}${unselected.join(', ')}" (the unselected direct dependents, in any order)`,
+        );
       }
     } else if (entry.code === 'DEPENDENCY_FAILED') {
       expect(`container ${id}`, entry, `a container that depends on container ${id} could not be removed`);
     } else if (entry.code === 'CTR_STATE_INVALID' && !f.faults.fail.has(id)) {
-      expect(`container ${id}`, entry, `cannot remove container ${id} as it is ${info.state} - running or paused containers cannot be removed without force`);
+      expect(
+        `container ${id}`,
+        entry,
+        `cannot remove container ${id} as it is ${info.state} - running or paused containers cannot be removed without force`,
+      );
     }
   }
   for (const [id, entry] of f.report.pods) {
-    if (entry?.code === 'REMOVING_CTRS' && !f.faults.fail.has(id)) expect(`pod ${id}`, entry, `not all containers could be removed from pod ${id}`);
+    if (entry?.code === 'REMOVING_CTRS' && !f.faults.fail.has(id))
+      expect(`pod ${id}`, entry, `not all containers could be removed from pod ${id}`);
   }
   return out;
 }
@@ -757,8 +838,10 @@ export function checkMessages(f: RunFacts): Violations {
 export function checkCallOptions(f: RunFacts): Violations {
   const out: Violations = [];
   for (const e of f.log) {
-    if (e.force !== (f.targets.force === true)) out.push(`call options: ${describeCall(e)} got force ${e.force}, the run has force ${f.targets.force === true}`);
-    if (e.timeout !== f.targets.timeout) out.push(`call options: ${describeCall(e)} got timeout ${e.timeout}, the run has timeout ${f.targets.timeout}`);
+    if (e.force !== (f.targets.force === true))
+      out.push(`call options: ${describeCall(e)} got force ${e.force}, the run has force ${f.targets.force === true}`);
+    if (e.timeout !== f.targets.timeout)
+      out.push(`call options: ${describeCall(e)} got timeout ${e.timeout}, the run has timeout ${f.targets.timeout}`);
   }
   return out;
 }
@@ -785,7 +868,11 @@ export function expectRules(violations: Violations, context: () => unknown): voi
   if (violations.length === 0) return;
   let shown: string;
   try {
-    shown = JSON.stringify(context(), (_key, value) => (value === Infinity ? 'Infinity' : value instanceof Map ? [...value] : value instanceof Set ? [...value] : value), 1);
+    shown = JSON.stringify(
+      context(),
+      (_key, value) => (value === Infinity ? 'Infinity' : value instanceof Map ? [...value] : value instanceof Set ? [...value] : value),
+      1,
+    );
   } catch (error) {
     shown = `(context not printable: ${String(error)})`;
   }

@@ -1,5 +1,5 @@
+import type { OperationRecord } from 'podgraph';
 import { afterEach, beforeEach, vi } from 'vitest';
-import type { OperationRecord } from '../../src/index.ts';
 
 /** Every test of the enclosing describe runs on vitest's fake timers, and real ones are back after it. */
 export function fakeTimersInEachTest(): void {

@@ -2,8 +2,8 @@
  * One description of a host, built two ways: as a GraphSpec for MemoryRuntime, and for real in a
  * podman sandbox. Contract and end-to-end tests state their fixture once and run it on both.
  */
-import type { ContainerSpec, GraphSpec, PodSpec, Runtime } from '../../src/index.ts';
-import { TINY_IMAGE, type PodmanSandbox } from './podman-sandbox.ts';
+import type { ContainerSpec, GraphSpec, PodSpec, Runtime } from 'podgraph';
+import { type PodmanSandbox, TINY_IMAGE } from './podman-sandbox.ts';
 
 export interface FixtureContainer {
   name: string;
@@ -59,7 +59,9 @@ export async function createInPodman(sandbox: PodmanSandbox, fixture: Fixture): 
 /** A spec's names by id: pods by name, containers by name, each infra container as `<pod>-infra`. */
 function namesById(spec: GraphSpec): { pods: Map<string, string>; containers: Map<string, string> } {
   const pods = new Map((spec.pods ?? []).map((pod) => [pod.id, pod.name ?? pod.id]));
-  const containers = new Map((spec.containers ?? []).map((c) => [c.id, c.infra && c.pod ? infraName(pods.get(c.pod) ?? c.pod) : (c.name ?? c.id)]));
+  const containers = new Map(
+    (spec.containers ?? []).map((c) => [c.id, c.infra && c.pod ? infraName(pods.get(c.pod) ?? c.pod) : (c.name ?? c.id)]),
+  );
   return { pods, containers };
 }
 

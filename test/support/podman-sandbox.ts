@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { PodmanRuntime } from '../../src/index.ts';
+import { PodmanRuntime } from 'podgraph';
 
 export const TINY_IMAGE = 'localhost/tiny:latest';
 
@@ -57,7 +57,10 @@ function config(dir: string): NodeJS.ProcessEnv {
       '',
     ].join('\n'),
   );
-  writeFileSync(storageConf, ['[storage]', 'driver = "overlay"', `graphroot = "${join(dir, 'root')}"`, `runroot = "${join(dir, 'run')}"`, ''].join('\n'));
+  writeFileSync(
+    storageConf,
+    ['[storage]', 'driver = "overlay"', `graphroot = "${join(dir, 'root')}"`, `runroot = "${join(dir, 'run')}"`, ''].join('\n'),
+  );
   const env: NodeJS.ProcessEnv = { ...process.env, CONTAINERS_CONF: containersConf, CONTAINERS_STORAGE_CONF: storageConf };
   delete env.CONTAINER_HOST;
   return env;
@@ -128,7 +131,13 @@ export class PodmanSandbox {
     try {
       for (let waited = 0; waited < 20_000; waited += 50) {
         if (service.exitCode !== null) throw new Error(`podman system service exited with ${service.exitCode}: ${stderr}`);
-        if (await runtime.ping().then(() => true, () => false)) return service;
+        if (
+          await runtime.ping().then(
+            () => true,
+            () => false,
+          )
+        )
+          return service;
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     } finally {

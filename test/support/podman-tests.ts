@@ -1,5 +1,5 @@
+import { PodmanRuntime } from 'podgraph';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { PodmanRuntime } from '../../src/index.ts';
 import { PodmanSandbox, podmanUnavailable } from './podman-sandbox.ts';
 
 const unavailable = podmanUnavailable();

@@ -11,7 +11,7 @@
  * shuffled so that a dependency may come before or after its dependent in the input.
  */
 import fc from 'fast-check';
-import type { ContainerSpec, ContainerState, GraphSpec, PodSpec } from '../../src/index.ts';
+import type { ContainerSpec, ContainerState, GraphSpec, PodSpec } from 'podgraph';
 import type { FailKind, Faults, Targets } from './check-rules.ts';
 
 export const FAIL_KINDS: readonly FailKind[] = ['plain', 'RUNTIME', 'CTR_EXISTS', 'CTR_STATE_INVALID', 'EIO'];
@@ -176,7 +176,10 @@ export function targetsArb(spec: GraphSpec, options: { forceAll?: boolean } = {}
   const refs = refsOf(spec);
   return fc
     .record({
-      all: options.forceAll === true ? fc.constant(true) : fc.oneof({ arbitrary: fc.constant(true), weight: 1 }, { arbitrary: fc.constant(false), weight: 3 }),
+      all:
+        options.forceAll === true
+          ? fc.constant(true)
+          : fc.oneof({ arbitrary: fc.constant(true), weight: 1 }, { arbitrary: fc.constant(false), weight: 3 }),
       pods: fc.subarray(refs.pods),
       containers: fc.subarray(refs.containers),
       unknown: fc.constantFrom('none', 'none', 'none', 'pod', 'container'),
@@ -219,31 +222,35 @@ export function faultsArb(spec: GraphSpec, options: { abort?: boolean; hang?: bo
   const refs = refsOf(spec);
   const ids = [...refs.containerIds, ...refs.podIds];
   const pick = ids.length === 0 ? fc.constant<string[]>([]) : fc.uniqueArray(fc.constantFrom(...ids), { maxLength: 3 });
-  const failPairs = ids.length === 0
-    ? fc.constant<[string, FailKind][]>([])
-    : fc.array(fc.tuple(fc.constantFrom(...ids), fc.constantFrom(...FAIL_KINDS)), { maxLength: 3 });
-  const abortAt = options.abort === false
-    ? fc.constant<number | undefined>(undefined)
-    : fc.oneof(
-      { arbitrary: fc.constant<number | undefined>(undefined), weight: 8 },
-      { arbitrary: fc.constant<number | undefined>(-1), weight: 1 },
-      { arbitrary: fc.integer({ min: 0, max: 40 }), weight: 4 },
-    );
-  return fc
-    .record({ fail: failPairs, vanish: pick, hang: pick, latencySeed: fc.nat(), abortAt })
-    .map((f) => ({
-      fail: new Map(f.fail),
-      vanish: new Set(f.vanish),
-      // A hanging call only ends when the signal aborts: never hang without an abort.
-      hang: new Set(f.abortAt === undefined || options.hang === false ? [] : f.hang),
-      latencySeed: f.latencySeed,
-      abortAt: f.abortAt,
-    }));
+  const failPairs =
+    ids.length === 0
+      ? fc.constant<[string, FailKind][]>([])
+      : fc.array(fc.tuple(fc.constantFrom(...ids), fc.constantFrom(...FAIL_KINDS)), { maxLength: 3 });
+  const abortAt =
+    options.abort === false
+      ? fc.constant<number | undefined>(undefined)
+      : fc.oneof(
+          { arbitrary: fc.constant<number | undefined>(undefined), weight: 8 },
+          { arbitrary: fc.constant<number | undefined>(-1), weight: 1 },
+          { arbitrary: fc.integer({ min: 0, max: 40 }), weight: 4 },
+        );
+  return fc.record({ fail: failPairs, vanish: pick, hang: pick, latencySeed: fc.nat(), abortAt }).map((f) => ({
+    fail: new Map(f.fail),
+    vanish: new Set(f.vanish),
+    // A hanging call only ends when the signal aborts: never hang without an abort.
+    hang: new Set(f.abortAt === undefined || options.hang === false ? [] : f.hang),
+    latencySeed: f.latencySeed,
+    abortAt: f.abortAt,
+  }));
 }
 
 /** No faults, no abort: only latencies. */
 export const noFaults = (latencySeed: number): FaultPlan => ({
-  fail: new Map(), vanish: new Set(), hang: new Set(), latencySeed, abortAt: undefined,
+  fail: new Map(),
+  vanish: new Set(),
+  hang: new Set(),
+  latencySeed,
+  abortAt: undefined,
 });
 
 /** FNV-1a, so that a call's latency depends on the call only, never on the order of calls. */

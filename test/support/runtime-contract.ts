@@ -3,8 +3,9 @@
  * same calls must give the same codes and leave the same state, so the simulator cannot drift
  * from podman.
  */
+
+import { type ErrorCode, PodgraphError, type Runtime } from 'podgraph';
 import { expect, test } from 'vitest';
-import { PodgraphError, type ErrorCode, type Runtime } from '../../src/index.ts';
 import { describeState, type Fixture, namesOf } from './fixtures.ts';
 
 /** Builds the fixture fresh (nothing else on the runtime) and returns a runtime over it. */

@@ -1,12 +1,11 @@
 /** `podgraph graph`: the dependency graph as DOT, Mermaid, SVG or a GraphSpec (JSON, which `--spec` reads back). */
 import { writeFileSync } from 'node:fs';
-import type { ContainerGraph } from '../../graph/container-graph.ts';
-import { renderDot } from '../render/dot.ts';
-import { drawingOf } from '../render/drawing.ts';
-import { renderMermaid } from '../render/mermaid.ts';
-import { renderSvg } from '../render/svg.ts';
-import { openSource, type SourceFlags } from '../source.ts';
-import type { Io } from './io.ts';
+import type { ContainerGraph } from '../../graph/container-graph.js';
+import { renderDot } from '../render/dot.js';
+import { drawingOf } from '../render/drawing.js';
+import { renderMermaid } from '../render/mermaid.js';
+import { openSource, type SourceFlags } from '../source.js';
+import type { Io } from './io.js';
 
 export const GRAPH_FORMATS = ['dot', 'mermaid', 'svg', 'json'] as const;
 export type GraphFormat = (typeof GRAPH_FORMATS)[number];
@@ -16,7 +15,8 @@ export interface GraphFlags extends SourceFlags {
   output?: string;
 }
 
-export function renderGraph(graph: ContainerGraph, format: GraphFormat): string {
+/** The SVG layout (dagre) is loaded only when asked for: every other command starts without it. */
+export async function renderGraph(graph: ContainerGraph, format: GraphFormat): Promise<string> {
   switch (format) {
     case 'json':
       return `${JSON.stringify(graph.toSpec(), null, 2)}\n`;
@@ -25,14 +25,14 @@ export function renderGraph(graph: ContainerGraph, format: GraphFormat): string 
     case 'mermaid':
       return renderMermaid(drawingOf(graph));
     case 'svg':
-      return renderSvg(drawingOf(graph));
+      return (await import('../render/svg.js')).renderSvg(drawingOf(graph));
   }
 }
 
 export async function runGraph(flags: GraphFlags, io: Io): Promise<number> {
   const source = await openSource(flags);
   try {
-    const text = renderGraph(source.graph, flags.format);
+    const text = await renderGraph(source.graph, flags.format);
     if (flags.output === undefined) io.stdout.write(text);
     else writeFileSync(flags.output, text);
     return 0;

@@ -1,4 +1,4 @@
-import type { OutputStream } from '../progress.ts';
+import type { OutputStream } from '../progress.js';
 
 /** Where a command writes: process.stdout and process.stderr, or a test's buffers. */
 export interface Io {

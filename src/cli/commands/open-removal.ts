@@ -1,8 +1,8 @@
 /** What `rm`, `pod rm` and `plan` share: the flags checked, the graph read, the names resolved. */
-import type { RemoveOptions } from '../../removal/options.ts';
-import { type RemovalFlags, removalRequest, removeOptionsOf, type TargetKind } from '../options.ts';
-import { openSource, type Source, type SourceFlags } from '../source.ts';
-import { resolveTargets, type Targets } from '../targets.ts';
+import type { RemoveOptions } from '../../removal/options.js';
+import { type RemovalFlags, removalRequest, removeOptionsOf, type TargetKind } from '../options.js';
+import { openSource, type Source, type SourceFlags } from '../source.js';
+import { resolveTargets, type Targets } from '../targets.js';
 
 export interface OpenRemoval {
   source: Source;

@@ -1,10 +1,10 @@
 /** `podgraph plan rm` / `podgraph plan pod rm`: what the removal would do, without doing it. */
-import type { RemovalFlags, TargetKind } from '../options.ts';
-import { planView, type RemovalPlanView, renderPlan } from '../plan-view.ts';
-import type { SourceFlags } from '../source.ts';
-import type { Io } from './io.ts';
-import { openRemoval } from './open-removal.ts';
-import { nothingToRemove, refused } from './remove.ts';
+import type { RemovalFlags, TargetKind } from '../options.js';
+import { planView, type RemovalPlanView, renderPlan } from '../plan-view.js';
+import type { SourceFlags } from '../source.js';
+import type { Io } from './io.js';
+import { openRemoval } from './open-removal.js';
+import { nothingToRemove, refused } from './remove.js';
 
 export interface PlanFlags extends RemovalFlags, SourceFlags {
   json?: boolean;
@@ -27,7 +27,9 @@ export async function runPlan(kind: TargetKind, names: string[], flags: PlanFlag
     const { graph } = source;
     let view: RemovalPlanView;
     try {
-      view = nothingToRemove(options) ? { selected: { containers: 0, pods: 0 }, waves: [], notRemoved: [] } : await planView(graph, options);
+      view = nothingToRemove(options)
+        ? { selected: { containers: 0, pods: 0 }, waves: [], notRemoved: [] }
+        : await planView(graph, options);
     } catch (error) {
       throw refused(error);
     }

@@ -1,23 +1,21 @@
 /** `podgraph rm` and `podgraph pod rm`: podman's commands, removing whole graphs in one run. */
 import { writeFileSync } from 'node:fs';
-import { PodgraphError } from '../../errors.ts';
-import type { ContainerGraph } from '../../graph/container-graph.ts';
-import type { RemoveOptions } from '../../removal/options.ts';
-import { removeGraph } from '../../removal/remove-graph.ts';
-import type { RemovalEvent, RemovalReport } from '../../removal/report.ts';
-import { CliError, EXIT } from '../cli-error.ts';
-import { finishingInFlight, onInterrupt } from '../interrupt.ts';
-import { eventJson, reportJson } from '../json-report.ts';
-import type { RemovalFlags, TargetKind } from '../options.ts';
-import {
-  errorBlocks, interruptedSummary, podmanText, refusalExitCode, removalExitCode, removedLine, tally,
-} from '../output.ts';
-import { createProgress, type ProgressMode, progressMode } from '../progress.ts';
-import { drawingOf, shortId } from '../render/drawing.ts';
-import { renderSvg } from '../render/svg.ts';
-import type { SourceFlags } from '../source.ts';
-import type { Io } from './io.ts';
-import { openRemoval } from './open-removal.ts';
+import { PodgraphError } from '../../errors.js';
+import type { ContainerGraph } from '../../graph/container-graph.js';
+import type { RemoveOptions } from '../../removal/options.js';
+import { removeGraph } from '../../removal/remove-graph.js';
+import type { RemovalEvent, RemovalReport } from '../../removal/report.js';
+import { CliError, EXIT } from '../cli-error.js';
+import { finishingInFlight, onInterrupt } from '../interrupt.js';
+import { eventJson, reportJson } from '../json-report.js';
+import type { RemovalFlags, TargetKind } from '../options.js';
+import { errorBlocks, interruptedSummary, podmanText, refusalExitCode, removalExitCode, removedLine, tally } from '../output.js';
+import { createProgress, type ProgressMode, progressMode } from '../progress.js';
+import { drawingOf, shortId } from '../render/drawing.js';
+import { renderSvg } from '../render/svg.js';
+import type { SourceFlags } from '../source.js';
+import type { Io } from './io.js';
+import { openRemoval } from './open-removal.js';
 
 export interface RemoveFlags extends RemovalFlags, SourceFlags {
   json?: boolean;

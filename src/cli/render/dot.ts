@@ -1,5 +1,5 @@
 /** Graphviz DOT: `podgraph graph --format dot | dot -Tsvg > graph.svg`. */
-import { captionOf, type Drawing, swatchOf } from './drawing.ts';
+import { captionOf, type Drawing, swatchOf } from './drawing.js';
 
 function quote(text: string): string {
   return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
@@ -15,7 +15,9 @@ export function renderDot(drawing: Drawing): string {
   const node = (i: number, indent: string) => {
     const container = drawing.containers[i];
     const { fill, stroke } = swatchOf(drawing, container);
-    out.push(`${indent}${quote(container.id)} [label=${quote(`${container.label}\n${captionOf(drawing, container)}`)}, fillcolor=${quote(fill)}, color=${quote(stroke)}];`);
+    out.push(
+      `${indent}${quote(container.id)} [label=${quote(`${container.label}\n${captionOf(drawing, container)}`)}, fillcolor=${quote(fill)}, color=${quote(stroke)}];`,
+    );
   };
   drawing.pods.forEach((pod, p) => {
     out.push(`  subgraph ${quote(`cluster_${p}`)} {`);

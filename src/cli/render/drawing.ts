@@ -8,10 +8,10 @@
  * on, so nothing is lost, and a pod of n chained members keeps n arrows instead of 2n, the long
  * ones of which cost a layout O(n^2).
  */
-import type { PodgraphError } from '../../errors.ts';
-import type { ContainerGraph } from '../../graph/container-graph.ts';
-import type { ContainerState } from '../../graph/spec.ts';
-import type { RemovalReport } from '../../removal/report.ts';
+import type { PodgraphError } from '../../errors.js';
+import type { ContainerGraph } from '../../graph/container-graph.js';
+import type { ContainerState } from '../../graph/spec.js';
+import type { RemovalReport } from '../../removal/report.js';
 
 export type Outcome = 'removed' | 'failed' | 'blocked' | 'aborted' | 'untouched';
 
@@ -76,7 +76,8 @@ export function swatchOf(drawing: Drawing, container: DrawnContainer): Swatch {
 
 /** The legend's entries, in the order worth reading. */
 export function legendOf(drawing: Drawing): { text: string; swatch: Swatch }[] {
-  if (drawing.byOutcome) return (Object.keys(OUTCOME_COLOURS) as Outcome[]).map((outcome) => ({ text: outcome, swatch: OUTCOME_COLOURS[outcome] }));
+  if (drawing.byOutcome)
+    return (Object.keys(OUTCOME_COLOURS) as Outcome[]).map((outcome) => ({ text: outcome, swatch: OUTCOME_COLOURS[outcome] }));
   const states: ContainerState[] = ['running', 'paused', 'stopping', 'created', 'exited'];
   return states.map((state) => ({ text: state === 'exited' ? 'exited / stopped' : state, swatch: STATE_COLOURS[state] }));
 }
@@ -119,7 +120,9 @@ export function drawingOf(graph: ContainerGraph, report?: RemovalReport): Drawin
   });
   const members: number[][] = pods.map(() => []);
   const outside: number[] = [];
-  containers.forEach((container, i) => (container.pod === -1 ? outside : members[container.pod]).push(i));
+  containers.forEach((container, i) => {
+    (container.pod === -1 ? outside : members[container.pod]).push(i);
+  });
   const explicit = new Map((graph.toSpec().containers ?? []).map((spec) => [spec.id, new Set(spec.dependsOn ?? [])]));
   const edges: Drawing['edges'] = [];
   for (let from = 0; from < ids.length; from++) {

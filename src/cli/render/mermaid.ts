@@ -1,5 +1,5 @@
 /** Mermaid flowchart, for Markdown that renders it (GitHub does, in a ```mermaid block). */
-import { captionOf, type Drawing, swatchOf } from './drawing.ts';
+import { captionOf, type Drawing, swatchOf } from './drawing.js';
 
 /** A quoted Mermaid label of `lines`: quotes and angle brackets as entities, lines joined with `<br/>`. */
 function label(...lines: string[]): string {

@@ -1,4 +1,4 @@
-import type { ContainerState } from '../../graph/spec.ts';
+import type { ContainerState } from '../../graph/spec.js';
 
 export type RuntimeOperation = 'removeContainer' | 'removePod';
 

@@ -1,9 +1,9 @@
-import { PodgraphError } from '../../errors.ts';
-import { type CompiledGraph, compileGraph, noSuchContainer, noSuchPod, specOf } from '../../graph/compiled-graph.ts';
-import { compiledOf, ContainerGraph } from '../../graph/container-graph.ts';
-import { CONTAINER_STATES, type ContainerState, type GraphSpec, isActiveState } from '../../graph/spec.ts';
-import type { RemoveCallOptions, Runtime } from '../runtime.ts';
-import type { MemoryRuntimeOptions, OperationRecord, RuntimeCall } from './memory-runtime-options.ts';
+import { PodgraphError } from '../../errors.js';
+import { type CompiledGraph, compileGraph, noSuchContainer, noSuchPod, specOf } from '../../graph/compiled-graph.js';
+import { ContainerGraph, compiledOf } from '../../graph/container-graph.js';
+import { CONTAINER_STATES, type ContainerState, type GraphSpec, isActiveState } from '../../graph/spec.js';
+import type { RemoveCallOptions, Runtime } from '../runtime.js';
+import type { MemoryRuntimeOptions, OperationRecord, RuntimeCall } from './memory-runtime-options.js';
 
 /**
  * The embedded default runtime: pods and containers held in memory, removed by podman's rules.
@@ -61,7 +61,12 @@ export class MemoryRuntime implements Runtime {
   }
 
   async inspect(): Promise<GraphSpec> {
-    return specOf(this.#graph, this.#states, (i) => this.#alive[i] === 1, (p) => this.#podAlive[p] === 1);
+    return specOf(
+      this.#graph,
+      this.#states,
+      (i) => this.#alive[i] === 1,
+      (p) => this.#podAlive[p] === 1,
+    );
   }
 
   async removeContainer(id: string, options: RemoveCallOptions): Promise<void> {
@@ -87,7 +92,10 @@ export class MemoryRuntime implements Runtime {
     const graph = this.#graph;
     const index = graph.lookup.get(idOrName);
     if (index === undefined || this.#alive[index] === 0) return;
-    if (graph.isInfra[index] === 1) return this.vanishPod(graph.podIds[graph.podOf[index]]);
+    if (graph.isInfra[index] === 1) {
+      this.vanishPod(graph.podIds[graph.podOf[index]]);
+      return;
+    }
     const stack = [index];
     while (stack.length > 0) {
       const node = stack.pop()!;
@@ -152,10 +160,12 @@ export class MemoryRuntime implements Runtime {
         clearTimeout(timer);
         reject(aborted());
       };
-      const timer = hang ? undefined : setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, latency);
+      const timer = hang
+        ? undefined
+        : setTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+          }, latency);
       signal?.addEventListener('abort', onAbort, { once: true });
     });
   }

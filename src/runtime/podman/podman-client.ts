@@ -1,6 +1,6 @@
 import { Agent, request } from 'node:http';
-import { PodgraphError } from '../../errors.ts';
-import type { PodmanEndpoint } from './podman-url.ts';
+import { PodgraphError } from '../../errors.js';
+import type { PodmanEndpoint } from './podman-url.js';
 
 export interface PodmanReply {
   status: number;
@@ -33,12 +33,15 @@ export class PodmanClient {
     const what = `${method} ${path}`;
     const fail = (detail: string, cause?: unknown) => new PodgraphError('RUNTIME', `${this.where(method, path)}: ${detail}`, { cause });
     if (signal?.aborted) return Promise.reject(aborted(what, signal));
-    const target = 'socketPath' in this.endpoint ? { socketPath: this.endpoint.socketPath } : { host: this.endpoint.host, port: this.endpoint.port };
+    const target =
+      'socketPath' in this.endpoint ? { socketPath: this.endpoint.socketPath } : { host: this.endpoint.host, port: this.endpoint.port };
     return new Promise<PodmanReply>((resolve, reject) => {
       const req = request({ ...target, method, path, agent: this.#agent, headers: { accept: 'application/json' }, signal }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', (error) => reject(signal?.aborted ? aborted(what, signal) : fail(`the reply was cut off (${error.message})`, error)));
+        res.on('error', (error) =>
+          reject(signal?.aborted ? aborted(what, signal) : fail(`the reply was cut off (${error.message})`, error)),
+        );
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
           const status = res.statusCode ?? 0;

@@ -1,4 +1,4 @@
-import { type ErrorCode, PodgraphError, safeString } from '../../errors.ts';
+import { type ErrorCode, PodgraphError, safeString } from '../../errors.js';
 
 export type PodmanItemKind = 'container' | 'pod';
 

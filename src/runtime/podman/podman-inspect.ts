@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
-import { PodgraphError } from '../../errors.ts';
-import type { ContainerSpec, ContainerState, GraphSpec, PodSpec } from '../../graph/spec.ts';
+import { PodgraphError } from '../../errors.js';
+import type { ContainerSpec, ContainerState, GraphSpec, PodSpec } from '../../graph/spec.js';
 
 /** A GET that resolves with the JSON body of a 2xx reply, null for a 404 and rejects otherwise. */
 export type GetJson = (path: string) => Promise<unknown>;
@@ -88,6 +88,7 @@ export async function inspectPodman(get: GetJson, concurrency: number): Promise<
 }
 
 function asArray<T>(body: unknown, what: string): T[] {
-  if (!Array.isArray(body)) throw new PodgraphError('RUNTIME', `podman's ${what} reply is not a list: ${JSON.stringify(body)?.slice(0, 200)}`);
+  if (!Array.isArray(body))
+    throw new PodgraphError('RUNTIME', `podman's ${what} reply is not a list: ${JSON.stringify(body)?.slice(0, 200)}`);
   return body as T[];
 }

@@ -1,10 +1,10 @@
-import { describe, invalidArg, PodgraphError } from '../../errors.ts';
-import type { GraphSpec } from '../../graph/spec.ts';
-import type { RemoveCallOptions, Runtime } from '../runtime.ts';
-import { PodmanClient } from './podman-client.ts';
-import { errorText, type PodmanItemKind, podmanError } from './podman-errors.ts';
-import { inspectPodman } from './podman-inspect.ts';
-import { defaultPodmanUrl, parsePodmanUrl } from './podman-url.ts';
+import { describe, invalidArg, PodgraphError } from '../../errors.js';
+import type { GraphSpec } from '../../graph/spec.js';
+import type { RemoveCallOptions, Runtime } from '../runtime.js';
+import { PodmanClient } from './podman-client.js';
+import { errorText, type PodmanItemKind, podmanError } from './podman-errors.js';
+import { inspectPodman } from './podman-inspect.js';
+import { defaultPodmanUrl, parsePodmanUrl } from './podman-url.js';
 
 export interface PodmanRuntimeOptions {
   /** `unix:///path.sock` or `tcp://host:port`. Default: `CONTAINER_HOST`, else `unix:///run/podman/podman.sock`. */
@@ -47,7 +47,8 @@ export class PodmanRuntime implements Runtime {
   /** Resolves when the service answers `/_ping`; rejects with RUNTIME naming the URL otherwise. */
   async ping(signal?: AbortSignal): Promise<void> {
     const reply = await this.#client.request('GET', '/_ping', signal, 'text');
-    if (reply.status !== 200) throw new PodgraphError('RUNTIME', `${this.#client.where('GET', '/_ping')}: HTTP ${reply.status}: ${errorText(reply.body)}`);
+    if (reply.status !== 200)
+      throw new PodgraphError('RUNTIME', `${this.#client.where('GET', '/_ping')}: HTTP ${reply.status}: ${errorText(reply.body)}`);
   }
 
   inspect(): Promise<GraphSpec> {
@@ -80,7 +81,12 @@ export class PodmanRuntime implements Runtime {
   }
 
   /** A DELETE that fails on an error status, and on a 2xx whose body `failedItem` finds an `Err` in. */
-  async #delete(kind: PodmanItemKind, path: string, options: RemoveCallOptions, failedItem: (body: unknown) => string | undefined): Promise<void> {
+  async #delete(
+    kind: PodmanItemKind,
+    path: string,
+    options: RemoveCallOptions,
+    failedItem: (body: unknown) => string | undefined,
+  ): Promise<void> {
     const query = new URLSearchParams({ force: String(options.force) });
     if (options.timeout !== undefined) query.set('timeout', String(options.timeout));
     const full = `${this.#prefix}${path}?${query}`;

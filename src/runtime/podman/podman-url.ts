@@ -1,4 +1,4 @@
-import { describe, invalidArg } from '../../errors.ts';
+import { describe, invalidArg } from '../../errors.js';
 
 /** Where podman's API service listens: a unix socket or a TCP address. */
 export type PodmanEndpoint =
