@@ -8,6 +8,8 @@ export { CONTAINER_STATES } from './graph/spec.js';
 export { LockedMap } from './removal/locked-map.js';
 export type { RemoveOptions } from './removal/options.js';
 export { defaultConcurrency } from './removal/options.js';
+export type { PlannedCall, RemovalPlan } from './removal/removal-plan.js';
+export { planRemoval } from './removal/removal-plan.js';
 export { removeGraph } from './removal/remove-graph.js';
 export type { RemovalEvent, RemovalReport } from './removal/report.js';
 
@@ -16,3 +18,4 @@ export type { MemoryRuntimeOptions, OperationRecord, RuntimeCall, RuntimeOperati
 export type { PodmanRuntimeOptions } from './runtime/podman/podman-runtime.js';
 export { PodmanRuntime } from './runtime/podman/podman-runtime.js';
 export type { RemoveCallOptions, Runtime } from './runtime/runtime.js';
+export type { ItemKind } from './sentences.js';

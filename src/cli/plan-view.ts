@@ -1,21 +1,15 @@
 /**
- * `podgraph plan`: what `rm` / `pod rm` would do, without doing it. The calls come from the
- * library's own plan (the DAG of runtime calls removeGraph walks); what each call would answer
- * comes from running the same removal on an in-memory copy of the graph, which follows podman's
- * rules. Wave N holds the calls whose prerequisites are all in earlier waves: the removal never
- * waits for a wave to end (a call starts as soon as its own prerequisites are done, up to
- * --concurrency at a time), so the number of waves is the length of its critical path.
+ * `podgraph plan`: what `rm` / `pod rm` would do, without doing it, read from the library's own
+ * plan (`planRemoval`): its calls by wave, what each is expected to answer by podman's rules,
+ * and what would not be removed. Wave N holds the calls whose prerequisites are all in earlier
+ * waves: the removal never waits for a wave to end (a call starts as soon as its own
+ * prerequisites are done, up to --concurrency at a time), so the number of waves is the length
+ * of its critical path.
  */
-import type { PodgraphError } from '../errors.js';
-import { type ContainerGraph, compiledOf } from '../graph/container-graph.js';
-import { type RemoveOptions, resolveOptions } from '../removal/options.js';
-import { planRemoval } from '../removal/plan.js';
-import { removeGraph } from '../removal/remove-graph.js';
-import { select } from '../removal/selection.js';
-import { MemoryRuntime } from '../runtime/memory/memory-runtime.js';
+import { type ContainerGraph, planRemoval, type RemoveOptions } from '../index.js';
 import { shortId } from './render/drawing.js';
 
-export interface PlannedCall {
+export interface PlannedCallView {
   call: 'removeContainer' | 'removePod';
   id: string;
   name?: string;
@@ -35,72 +29,44 @@ export interface Refusal {
 
 export interface RemovalPlanView {
   selected: { containers: number; pods: number };
-  waves: PlannedCall[][];
+  waves: PlannedCallView[][];
   /** Every selected item that would not be removed, in the graph's order, containers first. */
   notRemoved: Refusal[];
 }
 
-export async function planView(graph: ContainerGraph, options: RemoveOptions): Promise<RemovalPlanView> {
-  const compiled = compiledOf(graph);
-  const resolved = resolveOptions(options);
-  const plan = planRemoval(compiled, select(compiled, resolved));
-
-  // The same removal on a copy: which calls are made, and what each would answer.
-  const copy = new MemoryRuntime(graph, { log: true });
-  const report = await removeGraph(graph, { ...options, runtime: copy, signal: undefined, onEvent: undefined, concurrency: Infinity });
-  const answers = new Map<string, string>();
-  for (const record of copy.log) answers.set(`${record.op}:${record.id}`, record.result ?? 'removed');
-
-  const n = compiled.size;
-  const callOf = (node: number): PlannedCall | undefined => {
-    const pod = node >= n;
-    const id = pod ? compiled.podIds[node - n] : compiled.ids[node];
-    const answer = answers.get(`${pod ? 'removePod' : 'removeContainer'}:${id}`);
-    if (answer === undefined) return undefined;
-    const call: PlannedCall = { call: pod ? 'removePod' : 'removeContainer', id, expect: answer };
-    const name = pod ? compiled.podNames[node - n] : compiled.names[node];
-    if (name !== undefined) call.name = name;
-    if (pod && compiled.podInfra[node - n] !== -1) call.infra = compiled.ids[compiled.podInfra[node - n]];
-    return call;
-  };
-
-  // Kahn's walk over the plan: a node's wave is one more than the latest wave it waits on.
-  const wave = new Int32Array(n + compiled.podCount);
-  const waiting = plan.pending.slice();
-  const order: number[] = [];
-  for (const node of plan.nodes) if (waiting[node] === 0) order.push(node);
-  for (let head = 0; head < order.length; head++) {
-    const node = order[head];
-    wave[node] = Math.max(wave[node], 1);
-    for (let k = plan.succStart[node]; k < plan.succStart[node + 1]; k++) {
-      const next = plan.succ[k];
-      wave[next] = Math.max(wave[next], wave[node] + 1);
-      if (--waiting[next] === 0) order.push(next);
-    }
-  }
-  const waves: PlannedCall[][] = [];
-  for (const node of plan.nodes) {
-    const call = callOf(node);
-    if (call === undefined) continue;
-    // Only calls that are made count: a node after a refused one is never called, so no gap opens.
-    (waves[wave[node] - 1] ??= []).push(call);
-  }
+export function planView(graph: ContainerGraph, options: RemoveOptions): RemovalPlanView {
+  const plan = planRemoval(graph, options);
+  // Only calls that would be made are shown: a call after one expected to fail is never made.
+  const waves = plan.waves
+    .map((wave) =>
+      wave
+        .filter((call) => call.expectedToRun)
+        .map((call): PlannedCallView => {
+          const item = call.kind === 'pod' ? graph.pod(call.id) : graph.container(call.id);
+          const view: PlannedCallView = {
+            call: call.kind === 'pod' ? 'removePod' : 'removeContainer',
+            id: call.id,
+            expect: call.expected?.code ?? 'removed',
+          };
+          if (item?.name !== undefined) view.name = item.name;
+          if (call.infra !== undefined) view.infra = call.infra;
+          return view;
+        }),
+    )
+    .filter((wave) => wave.length > 0);
 
   const notRemoved: Refusal[] = [];
-  const refusal = (kind: Refusal['kind'], id: string, name: string | undefined, error: PodgraphError) => {
+  const entries = [
+    ...[...plan.expected.containers].map(([id, error]) => ({ kind: 'container' as const, id, error, name: graph.container(id)?.name })),
+    ...[...plan.expected.pods].map(([id, error]) => ({ kind: 'pod' as const, id, error, name: graph.pod(id)?.name })),
+  ];
+  for (const { kind, id, error, name } of entries) {
+    if (error === null) continue;
     const entry: Refusal = { kind, id, code: error.code, message: error.message };
     if (name !== undefined) entry.name = name;
     notRemoved.push(entry);
-  };
-  for (let i = 0; i < n; i++) {
-    const error = report.containers.get(compiled.ids[i]);
-    if (error) refusal('container', compiled.ids[i], compiled.names[i], error);
   }
-  for (let p = 0; p < compiled.podCount; p++) {
-    const error = report.pods.get(compiled.podIds[p]);
-    if (error) refusal('pod', compiled.podIds[p], compiled.podNames[p], error);
-  }
-  return { selected: { containers: report.containers.size, pods: report.pods.size }, waves: waves.filter(Boolean), notRemoved };
+  return { selected: { containers: plan.selection.containers.length, pods: plan.selection.pods.length }, waves, notRemoved };
 }
 
 function nameOf(item: { id: string; name?: string }): string {
@@ -144,7 +110,7 @@ export function renderPlan(command: string, view: RemovalPlanView): string {
   return `${lines.join('\n')}\n`;
 }
 
-function describeCall(call: PlannedCall): string {
+function describeCall(call: PlannedCallView): string {
   if (call.call === 'removeContainer') return `remove container ${nameOf(call)}`;
   return `remove pod ${nameOf(call)}${call.infra === undefined ? '' : ` (and its infra container ${shortId(call.infra)})`}`;
 }

@@ -51,14 +51,6 @@ export function idsIn(graph: CompiledGraph, list: Int32Array, from: number, to: 
   return out;
 }
 
-export function noSuchContainer(idOrName: string): PodgraphError {
-  return new PodgraphError('NO_SUCH_CTR', `no container with name or ID ${JSON.stringify(idOrName)} found: no such container`);
-}
-
-export function noSuchPod(idOrName: string): PodgraphError {
-  return new PodgraphError('NO_SUCH_POD', `no pod with name or ID ${idOrName} found: no such pod`);
-}
-
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

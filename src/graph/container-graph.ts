@@ -1,7 +1,8 @@
 import { Graph } from '@dagrejs/graphlib';
 import { PodgraphError, safeString } from '../errors.js';
 import type { Runtime } from '../runtime/runtime.js';
-import { type CompiledGraph, compileGraph, idsIn, noSuchContainer, specOf, stateOf } from './compiled-graph.js';
+import { noSuchContainer } from '../sentences.js';
+import { type CompiledGraph, compileGraph, idsIn, specOf, stateOf } from './compiled-graph.js';
 import type { ContainerState, GraphSpec } from './spec.js';
 
 export interface ContainerInfo {
@@ -26,6 +27,7 @@ export interface PodInfo {
 export type GraphlibNodeLabel = ContainerInfo;
 
 const compiledGraphs = new WeakMap<ContainerGraph, CompiledGraph>();
+const runtimes = new WeakMap<ContainerGraph, Runtime>();
 
 /** The compiled arrays behind a ContainerGraph, for the remover and the in-memory runtime. */
 export function compiledOf(graph: ContainerGraph): CompiledGraph {
@@ -34,6 +36,11 @@ export function compiledOf(graph: ContainerGraph): CompiledGraph {
     throw new PodgraphError('INVALID_ARG', 'Expected a ContainerGraph built by ContainerGraph.fromSpec or fromRuntime');
   }
   return compiled;
+}
+
+/** The runtime a graph was read from by `fromRuntime`: removeGraph's default runtime for it. */
+export function runtimeOf(graph: ContainerGraph): Runtime | undefined {
+  return runtimes.get(graph);
 }
 
 /**
@@ -52,8 +59,11 @@ export class ContainerGraph {
     return new ContainerGraph(compileGraph(spec));
   }
 
-  /** Builds the model from what `runtime.inspect()` reports now. */
-  static async fromRuntime(runtime: Pick<Runtime, 'inspect'>): Promise<ContainerGraph> {
+  /**
+   * Builds the model from what `runtime.inspect()` reports now, and remembers `runtime` (when it
+   * can remove) as the graph's default runtime: removeGraph removes there unless told otherwise.
+   */
+  static async fromRuntime(runtime: Pick<Runtime, 'inspect'> | Runtime): Promise<ContainerGraph> {
     let spec: GraphSpec;
     try {
       spec = await runtime.inspect();
@@ -63,7 +73,9 @@ export class ContainerGraph {
         cause: error,
       });
     }
-    return ContainerGraph.fromSpec(spec);
+    const graph = ContainerGraph.fromSpec(spec);
+    if (canRemove(runtime)) runtimes.set(graph, runtime);
+    return graph;
   }
 
   /** Number of containers. */
@@ -137,6 +149,11 @@ export class ContainerGraph {
     }
     return this.#graphlib;
   }
+}
+
+function canRemove(runtime: Pick<Runtime, 'inspect'>): runtime is Runtime {
+  const candidate = runtime as Partial<Runtime>;
+  return typeof candidate.removeContainer === 'function' && typeof candidate.removePod === 'function';
 }
 
 function indexOf(graph: CompiledGraph, idOrName: string): number {

@@ -1,3 +1,5 @@
+import { topologicalOrder } from './topological-order.js';
+
 /**
  * Cycle search over a graph in CSR form (`start[i]..start[i+1]` index `targets`), without recursion,
  * so that a chain of a million nodes cannot overflow the stack (graphlib's `findCycles` can).
@@ -11,25 +13,14 @@ export function findCycle(
   dependentStart: Int32Array,
   dependents: Int32Array,
 ): number[] | undefined {
-  // Peel nodes whose dependencies are all peeled (Kahn). What is left is on a cycle or leads to one.
-  const remaining = new Int32Array(size);
-  const queue = new Int32Array(size);
-  let tail = 0;
-  for (let i = 0; i < size; i++) {
-    remaining[i] = depStart[i + 1] - depStart[i];
-    if (remaining[i] === 0) queue[tail++] = i;
-  }
-  for (let head = 0; head < tail; head++) {
-    const node = queue[head];
-    for (let k = dependentStart[node]; k < dependentStart[node + 1]; k++) {
-      const dependent = dependents[k];
-      if (--remaining[dependent] === 0) queue[tail++] = dependent;
-    }
-  }
-  if (tail === size) return undefined;
+  // Kahn's order from dependencies to dependents leaves out exactly the nodes on a cycle or behind one.
+  const order = topologicalOrder({ start: dependentStart, targets: dependents });
+  if (order.length === size) return undefined;
+  const ordered = new Uint8Array(size);
+  for (const node of order) ordered[node] = 1;
 
   // Every node left has a dependency that is left too: follow those until one repeats.
-  let node = remaining.findIndex((count) => count > 0);
+  let node = ordered.indexOf(0);
   const position = new Int32Array(size).fill(-1);
   const path: number[] = [];
   while (position[node] === -1) {
@@ -37,7 +28,7 @@ export function findCycle(
     path.push(node);
     let next = -1;
     for (let k = depStart[node]; k < depStart[node + 1] && next === -1; k++) {
-      if (remaining[deps[k]] > 0) next = deps[k];
+      if (ordered[deps[k]] === 0) next = deps[k];
     }
     node = next;
   }

@@ -83,8 +83,11 @@ function isAbortSignal(value: unknown): value is AbortSignal {
   );
 }
 
-/** Checks every option before anything runs (SPEC section 3); throws INVALID_ARG saying what it got. */
-export function resolveOptions(input: RemoveOptions): ResolvedOptions {
+/**
+ * Checks every option before anything runs (SPEC section 3); throws INVALID_ARG saying what it
+ * got. A removal needs something to remove; a plan (`emptyAllowed`) may select nothing.
+ */
+export function resolveOptions(input: RemoveOptions, emptyAllowed = false): ResolvedOptions {
   if (typeof input !== 'object' || input === null) {
     throw invalidArg(`Expected an options object, got ${describe(input)}`);
   }
@@ -95,7 +98,7 @@ export function resolveOptions(input: RemoveOptions): ResolvedOptions {
   if (all && (pods.length > 0 || containers.length > 0)) {
     throw invalidArg('`all` cannot be used together with `pods` or `containers`: pass one or the other');
   }
-  if (!all && pods.length === 0 && containers.length === 0) {
+  if (!emptyAllowed && !all && pods.length === 0 && containers.length === 0) {
     throw invalidArg('nothing to remove: pass `all: true` or at least one id or name in `pods` or `containers`');
   }
 

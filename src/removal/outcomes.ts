@@ -1,27 +1,51 @@
 import { isErrorCode, PodgraphError, safeString } from '../errors.js';
+import type { CompiledGraph } from '../graph/compiled-graph.js';
+import { dependencyFailed, type ItemKind, infraNotRemoved, notAttempted, podBlocked } from '../sentences.js';
 
-export type ItemKind = 'container' | 'pod';
-
-/** Blocked items wait on an aborted one without having failed: they are ABORTED, not DEPENDENCY_FAILED. */
+/** Items that wait on an aborted one did not fail: they are ABORTED, not DEPENDENCY_FAILED. */
 export function isAbort(error: PodgraphError): boolean {
   return error.code === 'ABORTED';
 }
 
-export function notAttempted(kind: ItemKind, id: string, signal: AbortSignal | undefined): PodgraphError {
-  return new PodgraphError('ABORTED', `removal of ${kind} ${id} was not attempted: the removal was aborted`, { cause: signal?.reason });
+export function kindOf(graph: CompiledGraph, node: number): ItemKind {
+  return node < graph.size ? 'container' : 'pod';
 }
 
-export function dependencyFailed(id: string, cause: PodgraphError): PodgraphError {
-  return new PodgraphError('DEPENDENCY_FAILED', `a container that depends on container ${id} could not be removed`, { cause });
+export function idOf(graph: CompiledGraph, node: number): string {
+  return node < graph.size ? graph.ids[node] : graph.podIds[node - graph.size];
 }
 
-export function podBlocked(podId: string, cause: PodgraphError): PodgraphError {
-  return new PodgraphError('REMOVING_CTRS', `not all containers could be removed from pod ${podId}`, { cause });
+/** Keeps in `blocker[node]` the first failure among what the node waits on; a real failure wins over an abort. */
+export function block(blocker: (PodgraphError | undefined)[], node: number, failure: PodgraphError): void {
+  const known = blocker[node];
+  if (known === undefined || (isAbort(known) && !isAbort(failure))) blocker[node] = failure;
 }
 
-/** The infra container shares its pod's fate when the pod's own removal fails. */
-export function infraNotRemoved(infraId: string, podId: string, cause: PodgraphError): PodgraphError {
-  return new PodgraphError(cause.code, `infra container ${infraId} of pod ${podId} was not removed: ${cause.message}`, { cause });
+/**
+ * The outcome of a node that is not attempted because `blocker`, the first failure among what it
+ * waits on, failed; when that was an abort, the node is ABORTED with the signal's `reason`.
+ */
+export function blockedOutcome(graph: CompiledGraph, node: number, blocker: PodgraphError, reason?: unknown): PodgraphError {
+  if (isAbort(blocker)) return notAttempted(kindOf(graph, node), idOf(graph, node), reason);
+  return node < graph.size ? dependencyFailed(graph.ids[node], blocker) : podBlocked(graph.podIds[node - graph.size], blocker);
+}
+
+/**
+ * The entry of the infra container that a selected pod's removal takes along, from the pod's
+ * outcome: removed with it, blocked with it (`blocker`: what kept the pod's call from being made,
+ * an abort included), or not removed by the pod's failed call.
+ */
+export function infraOutcome(
+  graph: CompiledGraph,
+  infra: number,
+  pod: number,
+  outcome: PodgraphError | null,
+  blocker: PodgraphError | undefined,
+  reason?: unknown,
+): PodgraphError | null {
+  if (outcome === null) return null;
+  if (blocker !== undefined) return blockedOutcome(graph, infra, blocker, reason);
+  return infraNotRemoved(graph.ids[infra], graph.podIds[pod], outcome);
 }
 
 /**

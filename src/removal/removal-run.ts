@@ -1,67 +1,67 @@
 import { getMaxListeners, setMaxListeners } from 'node:events';
-import pLimit, { type LimitFunction } from 'p-limit';
 import { PodgraphError, safeString } from '../errors.js';
 import type { RemoveCallOptions, Runtime } from '../runtime/runtime.js';
-import { LockedMap } from './locked-map.js';
+import { notAttempted } from '../sentences.js';
+import { absorbedInfra, type CallDag } from './call-dag.js';
 import type { ResolvedOptions } from './options.js';
-import { classifyFailure, dependencyFailed, type ItemKind, infraNotRemoved, isAbort, notAttempted, podBlocked } from './outcomes.js';
-import type { RemovalPlan } from './plan.js';
+import { block, blockedOutcome, classifyFailure, idOf, infraOutcome, kindOf } from './outcomes.js';
 import { ReadyQueue } from './ready-queue.js';
-import type { RemovalEvent, RemovalReport } from './report.js';
+import { type RemovalEvent, type RemovalReport, reportOf } from './report.js';
+import type { RuntimeShare, ShareMember } from './runtime-share.js';
 
 /**
- * One removeGraph call: Kahn's walk over the plan, dependents first. A node becomes ready when
- * every node that must go before it has settled; ready nodes wait in a critical-path-first queue
- * and are handed to the call's one p-limit only when a slot is free, so p-limit's own FIFO never
- * decides the order and never holds more than a transient item.
+ * One removeGraph call: Kahn's walk over the plan's call DAG, dependents first. A call node
+ * becomes ready when every call it waits for has settled; ready nodes wait in a
+ * critical-path-first heap and start while the call has fewer than `concurrency` in flight.
+ * Each started node takes its item's key lock in the runtime's shared map, then a slot of the
+ * runtime's shared bound, then makes the runtime call.
  */
-export class RemovalRun {
-  readonly #plan: RemovalPlan;
+export class RemovalRun implements ShareMember {
+  readonly concurrency: number;
+  readonly #dag: CallDag;
   readonly #options: ResolvedOptions;
   readonly #runtime: Runtime;
+  readonly #share: RuntimeShare;
   readonly #callOptions: RemoveCallOptions;
-  readonly #limit: LimitFunction;
   readonly #queue: ReadyQueue;
-  /** 1 once a node is queued, refused or settled: from then on no predecessor releases (or blocks) it. */
-  readonly #claimed: Uint8Array;
   readonly #pending: Int32Array;
-  /** The shared visited/removed state: node -> null (removed) or why not. */
-  readonly #removals = new LockedMap<number, PodgraphError | null>();
-  /** First failure among a node's predecessors: it will not be attempted. */
-  readonly #failedBefore = new Map<number, PodgraphError>();
-  /** 1 when a predecessor was aborted: the node will not be attempted. */
-  readonly #abortedBefore: Uint8Array;
-  #settledNodes = 0;
+  /** The one record of what happened to each node (and absorbed infra container): undefined until settled. */
+  readonly #outcome: (PodgraphError | null | undefined)[];
+  /** The first failure among what a node waits on (an abort only until a real failure comes): it will not be attempted. */
+  readonly #blocker: (PodgraphError | undefined)[] = [];
+  #unsettled: number;
+  /** Report entries settled so far, for the events. */
   #done = 0;
   #inFlight = 0;
   #listenerFailed = false;
   #finish: ((report: RemovalReport) => void) | undefined;
 
-  constructor(plan: RemovalPlan, options: ResolvedOptions, runtime: Runtime) {
-    this.#plan = plan;
+  constructor(dag: CallDag, options: ResolvedOptions, runtime: Runtime, share: RuntimeShare) {
+    this.concurrency = options.concurrency;
+    this.#dag = dag;
     this.#options = options;
     this.#runtime = runtime;
+    this.#share = share;
     this.#callOptions = { force: options.force, signal: options.signal };
     if (options.timeout !== undefined) this.#callOptions.timeout = options.timeout;
-    this.#limit = pLimit(options.concurrency);
     if (options.signal !== undefined) expectListeners(options.signal, options.concurrency);
-    const total = plan.graph.size + plan.graph.podCount;
-    this.#queue = new ReadyQueue(plan.nodes.length, plan.level);
-    this.#claimed = new Uint8Array(total);
-    this.#pending = plan.pending.slice();
-    this.#abortedBefore = new Uint8Array(total);
+    this.#queue = new ReadyQueue(dag.order.length, dag.level);
+    this.#pending = dag.pending.slice();
+    this.#outcome = new Array(dag.graph.size + dag.graph.podCount);
+    this.#unsettled = dag.order.length;
   }
 
   run(): Promise<RemovalReport> {
     return new Promise((resolve) => {
       this.#finish = resolve;
+      this.#share.join(this);
       this.#options.signal?.addEventListener('abort', this.#onAbort);
-      // Claim every refusal before settling any: settling one must not release or block another.
-      for (const node of this.#plan.refused.keys()) this.#claimed[node] = 1;
-      for (const [node, error] of this.#plan.refused) this.#settle(node, error);
-      for (const node of this.#plan.nodes) {
-        if (this.#pending[node] === 0 && this.#claimed[node] === 0) this.#enqueue(node);
+      for (const [node, error] of this.#dag.refused) {
+        this.#outcome[node] = error;
+        this.#emitSettled(node, error);
       }
+      const { order, pending } = this.#dag;
+      for (const node of order) if (pending[node] === 0) this.#queue.push(node);
       this.#pump();
       this.#checkDone();
     });
@@ -72,57 +72,67 @@ export class RemovalRun {
     this.#checkDone();
   };
 
-  #enqueue(node: number): void {
-    this.#claimed[node] = 1;
-    this.#queue.push(node);
-  }
-
-  /** Starts ready nodes while slots are free (work-conserving); after an abort, settles them unattempted. */
+  /** Starts ready nodes while the call has room (work-conserving); after an abort, settles them unattempted. */
   #pump(): void {
     const queue = this.#queue;
     if (this.#options.signal?.aborted) {
       while (queue.size > 0) {
         const node = queue.pop();
-        this.#settle(node, this.#notAttempted(node));
+        this.#settle(node, this.#unattempted(node)!);
       }
       return;
     }
-    while (this.#inFlight < this.#options.concurrency && queue.size > 0) this.#dispatch(queue.pop());
+    while (this.#inFlight < this.concurrency && queue.size > 0) this.#start(queue.pop());
   }
 
-  #dispatch(node: number): void {
+  #start(node: number): void {
     this.#inFlight++;
-    this.#limit(() => this.#call(node)).then(
+    this.#attempt(node).then(
       (outcome) => this.#completed(node, outcome),
       (error: unknown) => {
-        const { kind, id } = this.#item(node);
-        this.#completed(node, new PodgraphError('RUNTIME', `internal error removing ${kind} ${id}`, { cause: error }));
+        const what = `${kindOf(this.#dag.graph, node)} ${idOf(this.#dag.graph, node)}`;
+        this.#completed(node, new PodgraphError('RUNTIME', `internal error removing ${what}`, { cause: error }));
       },
     );
   }
 
-  /** The check, the runtime call and the update for one node, under that node's lock. */
-  #call(node: number): Promise<PodgraphError | null> {
-    return this.#removals.withLock(node, async () => {
-      const previous = this.#removals.get(node);
-      if (previous !== undefined) return previous; // visited: never a second call
+  /**
+   * The check, the runtime call and the update for one item, under that item's key lock in the
+   * runtime's shared map. The slot of the shared bound is taken inside the key lock, around the
+   * runtime call alone, and a slot holder waits for nothing but the runtime: nobody ever waits for
+   * a key lock while holding a slot, so the nested-pool deadlock cannot happen.
+   */
+  #attempt(node: number): Promise<PodgraphError | null> {
+    const graph = this.#dag.graph;
+    const kind = kindOf(graph, node);
+    const id = idOf(graph, node);
+    const visited = this.#share.visited[kind];
+    return visited.withLock(id, async () => {
+      if (visited.has(id)) return null; // another call removed it while this one ran: no runtime call
       const signal = this.#options.signal;
-      let outcome: PodgraphError | null = null;
-      if (signal?.aborted) {
-        outcome = this.#notAttempted(node);
-      } else {
-        const { kind, id } = this.#item(node);
-        this.#emit('start', kind, id);
-        try {
-          if (kind === 'pod') await this.#runtime.removePod(id, this.#callOptions);
-          else await this.#runtime.removeContainer(id, this.#callOptions);
-        } catch (error) {
-          outcome = classifyFailure(kind, id, error, signal);
-        }
+      if (signal?.aborted) return this.#unattempted(node)!;
+      let outcome: PodgraphError | null;
+      try {
+        outcome = await this.#share.limit(() => this.#call(node, kind, id));
+      } catch (error) {
+        outcome = classifyFailure(kind, id, error, signal);
       }
-      this.#removals.set(node, outcome);
+      if (outcome === null) {
+        this.#share.removed(kind, id);
+        const infra = absorbedInfra(graph, node);
+        if (infra !== -1) this.#share.removed('container', graph.ids[infra]);
+      }
       return outcome;
     });
+  }
+
+  /** Runs in a slot of the shared bound; an abort that came while it waited for the slot starts nothing. */
+  async #call(node: number, kind: 'container' | 'pod', id: string): Promise<PodgraphError | null> {
+    if (this.#options.signal?.aborted) return this.#unattempted(node)!;
+    this.#emit('start', node);
+    if (kind === 'pod') await this.#runtime.removePod(id, this.#callOptions);
+    else await this.#runtime.removeContainer(id, this.#callOptions);
+    return null;
   }
 
   #completed(node: number, outcome: PodgraphError | null): void {
@@ -134,87 +144,73 @@ export class RemovalRun {
 
   /** Records a node's outcome and releases what waited on it; cascades of blocked nodes run on an explicit stack. */
   #settle(first: number, firstOutcome: PodgraphError | null): void {
-    const { succStart, succ } = this.#plan;
-    const nodes = [first];
+    const { csr, isCall } = this.#dag;
+    const stack = [first];
     const outcomes = [firstOutcome];
-    while (nodes.length > 0) {
-      const node = nodes.pop()!;
+    while (stack.length > 0) {
+      const node = stack.pop()!;
       const outcome = outcomes.pop()!;
-      this.#claimed[node] = 1;
-      this.#settledNodes++;
       this.#record(node, outcome);
-      for (let k = succStart[node]; k < succStart[node + 1]; k++) {
-        const next = succ[k];
-        if (outcome !== null) {
-          if (isAbort(outcome)) this.#abortedBefore[next] = 1;
-          else if (!this.#failedBefore.has(next)) this.#failedBefore.set(next, outcome);
-        }
-        if (--this.#pending[next] !== 0 || this.#claimed[next] === 1) continue;
-        const failure = this.#failedBefore.get(next);
-        if (failure !== undefined) {
-          nodes.push(next);
-          outcomes.push(this.#blocked(next, failure));
-        } else if (this.#abortedBefore[next] === 1 || this.#options.signal?.aborted) {
-          nodes.push(next);
-          outcomes.push(this.#notAttempted(next));
+      for (let e = csr.start[node]; e < csr.start[node + 1]; e++) {
+        const next = csr.targets[e];
+        if (isCall[next] === 0) continue;
+        if (outcome !== null) block(this.#blocker, next, outcome);
+        if (--this.#pending[next] !== 0) continue;
+        const unattempted = this.#unattempted(next);
+        if (unattempted === undefined) {
+          this.#queue.push(next);
         } else {
-          this.#enqueue(next);
+          stack.push(next);
+          outcomes.push(unattempted);
         }
       }
     }
   }
 
-  /** Stores the outcome unless the locked call already did, and tells the listener; a pod also settles its infra container. */
-  #record(node: number, outcome: PodgraphError | null): void {
-    const graph = this.#plan.graph;
-    if (!this.#removals.has(node)) this.#removals.set(node, outcome);
-    const { kind, id } = this.#item(node);
-    if (kind === 'pod') {
-      const infra = graph.podInfra[node - graph.size];
-      if (infra !== -1) {
-        if (!this.#removals.has(infra)) this.#removals.set(infra, outcome && infraNotRemoved(graph.ids[infra], id, outcome));
-        this.#report('container', graph.ids[infra], this.#removals.get(infra) ?? null);
-      }
-    }
-    this.#report(kind, id, outcome);
-  }
-
-  #report(kind: ItemKind, id: string, outcome: PodgraphError | null): void {
-    this.#done++;
-    if (outcome === null) this.#emit('removed', kind, id);
-    else this.#emit('failed', kind, id, outcome);
-  }
-
-  /** The outcome of a node a failure blocked; for a pod, also the entry of its infra container (DEPENDENCY_FAILED). */
-  #blocked(node: number, failure: PodgraphError): PodgraphError {
-    const graph = this.#plan.graph;
-    if (node < graph.size) return dependencyFailed(graph.ids[node], failure);
-    const infra = graph.podInfra[node - graph.size];
-    if (infra !== -1) this.#removals.set(infra, dependencyFailed(graph.ids[infra], failure));
-    return podBlocked(graph.podIds[node - graph.size], failure);
-  }
-
-  /** The outcome of a node the abort kept from starting; for a pod, also the entry of its infra container. */
-  #notAttempted(node: number): PodgraphError {
-    const graph = this.#plan.graph;
+  /** Why a node that is due will not be attempted (blocked by what it waited on, or the removal aborted); undefined when it goes. */
+  #unattempted(node: number): PodgraphError | undefined {
+    const graph = this.#dag.graph;
+    const blocker = this.#blocker[node];
     const signal = this.#options.signal;
-    if (node >= graph.size) {
-      const infra = graph.podInfra[node - graph.size];
-      if (infra !== -1) this.#removals.set(infra, notAttempted('container', graph.ids[infra], signal));
+    if (blocker !== undefined) return blockedOutcome(graph, node, blocker, signal?.reason);
+    if (!signal?.aborted) return undefined;
+    const aborted = notAttempted(kindOf(graph, node), idOf(graph, node), signal.reason);
+    this.#blocker[node] = aborted;
+    return aborted;
+  }
+
+  /** The one place a node's outcome is recorded, with its absorbed infra container's. */
+  #record(node: number, outcome: PodgraphError | null): void {
+    const graph = this.#dag.graph;
+    this.#outcome[node] = outcome;
+    this.#unsettled--;
+    const infra = absorbedInfra(graph, node);
+    if (infra !== -1) {
+      const entry = infraOutcome(graph, infra, node - graph.size, outcome, this.#blocker[node], this.#options.signal?.reason);
+      this.#outcome[infra] = entry;
+      this.#emitSettled(infra, entry);
     }
-    const { kind, id } = this.#item(node);
-    return notAttempted(kind, id, signal);
+    this.#emitSettled(node, outcome);
   }
 
-  #item(node: number): { kind: ItemKind; id: string } {
-    const graph = this.#plan.graph;
-    return node < graph.size ? { kind: 'container', id: graph.ids[node] } : { kind: 'pod', id: graph.podIds[node - graph.size] };
+  #emitSettled(node: number, outcome: PodgraphError | null): void {
+    this.#done++;
+    if (outcome === null) this.#emit('removed', node);
+    else this.#emit('failed', node, outcome);
   }
 
-  #emit(type: RemovalEvent['type'], kind: ItemKind, id: string, error?: PodgraphError): void {
+  #emit(type: RemovalEvent['type'], node: number, error?: PodgraphError): void {
     const onEvent = this.#options.onEvent;
     if (onEvent === undefined) return;
-    const event: RemovalEvent = { type, kind, id, done: this.#done, total: this.#plan.entries, inFlight: this.#inFlight };
+    const graph = this.#dag.graph;
+    const event: RemovalEvent = {
+      type,
+      kind: kindOf(graph, node),
+      id: idOf(graph, node),
+      done: this.#done,
+      total: this.#dag.entries,
+      inFlight: this.#inFlight,
+    };
     if (error !== undefined) event.error = error;
     try {
       onEvent(event);
@@ -228,31 +224,12 @@ export class RemovalRun {
   }
 
   #checkDone(): void {
-    if (this.#finish === undefined || this.#settledNodes < this.#plan.nodes.length || this.#inFlight > 0) return;
+    if (this.#finish === undefined || this.#unsettled > 0 || this.#inFlight > 0) return;
     const finish = this.#finish;
     this.#finish = undefined;
     this.#options.signal?.removeEventListener('abort', this.#onAbort);
-    finish(this.#buildReport());
-  }
-
-  #buildReport(): RemovalReport {
-    const { graph, selection } = this.#plan;
-    const containers = new Map<string, PodgraphError | null>();
-    const pods = new Map<string, PodgraphError | null>();
-    let ok = true;
-    for (let i = 0; i < graph.size; i++) {
-      if (selection.containers[i] === 0) continue;
-      const outcome = this.#removals.get(i) ?? null;
-      containers.set(graph.ids[i], outcome);
-      ok &&= outcome === null;
-    }
-    for (let p = 0; p < graph.podCount; p++) {
-      if (selection.pods[p] === 0) continue;
-      const outcome = this.#removals.get(graph.size + p) ?? null;
-      pods.set(graph.podIds[p], outcome);
-      ok &&= outcome === null;
-    }
-    return { containers, pods, ok };
+    this.#share.leave(this);
+    finish(reportOf(this.#dag.graph, this.#dag.selection, this.#outcome));
   }
 }
 

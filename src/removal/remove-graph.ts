@@ -1,9 +1,10 @@
-import { type ContainerGraph, compiledOf } from '../graph/container-graph.js';
+import { type ContainerGraph, compiledOf, runtimeOf } from '../graph/container-graph.js';
 import { MemoryRuntime } from '../runtime/memory/memory-runtime.js';
+import { compileCalls } from './call-dag.js';
 import { type RemoveOptions, resolveOptions } from './options.js';
-import { planRemoval } from './plan.js';
 import { RemovalRun } from './removal-run.js';
 import type { RemovalReport } from './report.js';
+import { shareOf } from './runtime-share.js';
 import { select } from './selection.js';
 
 /**
@@ -11,12 +12,15 @@ import { select } from './selection.js';
  * container at most once, as many runtime calls in flight as `concurrency` allows. Rejects with a
  * PodgraphError, before any runtime call, on bad options or unknown targets; otherwise resolves
  * with a report entry for every selected item, failures included.
+ *
+ * The runtime is `options.runtime`, else the one the graph was read from (`fromRuntime`), else an
+ * in-memory copy of the graph: a simulation that changes nothing outside this process.
  */
 export async function removeGraph(graph: ContainerGraph, options: RemoveOptions): Promise<RemovalReport> {
   const compiled = compiledOf(graph);
   const resolved = resolveOptions(options);
-  const plan = planRemoval(compiled, select(compiled, resolved));
-  // Nobody can read the default runtime's log, so it keeps none.
-  const runtime = resolved.runtime ?? new MemoryRuntime(graph, { log: false });
-  return new RemovalRun(plan, resolved, runtime).run();
+  const dag = compileCalls(compiled, select(compiled, resolved), resolved.force);
+  // Nobody can read the simulation's log, so it keeps none.
+  const runtime = resolved.runtime ?? runtimeOf(graph) ?? new MemoryRuntime(graph, { log: false });
+  return new RemovalRun(dag, resolved, runtime, shareOf(runtime)).run();
 }

@@ -1,4 +1,6 @@
 import type { PodgraphError } from '../errors.js';
+import type { CompiledGraph } from '../graph/compiled-graph.js';
+import type { Selection } from './selection.js';
 
 export interface RemovalEvent {
   /** `failed` covers items blocked by a failed dependent (DEPENDENCY_FAILED) and ABORTED ones too. */
@@ -22,4 +24,28 @@ export interface RemovalReport {
   pods: Map<string, PodgraphError | null>;
   /** True when every entry is null. */
   ok: boolean;
+}
+
+/** The report of a removal from each node's outcome (undefined counts as removed): every selected container, then every selected pod. */
+export function reportOf(
+  graph: CompiledGraph,
+  selection: Selection,
+  outcome: readonly (PodgraphError | null | undefined)[],
+): RemovalReport {
+  const containers = new Map<string, PodgraphError | null>();
+  const pods = new Map<string, PodgraphError | null>();
+  let ok = true;
+  for (let i = 0; i < graph.size; i++) {
+    if (selection.containers[i] === 0) continue;
+    const entry = outcome[i] ?? null;
+    containers.set(graph.ids[i], entry);
+    ok &&= entry === null;
+  }
+  for (let p = 0; p < graph.podCount; p++) {
+    if (selection.pods[p] === 0) continue;
+    const entry = outcome[graph.size + p] ?? null;
+    pods.set(graph.podIds[p], entry);
+    ok &&= entry === null;
+  }
+  return { containers, pods, ok };
 }

@@ -1,4 +1,5 @@
-import { type CompiledGraph, noSuchContainer, noSuchPod } from '../graph/compiled-graph.js';
+import type { CompiledGraph } from '../graph/compiled-graph.js';
+import { noSuchContainer, noSuchPod } from '../sentences.js';
 import type { ResolvedOptions } from './options.js';
 
 export interface Selection {

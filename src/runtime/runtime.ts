@@ -18,6 +18,12 @@ export interface RemoveCallOptions {
  *   ones only with `force`), then the infra container, then the pod.
  */
 export interface Runtime {
+  /**
+   * Runtime calls in flight at most over every removeGraph call on this runtime object: an
+   * integer >= 1 or Infinity.
+   * @default the larger of 3 x CPUs + 1 and the largest `concurrency` of a removal in flight
+   */
+  readonly concurrency?: number;
   inspect(): Promise<GraphSpec>;
   removeContainer(id: string, options: RemoveCallOptions): Promise<void>;
   removePod(id: string, options: RemoveCallOptions): Promise<void>;

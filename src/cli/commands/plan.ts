@@ -4,7 +4,7 @@ import { planView, type RemovalPlanView, renderPlan } from '../plan-view.js';
 import type { SourceFlags } from '../source.js';
 import type { Io } from './io.js';
 import { openRemoval } from './open-removal.js';
-import { nothingToRemove, refused } from './remove.js';
+import { refused } from './remove.js';
 
 export interface PlanFlags extends RemovalFlags, SourceFlags {
   json?: boolean;
@@ -27,9 +27,7 @@ export async function runPlan(kind: TargetKind, names: string[], flags: PlanFlag
     const { graph } = source;
     let view: RemovalPlanView;
     try {
-      view = nothingToRemove(options)
-        ? { selected: { containers: 0, pods: 0 }, waves: [], notRemoved: [] }
-        : await planView(graph, options);
+      view = planView(graph, options);
     } catch (error) {
       throw refused(error);
     }

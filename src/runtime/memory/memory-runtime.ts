@@ -1,7 +1,8 @@
 import { PodgraphError } from '../../errors.js';
-import { type CompiledGraph, compileGraph, noSuchContainer, noSuchPod, specOf } from '../../graph/compiled-graph.js';
+import { type CompiledGraph, compileGraph, specOf } from '../../graph/compiled-graph.js';
 import { ContainerGraph, compiledOf } from '../../graph/container-graph.js';
 import { CONTAINER_STATES, type ContainerState, type GraphSpec, isActiveState } from '../../graph/spec.js';
+import { hasDependents, infraContainer, noSuchContainer, noSuchPod, podMembersLeft, stateInvalid } from '../../sentences.js';
 import type { RemoveCallOptions, Runtime } from '../runtime.js';
 import type { MemoryRuntimeOptions, OperationRecord, RuntimeCall } from './memory-runtime-options.js';
 
@@ -176,11 +177,7 @@ export class MemoryRuntime implements Runtime {
     if (index === undefined || this.#alive[index] === 0) throw noSuchContainer(id);
     const ctrId = graph.ids[index];
     if (graph.isInfra[index] === 1 && this.#podAlive[graph.podOf[index]] === 1) {
-      const podId = graph.podIds[graph.podOf[index]];
-      throw new PodgraphError(
-        'INFRA_CTR',
-        `container ${ctrId} is the infra container of pod ${podId} and cannot be removed without removing the pod`,
-      );
+      throw infraContainer(ctrId, graph.podIds[graph.podOf[index]]);
     }
     const state = this.#stateOf(index);
     if (isActiveState(state) && !force) throw stateInvalid(ctrId, state);
@@ -189,10 +186,7 @@ export class MemoryRuntime implements Runtime {
       for (let k = graph.dependentStart[index]; k < graph.dependentStart[index + 1]; k++) {
         if (this.#alive[graph.dependents[k]] === 1) alive.push(graph.ids[graph.dependents[k]]);
       }
-      throw new PodgraphError(
-        'CTR_EXISTS',
-        `container ${ctrId} has dependent containers which must be removed before it: ${alive.join(', ')}`,
-      );
+      throw hasDependents(ctrId, alive);
     }
     this.#kill(index);
   }
@@ -232,11 +226,7 @@ export class MemoryRuntime implements Runtime {
       if (this.#alive[member] === 1 && graph.isInfra[member] === 0 && !kept.has(member)) this.#kill(member);
     }
     if (refused !== undefined) {
-      throw new PodgraphError(
-        'CTR_STATE_INVALID',
-        `not all containers could be removed from pod ${graph.podIds[pod]}: ${refused.message}`,
-        { cause: refused },
-      );
+      throw podMembersLeft(graph.podIds[pod], refused);
     }
     const infra = graph.podInfra[pod];
     if (infra !== -1 && this.#alive[infra] === 1) this.#kill(infra);
@@ -252,11 +242,4 @@ export class MemoryRuntime implements Runtime {
     this.#alive[index] = 0;
     for (let k = graph.depStart[index]; k < graph.depStart[index + 1]; k++) this.#liveDependents[graph.deps[k]]--;
   }
-}
-
-function stateInvalid(id: string, state: string): PodgraphError {
-  return new PodgraphError(
-    'CTR_STATE_INVALID',
-    `cannot remove container ${id} as it is ${state} - running or paused containers cannot be removed without force`,
-  );
 }
