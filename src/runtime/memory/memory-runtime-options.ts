@@ -26,6 +26,12 @@ export interface OperationRecord extends RuntimeCall {
 }
 
 export interface MemoryRuntimeOptions {
+  /**
+   * Runtime calls in flight at most over every removeGraph call on this runtime (an integer >= 1
+   * or Infinity): the runtime's own bound, shared by the calls.
+   * @default the larger of 3 x CPUs + 1 and the largest `concurrency` of a removal in flight
+   */
+  concurrency?: number;
   /** Milliseconds each call takes, fixed or per call. Default 0: answers without a timer. */
   latency?: number | ((call: RuntimeCall) => number);
   /** Injected failure: when it returns an error, the call rejects with it and changes nothing. */

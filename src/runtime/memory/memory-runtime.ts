@@ -35,6 +35,11 @@ export class MemoryRuntime implements Runtime {
     for (let i = 0; i < graph.size; i++) this.#liveDependents[i] = graph.dependentStart[i + 1] - graph.dependentStart[i];
   }
 
+  /** The bound on calls in flight that every removal on this runtime shares, when set in the options. */
+  get concurrency(): number | undefined {
+    return this.#options.concurrency;
+  }
+
   /** Every call so far, in start order (empty when `options.log` is false). */
   get log(): readonly OperationRecord[] {
     return this.#log;

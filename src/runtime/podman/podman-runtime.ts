@@ -15,6 +15,12 @@ export interface PodmanRuntimeOptions {
   inspectConcurrency?: number;
   /** Keep-alive connections at most. Default 64. */
   maxSockets?: number;
+  /**
+   * Runtime calls in flight at most over every removeGraph call on this runtime (an integer >= 1
+   * or Infinity), shared by the calls as podman's own parallel workers share one semaphore.
+   * @default the larger of 3 x CPUs + 1 and the largest `concurrency` of a removal in flight
+   */
+  concurrency?: number;
 }
 
 interface RemovedItem {
@@ -30,6 +36,7 @@ interface RemovedItem {
  */
 export class PodmanRuntime implements Runtime {
   readonly url: string;
+  readonly concurrency: number | undefined;
   readonly #client: PodmanClient;
   readonly #prefix: string;
   readonly #inspectConcurrency: number;
@@ -39,6 +46,7 @@ export class PodmanRuntime implements Runtime {
     const apiVersion = options.apiVersion ?? 'v4.0.0';
     if (!/^v\d+(\.\d+){0,2}$/.test(apiVersion)) throw invalidArg(`Expected \`apiVersion\` like 'v4.0.0', got ${describe(apiVersion)}`);
     this.url = endpoint.url;
+    this.concurrency = options.concurrency;
     this.#prefix = `/${apiVersion}`;
     this.#inspectConcurrency = positiveInteger(options, 'inspectConcurrency', 8);
     this.#client = new PodmanClient(endpoint, positiveInteger(options, 'maxSockets', 64));
