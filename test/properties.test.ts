@@ -39,6 +39,7 @@ import {
   checkRule7Concurrent,
   checkRule8Abort,
   checkRule9ListenerIsolation,
+  checkSharedRuntime,
   checkSingleRun,
   expectRules,
   type Faults,
@@ -571,51 +572,59 @@ describe('removeGraph properties', () => {
     );
   });
 
-  test('rule 7: two or three removeGraph calls at once on one runtime', async () => {
+  test('rule 7: two to six removeGraph calls at once on one runtime object share its map and its bound', async () => {
     const arb = graphSpecArb.chain((spec) =>
       fc.record({
         spec: fc.constant(spec),
         runs: fc.array(fc.record({ targets: targetsArb(spec), freshGraph: fc.boolean(), delay: fc.integer({ min: 0, max: 8 }) }), {
           minLength: 2,
-          maxLength: 3,
+          maxLength: 6,
         }),
+        bound: fc.option(fc.integer({ min: 1, max: 6 }), { nil: undefined }),
         faults: faultsArb(spec, { abort: false }),
       }),
     );
     await fc.assert(
-      fc.asyncProperty(arb, async ({ spec, runs, faults }) => {
-        const context = () => ({ spec, runs, faults });
+      fc.asyncProperty(arb, async ({ spec, runs, bound, faults }) => {
+        const context = () => ({ spec, runs, bound, faults });
         // Each run alone on a fresh runtime, for comparison.
         const alone: RemovalReport[] = [];
         for (const run of runs) alone.push((await execute({ spec, targets: run.targets, faults })).facts.report);
 
         useFakeTime();
-        const runtime = new MemoryRuntime(spec, memoryOptions(faults));
-        const shared = ContainerGraph.fromSpec(spec);
+        // One runtime object for every run (the sharing is per object); each run's calls are told
+        // apart by the signal it passes, which never aborts.
+        const runtime = new MemoryRuntime(spec, { ...memoryOptions(faults), concurrency: bound });
+        const signals = runs.map(() => new AbortController().signal);
         const logs: OperationRecord[][] = runs.map(() => []);
+        const tagged: Runtime = {
+          concurrency: bound,
+          inspect: () => runtime.inspect(),
+          removeContainer: (id, o) => track(o.signal, () => runtime.removeContainer(id, o)),
+          removePod: (id, o) => track(o.signal, () => runtime.removePod(id, o)),
+        };
+        function track(signal: AbortSignal | undefined, call: () => Promise<void>) {
+          const at = runtime.log.length;
+          const promise = call();
+          if (runtime.log.length !== at + 1) throw new Error('the MemoryRuntime did not log the call synchronously');
+          logs[signals.indexOf(signal!)].push(runtime.log[at]);
+          return promise;
+        }
+        const shared = ContainerGraph.fromSpec(spec);
         const reports: (RemovalReport | undefined)[] = runs.map(() => undefined);
         const failures: unknown[] = [];
         const t0s: number[] = [];
-        const tagged = (sink: OperationRecord[]): Runtime => {
-          const track = (call: () => Promise<void>) => {
-            const at = runtime.log.length;
-            const promise = call();
-            if (runtime.log.length !== at + 1) throw new Error('the MemoryRuntime did not log the call synchronously');
-            sink.push(runtime.log[at]);
-            return promise;
-          };
-          return {
-            inspect: () => runtime.inspect(),
-            removeContainer: (id, o) => track(() => runtime.removeContainer(id, o)),
-            removePod: (id, o) => track(() => runtime.removePod(id, o)),
-          };
-        };
+        const startTicks: number[] = [];
+        const endTicks: number[] = [];
+        const tickNow = () => Math.max(-1, ...runtime.log.flatMap((r) => [r.startTick, r.endTick ?? -1]));
         const graphs = runs.map((run) => (run.freshGraph ? ContainerGraph.fromSpec(spec) : shared));
         runs.forEach((run, i) => {
           const start = () => {
             t0s[i] = Date.now();
-            removeGraph(graphs[i], { ...run.targets, runtime: tagged(logs[i]) }).then(
+            startTicks[i] = tickNow();
+            removeGraph(graphs[i], { ...run.targets, runtime: tagged, signal: signals[i] }).then(
               (r) => {
+                endTicks[i] = tickNow();
                 reports[i] = r;
               },
               (e: unknown) => failures.push(e),
@@ -646,6 +655,7 @@ describe('removeGraph properties', () => {
         }));
         const violations = [
           ...checkRule7Concurrent(facts, alone, runtime),
+          ...checkSharedRuntime(runtime.log, logs, startTicks, endTicks, bound),
           ...facts.flatMap((f, i) => checkSingleRun(f).map((v) => `run ${i}: ${v}`)),
         ];
         expectRules(violations, context);

@@ -4,7 +4,7 @@ import { depthsOf } from '../graph/topological-order.js';
 import type { ItemKind } from '../sentences.js';
 import { absorbedInfra, type CallDag, compileCalls, expectedAnswer } from './call-dag.js';
 import { type RemoveOptions, resolveOptions } from './options.js';
-import { block, blockedOutcome, idOf, infraOutcome, kindOf } from './outcomes.js';
+import { block, blockedOutcome, classifyFailure, idOf, infraOutcome, kindOf } from './outcomes.js';
 import { type RemovalReport, reportOf } from './report.js';
 import { select } from './selection.js';
 
@@ -122,7 +122,9 @@ function predict(dag: CallDag): { ran: Uint8Array; outcome: (PodgraphError | nul
     let result: PodgraphError | null;
     if (why === undefined) {
       ran[node] = 1;
-      result = expectedAnswer(dag, node);
+      // The report holds the runtime's answer as its cause, as removeGraph's does.
+      const answer = expectedAnswer(dag, node);
+      result = answer === null ? null : classifyFailure(kindOf(graph, node), idOf(graph, node), answer, undefined);
     } else {
       result = blockedOutcome(graph, node, why);
     }

@@ -492,6 +492,58 @@ export function checkRule7Concurrent(runs: readonly RunFacts[], aloneReports: re
   return out;
 }
 
+/**
+ * Rule 7's sharing, over the runtime's whole log of several calls on one runtime object: each
+ * item gets at most one successful removal in all; no call makes a runtime call for an item that
+ * another call removed while this one was running (it waits, or finds it in the shared map); and
+ * the runtime's own bound on calls in flight holds over all the calls together.
+ */
+export function checkSharedRuntime(
+  globalLog: readonly OperationRecord[],
+  logs: readonly (readonly OperationRecord[])[],
+  startTicks: readonly number[],
+  endTicks: readonly number[],
+  bound: number | undefined,
+): Violations {
+  const out: Violations = [];
+  const key = (e: OperationRecord) => `${e.op === 'removePod' ? 'pod' : 'container'} ${e.id}`;
+  const removals = new Map<string, OperationRecord[]>();
+  for (const e of globalLog) if (e.result === 'removed') (removals.get(key(e)) ?? removals.set(key(e), []).get(key(e))!).push(e);
+  for (const [item, list] of removals) {
+    if (list.length > 1) out.push(`rule 7: ${item} was removed ${list.length} times over the calls`);
+  }
+  logs.forEach((log, i) => {
+    for (const e of log) {
+      for (const [j, other] of logs.entries()) {
+        if (j === i) continue;
+        const removed = other.find((r) => r.result === 'removed' && key(r) === key(e));
+        // Run i was already running when run j's removal ended, and called the runtime after that.
+        if (removed !== undefined && startTicks[i] < removed.endTick! && removed.endTick! < e.startTick && e.startTick < endTicks[i]) {
+          out.push(
+            `rule 7: run ${i} called ${e.op} ${e.id} at tick ${e.startTick} after run ${j} had removed it at tick ${removed.endTick}`,
+          );
+        }
+      }
+    }
+  });
+  if (bound !== undefined) {
+    let inFlight = 0;
+    const edges = globalLog.flatMap((e) => [
+      [e.startTick, 1],
+      [e.endTick ?? Infinity, -1],
+    ]);
+    edges.sort((a, b) => a[0] - b[0]);
+    for (const [, delta] of edges) {
+      inFlight += delta;
+      if (inFlight > bound) {
+        out.push(`rule 7: ${inFlight} runtime calls in flight over the calls, above the runtime's bound of ${bound}`);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
 /** A comparable picture of a report: per entry its code, message and the codes of its cause chain. */
 export function normalizeReport(report: RemovalReport): unknown {
   const entry = (e: PodgraphError | null) =>
