@@ -56,26 +56,51 @@ export class LockedMap<K, V> {
    * first waiter to come makes one and takes the holder's turn in it first, so its own turn
    * comes after the holder's release.
    */
-  async withLock<R>(key: K, fn: () => R | Promise<R>): Promise<R> {
-    let lock = this.#locks.get(key);
-    if (lock === undefined) {
-      lock = { mutex: undefined, holderTurn: undefined, users: 0 };
-      this.#locks.set(key, lock);
+  withLock<R>(key: K, fn: () => R | Promise<R>): Promise<R> {
+    const lock = this.#locks.get(key);
+    if (lock !== undefined) return this.#contended(key, lock, fn);
+    // Nobody holds the key: hold it without a mutex (the hot path of a removal, one per item).
+    const held: KeyLock = { mutex: undefined, holderTurn: undefined, users: 1 };
+    this.#locks.set(key, held);
+    let result: R | Promise<R>;
+    try {
+      result = fn();
+    } catch (error) {
+      this.#unlock(key, held, undefined);
+      return Promise.reject(error);
     }
+    return Promise.resolve(result).then(
+      (value) => {
+        this.#unlock(key, held, undefined);
+        return value;
+      },
+      (error: unknown) => {
+        this.#unlock(key, held, undefined);
+        throw error;
+      },
+    );
+  }
+
+  /** A second user of a held key: the first one to come makes the mutex and queues behind the holder. */
+  async #contended<R>(key: K, lock: KeyLock, fn: () => R | Promise<R>): Promise<R> {
     let release: (() => void) | undefined;
     try {
-      if (lock.users++ > 0) {
-        if (lock.mutex === undefined) {
-          lock.mutex = new Mutex();
-          lock.holderTurn = lock.mutex.acquire();
-        }
-        release = await lock.mutex.acquire();
+      lock.users++;
+      if (lock.mutex === undefined) {
+        lock.mutex = new Mutex();
+        lock.holderTurn = lock.mutex.acquire();
       }
+      release = await lock.mutex.acquire();
       return await fn();
     } finally {
-      if (release !== undefined) release();
-      else if (lock.holderTurn !== undefined) void lock.holderTurn.then((releaseHolder) => releaseHolder());
-      if (--lock.users === 0) this.#locks.delete(key);
+      this.#unlock(key, lock, release);
     }
+  }
+
+  /** Gives the key up: to the next waiter in the mutex, or (the last user) drops the lock. */
+  #unlock(key: K, lock: KeyLock, release: (() => void) | undefined): void {
+    if (release !== undefined) release();
+    else if (lock.holderTurn !== undefined) void lock.holderTurn.then((releaseHolder) => releaseHolder());
+    if (--lock.users === 0) this.#locks.delete(key);
   }
 }

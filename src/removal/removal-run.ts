@@ -1,13 +1,17 @@
 import { getMaxListeners, setMaxListeners } from 'node:events';
 import { PodgraphError, safeString } from '../errors.js';
 import type { RemoveCallOptions, Runtime } from '../runtime/runtime.js';
-import { notAttempted } from '../sentences.js';
+import { type ItemKind, notAttempted } from '../sentences.js';
 import { absorbedInfra, type CallDag } from './call-dag.js';
 import type { ResolvedOptions } from './options.js';
 import { block, blockedOutcome, classifyFailure, idOf, infraOutcome, kindOf } from './outcomes.js';
 import { ReadyQueue } from './ready-queue.js';
 import { type RemovalEvent, type RemovalReport, reportOf } from './report.js';
 import type { RuntimeShare, ShareMember } from './runtime-share.js';
+
+/** What a slot answers when the removal was aborted while it waited for it: no runtime call was made. */
+const NOT_ATTEMPTED = Symbol('not attempted');
+const NOT_ATTEMPTED_YET = Promise.resolve(NOT_ATTEMPTED);
 
 /**
  * One removeGraph call: Kahn's walk over the plan's call DAG, dependents first. A call node
@@ -103,35 +107,40 @@ export class RemovalRun implements ShareMember {
    * a key lock while holding a slot, so the nested-pool deadlock cannot happen.
    */
   #attempt(node: number): Promise<PodgraphError | null> {
-    const graph = this.#dag.graph;
-    const kind = kindOf(graph, node);
-    const id = idOf(graph, node);
+    const kind = kindOf(this.#dag.graph, node);
+    const id = idOf(this.#dag.graph, node);
     const visited = this.#share.visited[kind];
-    return visited.withLock(id, async () => {
+    return visited.withLock(id, () => {
       if (visited.has(id)) return null; // another call removed it while this one ran: no runtime call
-      const signal = this.#options.signal;
-      if (signal?.aborted) return this.#unattempted(node)!;
-      let outcome: PodgraphError | null;
-      try {
-        outcome = await this.#share.limit(() => this.#call(node, kind, id));
-      } catch (error) {
-        outcome = classifyFailure(kind, id, error, signal);
-      }
-      if (outcome === null) {
-        this.#share.removed(kind, id);
-        const infra = absorbedInfra(graph, node);
-        if (infra !== -1) this.#share.removed('container', graph.ids[infra]);
-      }
-      return outcome;
+      if (this.#options.signal?.aborted) return this.#unattempted(node)!;
+      return this.#share.limit(this.#call, node).then(
+        (answer) => (answer === NOT_ATTEMPTED ? this.#blocker[node]! : this.#removed(node, kind, id)),
+        (error: unknown) => {
+          const outcome = classifyFailure(kind, id, error, this.#options.signal);
+          return outcome ?? this.#removed(node, kind, id); // already gone: someone else removed it
+        },
+      );
     });
   }
 
   /** Runs in a slot of the shared bound; an abort that came while it waited for the slot starts nothing. */
-  async #call(node: number, kind: 'container' | 'pod', id: string): Promise<PodgraphError | null> {
-    if (this.#options.signal?.aborted) return this.#unattempted(node)!;
+  readonly #call = (node: number): Promise<unknown> => {
+    if (this.#options.signal?.aborted) {
+      this.#unattempted(node); // records why in #blocker
+      return NOT_ATTEMPTED_YET;
+    }
     this.#emit('start', node);
-    if (kind === 'pod') await this.#runtime.removePod(id, this.#callOptions);
-    else await this.#runtime.removeContainer(id, this.#callOptions);
+    const graph = this.#dag.graph;
+    return node < graph.size
+      ? this.#runtime.removeContainer(graph.ids[node], this.#callOptions)
+      : this.#runtime.removePod(graph.podIds[node - graph.size], this.#callOptions);
+  };
+
+  /** Tells the other calls on the runtime (with a pod, its infra container too). */
+  #removed(node: number, kind: ItemKind, id: string): null {
+    this.#share.removed(kind, id);
+    const infra = absorbedInfra(this.#dag.graph, node);
+    if (infra !== -1) this.#share.removed('container', this.#dag.graph.ids[infra]);
     return null;
   }
 

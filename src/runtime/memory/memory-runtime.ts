@@ -20,6 +20,8 @@ export class MemoryRuntime implements Runtime {
   readonly #podAlive: Uint8Array;
   readonly #liveDependents: Int32Array;
   readonly #log: OperationRecord[] = [];
+  /** True when no option asks to see or delay a call. */
+  readonly #plain: boolean;
   #tick = 0;
 
   /** `spec` is validated as `ContainerGraph.fromSpec` does; a ContainerGraph is taken as it is. */
@@ -27,6 +29,8 @@ export class MemoryRuntime implements Runtime {
     this.#graph = spec instanceof ContainerGraph ? compiledOf(spec) : compileGraph(spec);
     this.#options = options;
     this.#clock = options.clock ?? (() => performance.now());
+    this.#plain =
+      options.log === false && options.latency === undefined && options.fail === undefined && options.vanish === undefined && options.hang === undefined;
     const graph = this.#graph;
     this.#states = graph.states.slice();
     this.#alive = new Uint8Array(graph.size).fill(1);
@@ -76,6 +80,8 @@ export class MemoryRuntime implements Runtime {
   }
 
   async removeContainer(id: string, options: RemoveCallOptions): Promise<void> {
+    // No hook, no log, no latency: nothing needs the call described, so answer at once.
+    if (this.#plain && !options.signal?.aborted) return this.#removeContainerNow(id, options.force);
     const index = this.#graph.lookup.get(id);
     const state = index !== undefined && this.#alive[index] === 1 ? this.#stateOf(index) : undefined;
     const call: RuntimeCall = { op: 'removeContainer', id, force: options.force, timeout: options.timeout, state };
@@ -86,6 +92,7 @@ export class MemoryRuntime implements Runtime {
   }
 
   async removePod(id: string, options: RemoveCallOptions): Promise<void> {
+    if (this.#plain && !options.signal?.aborted) return this.#removePodNow(id, options.force);
     const call: RuntimeCall = { op: 'removePod', id, force: options.force, timeout: options.timeout };
     await this.#perform(call, options.signal, () => {
       if (this.#options.vanish?.(call)) this.vanishPod(id);
