@@ -38,7 +38,7 @@ function once(args: string[]): number {
 const times = commands.map(() => [] as number[]);
 for (const command of commands) once(command.args); // warm the file cache
 for (let run = 0; run < RUNS; run++) {
-  commands.forEach((command, i) => times[i]!.push(once(command.args)));
+  for (const [i, command] of commands.entries()) times[i]!.push(once(command.args));
 }
 
 const medians = times.map(median);
