@@ -3,26 +3,78 @@ import { describe, invalidArg } from '../errors.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { RemovalEvent } from './report.js';
 
+/** What {@link removeGraph} removes, and how. Pass `all: true`, or at least one of `pods` and `containers`. */
 export interface RemoveOptions {
-  /** Every pod and every container of the graph. */
+  /**
+   * Every pod and every container of the graph (podman's `-a`). Implies `depend`; cannot be
+   * combined with `pods` or `containers`.
+   *
+   * @default false
+   */
   all?: boolean;
-  /** Pods to remove, by id or name: each with all its containers. */
+  /**
+   * Pods to remove, by id or name: each with all its containers.
+   *
+   * @default []
+   */
   pods?: readonly string[];
-  /** Containers to remove, by id or name. */
+  /**
+   * Containers to remove, by id or name.
+   *
+   * @default []
+   */
   containers?: readonly string[];
-  /** Remove running containers too (the runtime stops them); implies `ignore`. */
+  /**
+   * Remove running, paused and stopping containers too: the runtime stops them first. Implies `ignore`.
+   *
+   * @default false
+   */
   force?: boolean;
-  /** Also remove everything that depends on a targeted container; implied by `all`. */
+  /**
+   * Also remove everything that depends on a targeted container, transitively; an infra
+   * container brings its whole pod. Implied by `all`.
+   *
+   * @default false
+   */
   depend?: boolean;
-  /** Skip unknown targets instead of rejecting the call. */
+  /**
+   * Skip unknown targets instead of rejecting the call with NO_SUCH_CTR / NO_SUCH_POD.
+   *
+   * @default false
+   */
   ignore?: boolean;
-  /** Seconds a running container gets to stop. */
+  /**
+   * Seconds a running container gets to stop before it is killed: a finite number >= 0. When
+   * absent, the runtime's own timeout (podman's is 10 s).
+   *
+   * @default undefined
+   */
   timeout?: number;
-  /** Runtime calls in flight at most: an integer >= 1 or Infinity. Default 3 x CPUs + 1. */
+  /**
+   * Runtime calls in flight at most, pods included: an integer >= 1, or `Infinity`. The default
+   * is podman's worker count, {@link defaultConcurrency}.
+   *
+   * @default `3 × os.availableParallelism() + 1`
+   */
   concurrency?: number;
-  /** Default: a MemoryRuntime seeded from the graph. */
+  /**
+   * Where the removal happens: by default a `MemoryRuntime` seeded from the graph.
+   *
+   * @default `new MemoryRuntime(graph)`
+   */
   runtime?: Runtime;
+  /**
+   * Aborts the removal: no new runtime call starts, calls in flight get the signal, and the
+   * report comes back with the items not attempted as ABORTED.
+   *
+   * @default undefined
+   */
   signal?: AbortSignal;
+  /**
+   * Called for every start, removal and failure. A listener that throws changes nothing.
+   *
+   * @default undefined
+   */
   onEvent?: (event: RemovalEvent) => void;
 }
 

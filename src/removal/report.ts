@@ -2,12 +2,20 @@ import type { PodgraphError } from '../errors.js';
 import type { CompiledGraph } from '../graph/compiled-graph.js';
 import type { Selection } from './selection.js';
 
+/** Progress of a removal, passed to {@link RemoveOptions.onEvent}. */
 export interface RemovalEvent {
-  /** `failed` covers items blocked by a failed dependent (DEPENDENCY_FAILED) and ABORTED ones too. */
+  /**
+   * `start`: a runtime call began; `removed`: the item is gone (or was already); `failed`: it
+   * will not be removed in this call, which covers items blocked by a failed dependent
+   * (DEPENDENCY_FAILED) and ABORTED ones too.
+   */
   type: 'start' | 'removed' | 'failed';
   kind: 'container' | 'pod';
+  /** The item's id (never its name). */
   id: string;
-  /** With `failed`. */
+  /**
+   * Why the item was not removed: set with `failed` only.
+   */
   error?: PodgraphError;
   /** Report entries settled so far (removed or failed). */
   done: number;
@@ -17,6 +25,7 @@ export interface RemovalEvent {
   inFlight: number;
 }
 
+/** What {@link removeGraph} resolves with: an entry for every selected item. */
 export interface RemovalReport {
   /** Every selected container id -> null if removed (or already gone), else why not. */
   containers: Map<string, PodgraphError | null>;

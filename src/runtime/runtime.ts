@@ -1,10 +1,16 @@
 import type { GraphSpec } from '../graph/spec.js';
 
+/** What the engine passes to each {@link Runtime} call. */
 export interface RemoveCallOptions {
   /** Remove even a running, paused or stopping container: the runtime stops it first. */
   force: boolean;
-  /** Seconds a running container gets to stop before it is killed. */
+  /**
+   * Seconds a running container gets to stop before it is killed; when absent, the runtime's own timeout.
+   *
+   * @default undefined
+   */
   timeout?: number;
+  /** Aborts the call; the runtime then rejects with ABORTED. */
   signal?: AbortSignal;
 }
 

@@ -12,7 +12,6 @@ import type { RemovalFlags, TargetKind } from '../options.js';
 import { errorBlocks, interruptedSummary, podmanText, refusalExitCode, removalExitCode, removedLine, tally } from '../output.js';
 import { createProgress, type ProgressMode, progressMode } from '../progress.js';
 import { drawingOf, shortId } from '../render/drawing.js';
-import { renderSvg } from '../render/svg.js';
 import type { SourceFlags } from '../source.js';
 import type { Io } from './io.js';
 import { openRemoval } from './open-removal.js';
@@ -38,7 +37,9 @@ export function refused(error: unknown): unknown {
   return error instanceof PodgraphError ? new CliError(podmanText(error), refusalExitCode(error)) : error;
 }
 
-function writeReportSvg(file: string, kind: TargetKind, graph: ContainerGraph, report: RemovalReport): void {
+/** The SVG layout (dagre) is loaded only for --report-svg, as `graph` loads it only for --format svg. */
+async function writeReportSvg(file: string, kind: TargetKind, graph: ContainerGraph, report: RemovalReport): Promise<void> {
+  const { renderSvg } = await import('../render/svg.js');
   const { total, removed, failed, aborted } = tally(report);
   const title = `podgraph ${kind === 'pod' ? 'pod rm' : 'rm'}: ${removed} of ${total} items removed, ${failed} not removed${aborted > 0 ? `, ${aborted} not attempted` : ''}`;
   writeFileSync(file, renderSvg(drawingOf(graph, report), { title }));
@@ -87,7 +88,7 @@ export async function runRemove(kind: TargetKind, names: string[], flags: Remove
     }
     if (flags.reportSvg === undefined) return exitCode;
     try {
-      writeReportSvg(flags.reportSvg, kind, graph, report);
+      await writeReportSvg(flags.reportSvg, kind, graph, report);
       return exitCode;
     } catch (error) {
       // The removal happened: its exit code stands, unless it was a success the picture now spoils.

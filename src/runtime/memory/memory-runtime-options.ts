@@ -8,6 +8,7 @@ export interface RuntimeCall {
   /** The id or name the caller passed. */
   id: string;
   force: boolean;
+  /** Seconds before a stop turns into a kill, as the caller passed it. */
   timeout?: number;
   /** For `removeContainer`: the container's state when the call started (undefined if absent). */
   state?: ContainerState;
@@ -25,6 +26,7 @@ export interface OperationRecord extends RuntimeCall {
   result?: string;
 }
 
+/** What tests, examples and benchmarks need from the in-memory runtime. */
 export interface MemoryRuntimeOptions {
   /**
    * Runtime calls in flight at most over every removeGraph call on this runtime (an integer >= 1
@@ -32,16 +34,41 @@ export interface MemoryRuntimeOptions {
    * @default the larger of 3 x CPUs + 1 and the largest `concurrency` of a removal in flight
    */
   concurrency?: number;
-  /** Milliseconds each call takes, fixed or per call. Default 0: answers without a timer. */
+  /**
+   * Milliseconds each call takes, fixed or per call. `0` answers without a timer.
+   *
+   * @default 0
+   */
   latency?: number | ((call: RuntimeCall) => number);
-  /** Injected failure: when it returns an error, the call rejects with it and changes nothing. */
+  /**
+   * Injected failure: when it returns an error, the call rejects with it and changes nothing.
+   *
+   * @default undefined
+   */
   fail?: (call: RuntimeCall) => Error | undefined;
-  /** When true, the item is removed by someone else while the call is in flight (the call then finds it gone). */
+  /**
+   * When it returns true, the item is removed by someone else while the call is in flight (the
+   * call then finds it gone).
+   *
+   * @default undefined
+   */
   vanish?: (call: RuntimeCall) => boolean;
-  /** When true, the call never answers until its signal aborts. */
+  /**
+   * When it returns true, the call never answers until its signal aborts (then it rejects with ABORTED).
+   *
+   * @default undefined
+   */
   hang?: (call: RuntimeCall) => boolean;
-  /** Time source of the log. Default `performance.now`. */
+  /**
+   * Time source of the log, in milliseconds (pass `Date.now` under fake timers).
+   *
+   * @default performance.now
+   */
   clock?: () => number;
-  /** Record every call in `log`. Default true; turn off for million-container benchmarks. */
+  /**
+   * Record every call in {@link MemoryRuntime.log}; turn it off for million-container benchmarks.
+   *
+   * @default true
+   */
   log?: boolean;
 }

@@ -30,7 +30,11 @@ export class MemoryRuntime implements Runtime {
     this.#options = options;
     this.#clock = options.clock ?? (() => performance.now());
     this.#plain =
-      options.log === false && options.latency === undefined && options.fail === undefined && options.vanish === undefined && options.hang === undefined;
+      options.log === false &&
+      options.latency === undefined &&
+      options.fail === undefined &&
+      options.vanish === undefined &&
+      options.hang === undefined;
     const graph = this.#graph;
     this.#states = graph.states.slice();
     this.#alive = new Uint8Array(graph.size).fill(1);

@@ -6,14 +6,31 @@ import { errorText, type PodmanItemKind, podmanError } from './podman-errors.js'
 import { inspectPodman } from './podman-inspect.js';
 import { defaultPodmanUrl, parsePodmanUrl } from './podman-url.js';
 
+/** Where a {@link PodmanRuntime} finds podman's API service, and how it talks to it. */
 export interface PodmanRuntimeOptions {
-  /** `unix:///path.sock` or `tcp://host:port`. Default: `CONTAINER_HOST`, else `unix:///run/podman/podman.sock`. */
+  /**
+   * The service: `unix:///path.sock` or `tcp://host:port`.
+   *
+   * @default `$CONTAINER_HOST`, else `'unix:///run/podman/podman.sock'`
+   */
   url?: string;
-  /** The API version in every path. Default `'v4.0.0'` (podman 4.0 and later answer it). */
+  /**
+   * The API version in every path (`/v4.0.0/libpod/...`); podman 4.0 and later answer it.
+   *
+   * @default 'v4.0.0'
+   */
   apiVersion?: string;
-  /** Container inspects in flight at once during `inspect()`. Default 8. */
+  /**
+   * Container inspects in flight at once during `inspect()`.
+   *
+   * @default 8
+   */
   inspectConcurrency?: number;
-  /** Keep-alive connections at most. Default 64. */
+  /**
+   * Keep-alive connections at most.
+   *
+   * @default 64
+   */
   maxSockets?: number;
   /**
    * Runtime calls in flight at most over every removeGraph call on this runtime (an integer >= 1
