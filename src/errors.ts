@@ -24,11 +24,14 @@ export function isErrorCode(value: unknown): value is ErrorCode {
 /** The one error class podgraph throws, rejects with and reports. */
 export class PodgraphError extends Error {
   readonly code: ErrorCode;
+  /** Where in the input the problem is, for a graph spec that does not validate: `containers[3].dependsOn[1]`. */
+  readonly path?: string;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; path?: string }) {
     super(message, options);
     this.name = 'PodgraphError';
     this.code = code;
+    if (options?.path !== undefined) this.path = options.path;
   }
 }
 
@@ -47,6 +50,6 @@ export function describe(value: unknown): string {
   return `\`${shown}\` (${value === null ? 'null' : typeof value})`;
 }
 
-export function invalidArg(message: string): PodgraphError {
-  return new PodgraphError('INVALID_ARG', message);
+export function invalidArg(message: string, path?: string): PodgraphError {
+  return new PodgraphError('INVALID_ARG', message, path === undefined ? undefined : { path });
 }

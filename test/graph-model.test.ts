@@ -562,3 +562,61 @@ describe('scale', () => {
     expect(error.message.endsWith(` -> ${ids[0]}`)).toBe(true);
   });
 });
+
+describe('validation errors carry the path of what they refuse', () => {
+  const cases: [string, GraphSpec, string][] = [
+    ['a duplicate id', { containers: [{ id: 'a' }, { id: 'a' }] }, 'containers[1].id'],
+    [
+      'a duplicate name',
+      {
+        containers: [
+          { id: 'a', name: 'n' },
+          { id: 'b', name: 'n' },
+        ],
+      },
+      'containers[1].name',
+    ],
+    ['an unknown pod', { containers: [{ id: 'a', pod: 'p' }] }, 'containers[0].pod'],
+    ['an unknown dependency', { containers: [{ id: 'a' }, { id: 'b', dependsOn: ['a', 'x'] }] }, 'containers[1].dependsOn[1]'],
+    ['infra without a pod', { containers: [{ id: 'a', infra: true }] }, 'containers[0].infra'],
+    [
+      'a second infra container',
+      {
+        pods: [{ id: 'p' }],
+        containers: [
+          { id: 'a', pod: 'p', infra: true },
+          { id: 'b', pod: 'p', infra: true },
+        ],
+      },
+      'containers[1].infra',
+    ],
+    [
+      'a dependency into a pod from outside',
+      {
+        pods: [{ id: 'p' }],
+        containers: [
+          { id: 'a', pod: 'p' },
+          { id: 'b', dependsOn: ['a'] },
+        ],
+      },
+      'containers[1].dependsOn[0]',
+    ],
+    [
+      'a cycle',
+      {
+        containers: [{ id: 'a', dependsOn: ['c', 'b'] }, { id: 'b', dependsOn: ['a'] }, { id: 'c' }],
+      },
+      'containers[0].dependsOn[1]',
+    ],
+  ];
+  test.each(cases)('%s', (_, spec, path) => {
+    let thrown: unknown;
+    try {
+      ContainerGraph.fromSpec(spec);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(PodgraphError);
+    expect((thrown as PodgraphError).path).toBe(path);
+  });
+});

@@ -61,7 +61,7 @@ function validate(value: unknown): { spec: GraphSpec; graph: ContainerGraph } {
     return { spec, graph: ContainerGraph.fromSpec(spec) };
   } catch (error) {
     if (!(error instanceof PodgraphError)) throw error;
-    throw new SpecProblem(locateGraphError(spec, error), `${error.message} (${error.code})`);
+    throw new SpecProblem(locateGraphError(error), `${error.message} (${error.code})`);
   }
 }
 
@@ -142,73 +142,8 @@ function checkShape(value: unknown): GraphSpec {
   return value as GraphSpec;
 }
 
-/**
- * Where in the spec the graph's error lies. The graph names the entries it refuses by path
- * (`containers[3]`) or by id (SPEC section 1's sentences); the rest is found by scanning the
- * spec in the graph's own order, so the first problem found is the one it reported.
- */
-function locateGraphError(spec: GraphSpec, error: PodgraphError): JsonPath | undefined {
-  const paths = [...error.message.matchAll(/\b(pods|containers)\[(\d+)\]/g)];
-  if (paths.length > 0) {
-    const last = paths[paths.length - 1];
-    return [last[1], Number(last[2])];
-  }
-  const pods = spec.pods ?? [];
-  const containers = spec.containers ?? [];
-  const podOf = new Map<string, number>();
-  pods.forEach((pod, p) => {
-    podOf.set(pod.id, p);
-    if (pod.name !== undefined) podOf.set(pod.name, p);
-  });
-  const indexOf = new Map<string, number>();
-  containers.forEach((ctr, i) => {
-    indexOf.set(ctr.id, i);
-    if (ctr.name !== undefined) indexOf.set(ctr.name, i);
-  });
-  const pod = (i: number) => (containers[i].pod === undefined ? -1 : (podOf.get(containers[i].pod!) ?? -2));
-  const firstDependency = (test: (i: number, dep: number) => boolean): JsonPath | undefined => {
-    for (let i = 0; i < containers.length; i++) {
-      const refs = containers[i].dependsOn ?? [];
-      for (let k = 0; k < refs.length; k++) {
-        const dep = indexOf.get(refs[k]);
-        if (test(i, dep ?? -1)) return ['containers', i, 'dependsOn', k];
-      }
-    }
-    return undefined;
-  };
-
-  switch (error.code) {
-    case 'NO_SUCH_POD': {
-      const i = containers.findIndex((_, index) => pod(index) === -2);
-      return i === -1 ? undefined : ['containers', i, 'pod'];
-    }
-    case 'NO_SUCH_CTR':
-      return firstDependency((_, dep) => dep === -1);
-    case 'CYCLE': {
-      // SPEC: "cycle found in container dependency graph: a -> b -> a", by id.
-      const [from, to] = error.message.slice(error.message.indexOf(': ') + 2).split(' -> ');
-      const i = indexOf.get(from);
-      return i === undefined ? undefined : firstDependency((at, dep) => at === i && dep === indexOf.get(to));
-    }
-    default:
-      break;
-  }
-  if (/marked infra but belongs to no pod/.test(error.message)) {
-    const i = containers.findIndex((ctr) => ctr.infra === true && ctr.pod === undefined);
-    return i === -1 ? undefined : ['containers', i, 'infra'];
-  }
-  if (/has two infra containers/.test(error.message)) {
-    const podsWithInfra = new Set<number>();
-    for (let i = 0; i < containers.length; i++) {
-      if (containers[i].infra !== true) continue;
-      if (podsWithInfra.has(pod(i))) return ['containers', i, 'infra'];
-      podsWithInfra.add(pod(i));
-    }
-    return undefined;
-  }
-  if (/has joined pod/.test(error.message)) return firstDependency((i, dep) => dep !== -1 && pod(i) >= 0 && pod(dep) !== pod(i));
-  if (/containers not in pods cannot depend on containers in pods/.test(error.message)) {
-    return firstDependency((i, dep) => dep !== -1 && pod(i) === -1 && pod(dep) >= 0);
-  }
-  return undefined;
+/** The graph names where its error lies (`containers[3].dependsOn[1]`): that path, parsed. */
+function locateGraphError(error: PodgraphError): JsonPath | undefined {
+  if (error.path === undefined) return undefined;
+  return [...error.path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((part) => (part[2] === undefined ? part[1] : Number(part[2])));
 }

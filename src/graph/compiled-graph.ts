@@ -58,7 +58,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function checkOptionalName(value: unknown, where: string): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || value === '') {
-    throw invalidArg(`Expected ${where}.name to be a non-empty string when given, got ${describe(value)}`);
+    throw invalidArg(`Expected ${where}.name to be a non-empty string when given, got ${describe(value)}`, `${where}.name`);
   }
   return value;
 }
@@ -70,13 +70,13 @@ function checkOptionalName(value: unknown, where: string): string | undefined {
 function register(lookup: Map<string, number>, list: string, kind: string, index: number, id: string, name?: string): void {
   const taken = lookup.get(id);
   if (taken !== undefined) {
-    throw invalidArg(`duplicate ${kind} id ${JSON.stringify(id)} (${list}[${taken}] and ${list}[${index}])`);
+    throw invalidArg(`duplicate ${kind} id ${JSON.stringify(id)} (${list}[${taken}] and ${list}[${index}])`, `${list}[${index}].id`);
   }
   lookup.set(id, index);
   if (name === undefined || name === id) return;
   const owner = lookup.get(name);
   if (owner !== undefined) {
-    throw invalidArg(`duplicate ${kind} name ${JSON.stringify(name)} (${list}[${owner}] and ${list}[${index}])`);
+    throw invalidArg(`duplicate ${kind} name ${JSON.stringify(name)} (${list}[${owner}] and ${list}[${index}])`, `${list}[${index}].name`);
   }
   lookup.set(name, index);
 }
@@ -84,7 +84,7 @@ function register(lookup: Map<string, number>, list: string, kind: string, index
 function readArray(spec: Record<string, unknown>, key: 'pods' | 'containers'): unknown[] {
   const value = spec[key];
   if (value === undefined) return [];
-  if (!Array.isArray(value)) throw invalidArg(`Expected \`${key}\` to be an array, got ${describe(value)}`);
+  if (!Array.isArray(value)) throw invalidArg(`Expected \`${key}\` to be an array, got ${describe(value)}`, key);
   return value;
 }
 
@@ -103,9 +103,9 @@ export function compileGraph(spec: GraphSpec): CompiledGraph {
   for (let p = 0; p < podCount; p++) {
     const pod = podSpecs[p];
     const where = `pods[${p}]`;
-    if (!isRecord(pod)) throw invalidArg(`Expected ${where} to be an object, got ${describe(pod)}`);
+    if (!isRecord(pod)) throw invalidArg(`Expected ${where} to be an object, got ${describe(pod)}`, where);
     if (typeof pod.id !== 'string' || pod.id === '') {
-      throw invalidArg(`Expected ${where}.id to be a non-empty string, got ${describe(pod.id)}`);
+      throw invalidArg(`Expected ${where}.id to be a non-empty string, got ${describe(pod.id)}`, `${where}.id`);
     }
     podIds[p] = pod.id;
     podNames[p] = checkOptionalName(pod.name, where);
@@ -126,9 +126,9 @@ export function compileGraph(spec: GraphSpec): CompiledGraph {
   for (let i = 0; i < size; i++) {
     const ctr = containerSpecs[i];
     const where = `containers[${i}]`;
-    if (!isRecord(ctr)) throw invalidArg(`Expected ${where} to be an object, got ${describe(ctr)}`);
+    if (!isRecord(ctr)) throw invalidArg(`Expected ${where} to be an object, got ${describe(ctr)}`, where);
     if (typeof ctr.id !== 'string' || ctr.id === '') {
-      throw invalidArg(`Expected ${where}.id to be a non-empty string, got ${describe(ctr.id)}`);
+      throw invalidArg(`Expected ${where}.id to be a non-empty string, got ${describe(ctr.id)}`, `${where}.id`);
     }
     const id = ctr.id;
     ids[i] = id;
@@ -138,29 +138,31 @@ export function compileGraph(spec: GraphSpec): CompiledGraph {
     const state = ctr.state ?? 'created';
     const stateIndex = STATE_INDEX.get(state as string);
     if (stateIndex === undefined) {
-      throw invalidArg(`Expected ${where}.state to be one of ${CONTAINER_STATES.join(', ')}, got ${describe(state)}`);
+      throw invalidArg(`Expected ${where}.state to be one of ${CONTAINER_STATES.join(', ')}, got ${describe(state)}`, `${where}.state`);
     }
     states[i] = stateIndex;
 
     if (ctr.infra !== undefined && typeof ctr.infra !== 'boolean') {
-      throw invalidArg(`Expected ${where}.infra to be a boolean when given, got ${describe(ctr.infra)}`);
+      throw invalidArg(`Expected ${where}.infra to be a boolean when given, got ${describe(ctr.infra)}`, `${where}.infra`);
     }
     if (ctr.pod !== undefined) {
       if (typeof ctr.pod !== 'string' || ctr.pod === '') {
-        throw invalidArg(`Expected ${where}.pod to be a non-empty string when given, got ${describe(ctr.pod)}`);
+        throw invalidArg(`Expected ${where}.pod to be a non-empty string when given, got ${describe(ctr.pod)}`, `${where}.pod`);
       }
       const pod = podLookup.get(ctr.pod);
       if (pod === undefined) {
-        throw new PodgraphError('NO_SUCH_POD', `container ${id} belongs to pod ${ctr.pod}, which is not in the input list: no such pod`);
+        throw new PodgraphError('NO_SUCH_POD', `container ${id} belongs to pod ${ctr.pod}, which is not in the input list: no such pod`, {
+          path: `${where}.pod`,
+        });
       }
       podOf[i] = pod;
       memberCount[pod + 1]++;
     }
     if (ctr.infra === true) {
       const pod = podOf[i];
-      if (pod === -1) throw invalidArg(`container ${id} is marked infra but belongs to no pod (infra needs \`pod\`)`);
+      if (pod === -1) throw invalidArg(`container ${id} is marked infra but belongs to no pod (infra needs \`pod\`)`, `${where}.infra`);
       if (podInfra[pod] !== -1) {
-        throw invalidArg(`pod ${podIds[pod]} has two infra containers: ${ids[podInfra[pod]]} and ${id}`);
+        throw invalidArg(`pod ${podIds[pod]} has two infra containers: ${ids[podInfra[pod]]} and ${id}`, `${where}.infra`);
       }
       podInfra[pod] = i;
       isInfra[i] = 1;
@@ -169,7 +171,7 @@ export function compileGraph(spec: GraphSpec): CompiledGraph {
     const dependsOn = ctr.dependsOn;
     if (dependsOn !== undefined) {
       if (!Array.isArray(dependsOn)) {
-        throw invalidArg(`Expected ${where}.dependsOn to be an array of ids or names, got ${describe(dependsOn)}`);
+        throw invalidArg(`Expected ${where}.dependsOn to be an array of ids or names, got ${describe(dependsOn)}`, `${where}.dependsOn`);
       }
       maxDeps += dependsOn.length;
     }
@@ -189,21 +191,29 @@ export function compileGraph(spec: GraphSpec): CompiledGraph {
       for (let k = 0; k < dependsOn.length; k++) {
         const ref = dependsOn[k];
         if (typeof ref !== 'string') {
-          throw invalidArg(`Expected containers[${i}].dependsOn[${k}] to be a container id or name, got ${describe(ref)}`);
+          throw invalidArg(
+            `Expected containers[${i}].dependsOn[${k}] to be a container id or name, got ${describe(ref)}`,
+            `containers[${i}].dependsOn[${k}]`,
+          );
         }
         const dep = lookup.get(ref);
         if (dep === undefined) {
           throw new PodgraphError(
             'NO_SUCH_CTR',
             `container ${ids[i]} depends on container ${ref} not found in input list: no such container`,
+            { path: `containers[${i}].dependsOn[${k}]` },
           );
         }
         if (pod !== -1 && podOf[dep] !== pod) {
-          throw invalidArg(`container has joined pod ${podIds[pod]} and dependency container ${ids[dep]} is not a member of the pod`);
+          throw invalidArg(
+            `container has joined pod ${podIds[pod]} and dependency container ${ids[dep]} is not a member of the pod`,
+            `containers[${i}].dependsOn[${k}]`,
+          );
         }
         if (pod === -1 && podOf[dep] !== -1) {
           throw invalidArg(
             `container ${ids[i]} depends on container ${ids[dep]} which is in a pod - containers not in pods cannot depend on containers in pods`,
+            `containers[${i}].dependsOn[${k}]`,
           );
         }
         if (seenBy[dep] === i + 1) continue;
@@ -232,7 +242,12 @@ export function compileGraph(spec: GraphSpec): CompiledGraph {
 
   const cycle = findCycle(size, depStart, deps, dependentStart, dependents);
   if (cycle !== undefined) {
-    throw new PodgraphError('CYCLE', `cycle found in container dependency graph: ${cycle.map((index) => ids[index]).join(' -> ')}`);
+    // The path names the reference that closes the cycle's first step: cycle[0]'s dependency on cycle[1].
+    const refs = (containerSpecs[cycle[0]] as { dependsOn?: string[] }).dependsOn ?? [];
+    const k = refs.findIndex((ref) => lookup.get(ref) === cycle[1]);
+    throw new PodgraphError('CYCLE', `cycle found in container dependency graph: ${cycle.map((index) => ids[index]).join(' -> ')}`, {
+      path: `containers[${cycle[0]}].dependsOn[${k}]`,
+    });
   }
 
   const memberStart = memberCount;

@@ -61,7 +61,7 @@ describe('a malformed spec file is refused with the file, line:column, path and 
     [
       'a duplicate id',
       '{\n  "containers": [\n    { "id": "a" },\n    { "id": "a" }\n  ]\n}\n',
-      'spec file f.json:4:5: containers[1]: duplicate container id "a" (containers[0] and containers[1]) (INVALID_ARG)',
+      'spec file f.json:4:13: containers[1].id: duplicate container id "a" (containers[0] and containers[1]) (INVALID_ARG)',
     ],
     [
       'an unknown pod',

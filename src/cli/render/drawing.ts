@@ -11,6 +11,7 @@
 import type { PodgraphError } from '../../errors.js';
 import type { ContainerGraph } from '../../graph/container-graph.js';
 import type { ContainerState } from '../../graph/spec.js';
+import { depthsOf, topologicalOrder } from '../../graph/topological-order.js';
 import type { RemovalReport } from '../../removal/report.js';
 
 export type Outcome = 'removed' | 'failed' | 'blocked' | 'aborted' | 'untouched';
@@ -141,28 +142,18 @@ function mark(item: { outcome?: Outcome; code?: string }, error: PodgraphError |
   if (error) item.code = error.code;
 }
 
-/** Containers on the longest chain of arrows (0 for an empty graph), by Kahn's order: no recursion. */
+/** Containers on the longest chain of arrows (0 for an empty graph), from the one topological order. */
 export function depthOf(drawing: Drawing): number {
   const n = drawing.containers.length;
-  const pending = new Int32Array(n);
-  const next: number[][] = drawing.containers.map(() => []);
-  for (const { from, to } of drawing.edges) {
-    next[from].push(to);
-    pending[to]++;
-  }
-  const depth = new Int32Array(n).fill(1);
-  const ready: number[] = [];
-  for (let i = 0; i < n; i++) if (pending[i] === 0) ready.push(i);
-  let deepest = 0;
-  while (ready.length > 0) {
-    const i = ready.pop()!;
-    deepest = Math.max(deepest, depth[i]);
-    for (const j of next[i]) {
-      depth[j] = Math.max(depth[j], depth[i] + 1);
-      if (--pending[j] === 0) ready.push(j);
-    }
-  }
-  return deepest;
+  const start = new Int32Array(n + 1);
+  for (const { from } of drawing.edges) start[from + 1]++;
+  for (let i = 0; i < n; i++) start[i + 1] += start[i];
+  const targets = new Int32Array(drawing.edges.length);
+  const fill = start.slice(0, n);
+  for (const { from, to } of drawing.edges) targets[fill[from]++] = to;
+  const csr = { start, targets };
+  const depth = depthsOf(csr, topologicalOrder(csr));
+  return depth.reduce((deepest, d) => Math.max(deepest, d), 0);
 }
 
 /** The second line of a container's box: its state (and infra role), or its outcome and code. */
