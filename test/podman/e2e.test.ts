@@ -64,6 +64,13 @@ describePodman('end to end on a real podman', () => {
     expect(await live.sandbox.podman('pod', 'ps', '-q')).toBe('');
   });
 
+  test('a graph read with fromRuntime removes from that podman when no runtime is passed', async () => {
+    const graph = await ContainerGraph.fromRuntime(live.runtime);
+    const report = await removeGraph(graph, { all: true, force: true, timeout: 0 });
+    expect(report.ok).toBe(true);
+    expect(await describeState(live.runtime)).toEqual([]);
+  });
+
   test('all without force: running containers are CTR_STATE_INVALID and stay, with what they need', async () => {
     const { report, byName } = await removeAll(live.runtime, false);
     expect(report.ok).toBe(false);
