@@ -9,6 +9,7 @@
  *   npm run bench:scale -- 100000     # any sizes
  */
 import { pathToFileURL } from 'node:url';
+import pLimit from 'p-limit';
 import { ContainerGraph, defaultConcurrency, type GraphSpec, MemoryRuntime, type Runtime, removeGraph } from 'podgraph';
 import { kahnWalk } from './kahn-walk.ts';
 import { count, liveHeap, median, ms, ratio, requireGc, table, verifyRemoved } from './measure.ts';
@@ -31,6 +32,8 @@ export interface ScaleResult {
   floor: number;
   /** Indexing the spec into the walk's typed arrays (`removalDag`): with `floor`, the floor of build + remove. */
   floorIndex: number;
+  /** The same walk with each no-op through p-limit: what the shared bound's limiter costs by itself. */
+  floorWithPLimit: number;
   /** The same walk calling the MemoryRuntime: what the runtime itself costs. */
   floorWithRuntime: number;
 }
@@ -130,15 +133,21 @@ async function pGraphHeap(spec: GraphSpec, world: ContainerGraph, concurrency: n
   return sampler.peak;
 }
 
-/** The floor: a bare Kahn walk calling a no-op async function per node; with `world`, calling a MemoryRuntime of it instead. */
-async function timeFloor(dag: RemovalDag, concurrency: number, world?: ContainerGraph): Promise<number> {
+/**
+ * The floor: a bare Kahn walk calling a no-op async function per node; with `world`, calling a
+ * MemoryRuntime of it instead; with `throughPLimit`, each no-op through a p-limit (what one shared
+ * bound in p-limit costs by itself).
+ */
+async function timeFloor(dag: RemovalDag, concurrency: number, world?: ContainerGraph, throughPLimit = false): Promise<number> {
   const roots = dag.nodes.filter((node) => dag.indegree[node] === 0);
   const runtime = world === undefined ? undefined : new MemoryRuntime(world, { log: false });
   let calls = 0;
   const noop = async (_node: number) => {
     calls++;
   };
-  const call = runtime === undefined ? noop : (node: number) => callNode(dag, runtime, node);
+  const limit = pLimit(concurrency);
+  const limited = (node: number) => limit(noop, node);
+  const call = runtime === undefined ? (throughPLimit ? limited : noop) : (node: number) => callNode(dag, runtime, node);
   const start = performance.now();
   await kahnWalk(dag, roots, dag.nodes.length, dag.indegree.slice(), concurrency, call);
   const floor = performance.now() - start;
@@ -165,6 +174,7 @@ export async function measureScale(
     const floors: number[] = [];
     const indexings: number[] = [];
     const floorsWithRuntime: number[] = [];
+    const floorsWithPLimit: number[] = [];
     const builds: number[] = [];
     const removals: number[] = [];
     const models: number[] = [];
@@ -175,6 +185,7 @@ export async function measureScale(
       if (removalDag(spec).nodes.length !== dag.nodes.length) throw new Error('bench: the removal DAG differs between builds');
       indexings.push(performance.now() - indexStart);
       floorsWithRuntime.push(await timeFloor(dag, concurrency, world));
+      floorsWithPLimit.push(await timeFloor(dag, concurrency, undefined, true));
       liveHeap(); // start each measured run from a collected heap
       const own = await timePodgraph(spec, dag, concurrency);
       builds.push(own.fromSpec);
@@ -201,6 +212,7 @@ export async function measureScale(
       floor: median(floors),
       floorIndex: median(indexings),
       floorWithRuntime: median(floorsWithRuntime),
+      floorWithPLimit: median(floorsWithPLimit),
     });
   }
   return results;
@@ -254,6 +266,7 @@ export function scaleTable(results: readonly ScaleResult[]): string {
       '',
       '',
     ]);
+    rows.push([sizeCell, 'the same walk, each no-op through p-limit', ...timeCells(result.floorWithPLimit), '', '']);
     rows.push([sizeCell, 'the same walk calling the MemoryRuntime', ...timeCells(result.floorWithRuntime), '', '']);
   }
   return table(

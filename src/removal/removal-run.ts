@@ -34,6 +34,9 @@ export class RemovalRun implements ShareMember {
   /** The first failure among what a node waits on (an abort only until a real failure comes): it will not be attempted. */
   readonly #blocker: (PodgraphError | undefined)[] = [];
   #unsettled: number;
+  /** Blocked nodes still to settle in a cascade (kept between settles: most settle no cascade at all). */
+  readonly #cascade: number[] = [];
+  readonly #cascadeOutcomes: PodgraphError[] = [];
   /** Report entries settled so far, for the events. */
   #done = 0;
   #inFlight = 0;
@@ -154,11 +157,11 @@ export class RemovalRun implements ShareMember {
   /** Records a node's outcome and releases what waited on it; cascades of blocked nodes run on an explicit stack. */
   #settle(first: number, firstOutcome: PodgraphError | null): void {
     const { csr, isCall } = this.#dag;
-    const stack = [first];
-    const outcomes = [firstOutcome];
-    while (stack.length > 0) {
-      const node = stack.pop()!;
-      const outcome = outcomes.pop()!;
+    const stack = this.#cascade;
+    const outcomes = this.#cascadeOutcomes;
+    let node = first;
+    let outcome = firstOutcome;
+    for (;;) {
       this.#record(node, outcome);
       for (let e = csr.start[node]; e < csr.start[node + 1]; e++) {
         const next = csr.targets[e];
@@ -173,6 +176,9 @@ export class RemovalRun implements ShareMember {
           outcomes.push(unattempted);
         }
       }
+      if (stack.length === 0) return;
+      node = stack.pop()!;
+      outcome = outcomes.pop()!;
     }
   }
 
