@@ -79,30 +79,22 @@ export function compileCalls(graph: CompiledGraph, selection: Selection, force: 
   const isCall = new Uint8Array(total);
   const order = new Int32Array(topological.length);
   let calls = 0;
-  if (refused.size === 0) {
-    for (const x of topological) isCall[x] = 1;
-    order.set(topological);
-    calls = topological.length;
-  } else {
-    const blocker: (PodgraphError | undefined)[] = [];
-    for (const x of topological) {
-      let outcome = refused.get(x);
-      const before = blocker[x];
-      if (outcome === undefined && before !== undefined) {
-        outcome = blockedOutcome(graph, x, before);
-        refused.set(x, outcome);
-        const infra = absorbedInfra(graph, x);
-        if (infra !== -1) refused.set(infra, infraOutcome(graph, infra, x - n, outcome, before)!);
-      }
-      if (outcome === undefined) {
-        isCall[x] = 1;
-        order[calls++] = x;
-        continue;
-      }
-      for (let e = csr.start[x]; e < csr.start[x + 1]; e++) {
-        block(blocker, csr.targets[e], outcome);
-      }
+  const blocker: (PodgraphError | undefined)[] = [];
+  for (const x of topological) {
+    let outcome = refused.get(x);
+    const before = blocker[x];
+    if (outcome === undefined && before !== undefined) {
+      outcome = blockedOutcome(graph, x, before);
+      refused.set(x, outcome);
+      const infra = absorbedInfra(graph, x);
+      if (infra !== -1) refused.set(infra, infraOutcome(graph, infra, x - n, outcome, before)!);
     }
+    if (outcome === undefined) {
+      isCall[x] = 1;
+      order[calls++] = x;
+      continue;
+    }
+    for (let e = csr.start[x]; e < csr.start[x + 1]; e++) block(blocker, csr.targets[e], outcome);
   }
   const callOrder = calls === order.length ? order : order.slice(0, calls);
   const pending = new Int32Array(total);
