@@ -16,6 +16,8 @@ export interface RemoveOptions {
   depend?: boolean;
   /** Skip unknown targets instead of rejecting the call. */
   ignore?: boolean;
+  /** Also remove the containers' anonymous volumes (podman rm -v); named volumes stay. */
+  volumes?: boolean;
   /** Seconds a running container gets to stop. */
   timeout?: number;
   /** Runtime calls in flight at most: an integer >= 1 or Infinity. Default 3 x CPUs + 1. */
@@ -34,6 +36,7 @@ export interface ResolvedOptions {
   force: boolean;
   depend: boolean;
   ignore: boolean;
+  volumes: boolean;
   timeout: number | undefined;
   concurrency: number;
   runtime: Runtime | undefined;
@@ -126,6 +129,7 @@ export function resolveOptions(input: RemoveOptions): ResolvedOptions {
     force,
     depend: flag(options, 'depend') || all,
     ignore: flag(options, 'ignore') || force,
+    volumes: flag(options, 'volumes'),
     timeout,
     concurrency,
     runtime,

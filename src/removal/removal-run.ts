@@ -43,6 +43,7 @@ export class RemovalRun {
     this.#runtime = runtime;
     this.#callOptions = { force: options.force, signal: options.signal };
     if (options.timeout !== undefined) this.#callOptions.timeout = options.timeout;
+    if (options.volumes) this.#callOptions.volumes = true;
     this.#limit = pLimit(options.concurrency);
     if (options.signal !== undefined) expectListeners(options.signal, options.concurrency);
     const total = plan.graph.size + plan.graph.podCount;

@@ -5,6 +5,8 @@ export interface RemoveCallOptions {
   force: boolean;
   /** Seconds a running container gets to stop before it is killed. */
   timeout?: number;
+  /** Also remove the container's anonymous volumes (podman rm -v); named volumes stay. Containers only. */
+  volumes?: boolean;
   signal?: AbortSignal;
 }
 

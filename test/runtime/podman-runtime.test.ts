@@ -136,6 +136,20 @@ describe('PodmanRuntime: requests and replies', () => {
     ]);
   });
 
+  test("volumes: true adds libpod's `volumes=true` to a container's DELETE, never to a pod's", async () => {
+    const { runtime, requests } = await fakePodman((req, res) =>
+      json(res, 200, req.url!.includes('/pods/') ? { Err: null, Id: 'p' } : [{ Id: 'c', RawInput: 'c' }]),
+    );
+    await runtime.removeContainer('c', { force: true, volumes: true });
+    await runtime.removeContainer('c2', { force: false, volumes: false });
+    await runtime.removePod('p', { force: false, volumes: true });
+    expect(requests).toEqual([
+      'DELETE /v4.0.0/libpod/containers/c?force=true&volumes=true',
+      'DELETE /v4.0.0/libpod/containers/c2?force=false',
+      'DELETE /v4.0.0/libpod/pods/p?force=false',
+    ]);
+  });
+
   test("a 200 reply whose item carries Err fails with that item's code", async () => {
     const { runtime } = await fakePodman((req, res) =>
       req.url!.includes('/pods/')

@@ -9,6 +9,8 @@ export interface RuntimeCall {
   id: string;
   force: boolean;
   timeout?: number;
+  /** For `removeContainer`: whether its anonymous volumes go too (`RemoveCallOptions.volumes`). */
+  volumes?: boolean;
   /** For `removeContainer`: the container's state when the call started (undefined if absent). */
   state?: ContainerState;
 }

@@ -89,6 +89,8 @@ export class PodmanRuntime implements Runtime {
   ): Promise<void> {
     const query = new URLSearchParams({ force: String(options.force) });
     if (options.timeout !== undefined) query.set('timeout', String(options.timeout));
+    // libpod's name is `volumes` (`v` is the Docker API's, which libpod paths ignore); pods take none.
+    if (options.volumes === true && kind === 'container') query.set('volumes', 'true');
     const full = `${this.#prefix}${path}?${query}`;
     const reply = await this.#client.request('DELETE', full, options.signal);
     const ok = reply.status >= 200 && reply.status <= 299;
