@@ -38,8 +38,7 @@ export function onInterrupt(notice: (text: string) => void): Interrupt {
  * not stop podman, which may still remove the container while the report says "not attempted".
  */
 export function finishingInFlight(runtime: Runtime): Runtime {
-  const calm = (options: RemoveCallOptions): RemoveCallOptions =>
-    options.timeout === undefined ? { force: options.force } : { force: options.force, timeout: options.timeout };
+  const calm = ({ signal: _, ...options }: RemoveCallOptions): RemoveCallOptions => options;
   return {
     inspect: () => runtime.inspect(),
     removeContainer: (id, options) => runtime.removeContainer(id, calm(options)),

@@ -15,6 +15,7 @@ export interface RemovalFlags {
   force?: boolean;
   depend?: boolean;
   ignore?: boolean;
+  volumes?: boolean;
   latest?: boolean;
   time?: number;
   concurrency?: number;
@@ -29,6 +30,8 @@ export interface RemovalRequest {
   force: boolean;
   depend: boolean;
   ignore: boolean;
+  /** `rm -v`; `pod rm` always (podman's pod removal takes its containers' anonymous volumes). */
+  volumes: boolean;
   timeout: number | undefined;
   concurrency: number | undefined;
 }
@@ -53,6 +56,7 @@ export function removalRequest(kind: TargetKind, names: string[], flags: Removal
     force,
     depend: kind === 'container' && (flags.depend === true || all),
     ignore: flags.ignore === true || force,
+    volumes: kind === 'pod' || flags.volumes === true,
     timeout: flags.time,
     concurrency: flags.concurrency,
   };
@@ -65,6 +69,7 @@ export function removeOptionsOf(request: RemovalRequest, refs: readonly string[]
   else if (request.all) options.pods = podIds;
   else if (request.kind === 'pod') options.pods = refs;
   else options.containers = refs;
+  if (request.volumes) options.volumes = true;
   if (request.timeout !== undefined) options.timeout = request.timeout;
   if (request.concurrency !== undefined) options.concurrency = request.concurrency;
   return options;

@@ -31,6 +31,7 @@ function podmanStyle(text: string, path: string): string {
   const message = text
     .replace(/\n+$/, '')
     .replace(/^error: /, '')
+    .replace(/^unknown option '-([^-'])'/, "unknown shorthand flag: '$1' in -$1")
     .replace(/^unknown option '([^']+)'/, 'unknown flag: $1')
     // Our own parsers already say it podman's way; drop commander's preamble.
     .replace(/^option '[^']*' argument '[^']*' is invalid\. (invalid argument)/, '$1');
@@ -43,6 +44,8 @@ function removalFlags(command: Command, kind: TargetKind): Command {
   command.option('-f, --force', `Force removal of running or paused ${what}: stop them first (implies --ignore)`);
   if (kind === 'container') command.option('--depend', 'Also remove every container that depends on the given ones, in the same run');
   command.option('-i, --ignore', `Ignore errors when a specified ${kind} is missing`);
+  // podman 4.3's pod rm has no -v: it always removes its containers' anonymous volumes.
+  if (kind === 'container') command.option('-v, --volumes', 'Remove anonymous volumes associated with the container');
   command.addOption(new Option('-l, --latest', 'Not supported, as with podman --remote').hideHelp());
   command.option('-t, --time <seconds>', 'Seconds to wait for stop before killing the container (needs --force)', parseSeconds);
   return command;
@@ -81,6 +84,8 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   const program = new Command('podgraph')
     .description('Remove graphs of podman pods and containers: dependents first, exactly once, as parallel as the graph allows.')
     .version(VERSION, '-v, --version')
+    // podgraph's -v is the version only before a command, as podman's: `rm -v` is rm's --volumes.
+    .enablePositionalOptions()
     .addHelpText('after', EXAMPLES)
     .showSuggestionAfterError(true);
 

@@ -17,6 +17,7 @@ function commandText(kind: TargetKind, names: string[], flags: PlanFlags): strin
   if (flags.force) words.push('-f');
   if (flags.depend) words.push('--depend');
   if (flags.ignore) words.push('-i');
+  if (flags.volumes) words.push('-v');
   if (flags.time !== undefined) words.push(`-t ${flags.time}`);
   return [...words, ...names].join(' ');
 }
