@@ -17,12 +17,19 @@ export interface ContainerSpec {
   state?: ContainerState;
   /** Ids or names of the containers it depends on. */
   dependsOn?: string[];
+  /** podman's labels (`Config.Labels`), string to string: what `label=` filters match. */
+  labels?: Record<string, string>;
 }
 
 export interface PodSpec {
   id: string;
   name?: string;
+  /** The pod's own labels (podman's pod `Labels`). */
+  labels?: Record<string, string>;
 }
+
+/** Labels as the model keeps them: a frozen copy, never shared with the input. */
+export type Labels = Readonly<Record<string, string>>;
 
 export interface GraphSpec {
   pods?: PodSpec[];

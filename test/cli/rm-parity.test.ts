@@ -85,3 +85,21 @@ describe('what -v sends to podman: libpod `volumes=true` on every container DELE
     expect(deletes()[0].includes('volumes=true')).toBe(volumes);
   });
 });
+
+describe('labels in spec files', () => {
+  test('graph --format json keeps the labels of pods and containers, and reads back the same', async () => {
+    const spec: GraphSpec = {
+      pods: [{ id: 'p', labels: { team: 'a' } }],
+      containers: [
+        { id: 'i', pod: 'p', infra: true },
+        { id: 'a', pod: 'p', labels: { env: 'ci', 'org.x/y': 'z=w' } },
+      ],
+    };
+    const file = writeSpec(tempDir(), 'labels.json', spec);
+    const result = await podgraph(['graph', '--format', 'json', '--spec', file]);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual(spec);
+    const again = writeSpec(tempDir(), 'again.json', result.stdout);
+    expect((await podgraph(['graph', '--format', 'json', '--spec', again])).stdout).toBe(result.stdout);
+  });
+});

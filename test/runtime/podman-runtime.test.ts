@@ -270,6 +270,34 @@ describe('PodmanRuntime: requests and replies', () => {
     });
   });
 
+  test("inspect reads the containers' Config.Labels and the pods' Labels; null or {} is no labels", async () => {
+    const pods = [
+      { Id: 'pod1', Name: 'web', Labels: { team: 'a' } },
+      { Id: 'pod2', Name: 'db', Labels: {} },
+    ];
+    const details: Record<string, unknown> = {
+      c1: { Id: 'c1', Name: 'c1', Dependencies: [], State: { Status: 'exited' }, Config: { Labels: { env: 'ci', 'io.x': '' } } },
+      c2: { Id: 'c2', Name: 'c2', Dependencies: [], State: { Status: 'exited' }, Config: { Labels: null } },
+    };
+    const { runtime } = await fakePodman((req, res) => {
+      const url = req.url!;
+      if (url === '/v4.0.0/libpod/pods/json') return json(res, 200, pods);
+      if (url === '/v4.0.0/libpod/containers/json?all=true') return json(res, 200, [{ Id: 'c1' }, { Id: 'c2' }]);
+      const id = /containers\/([^/]+)\/json$/.exec(url)?.[1];
+      return json(res, 200, details[id!]);
+    });
+    expect(await runtime.inspect()).toEqual({
+      pods: [
+        { id: 'pod1', name: 'web', labels: { team: 'a' } },
+        { id: 'pod2', name: 'db' },
+      ],
+      containers: [
+        { id: 'c1', name: 'c1', state: 'exited', dependsOn: [], labels: { env: 'ci', 'io.x': '' } },
+        { id: 'c2', name: 'c2', state: 'exited', dependsOn: [] },
+      ],
+    });
+  });
+
   test('a service dying during removeGraph: failed calls are RUNTIME, their dependencies blocked, nothing claimed removed', async () => {
     let answered = 0;
     const { runtime } = await fakePodman((req, res) => {

@@ -8,6 +8,7 @@ export type GetJson = (path: string) => Promise<unknown>;
 interface ListedPod {
   Id: string;
   Name: string;
+  Labels?: Record<string, string> | null;
 }
 
 interface ListedContainer {
@@ -25,6 +26,7 @@ interface InspectedContainer {
   IsInfra?: boolean;
   Dependencies?: string[] | null;
   State?: { Status?: string };
+  Config?: { Labels?: Record<string, string> | null };
 }
 
 /**
@@ -62,7 +64,7 @@ export function stateFromPodman(status: string | undefined): ContainerState {
 export async function inspectPodman(get: GetJson, concurrency: number): Promise<GraphSpec> {
   const listedPods = asArray<ListedPod>(await get('/libpod/pods/json'), 'pods/json');
   const listed = asArray<ListedContainer>(await get('/libpod/containers/json?all=true'), 'containers/json');
-  const pods: PodSpec[] = listedPods.map((pod) => ({ id: pod.Id, name: pod.Name }));
+  const pods: PodSpec[] = listedPods.map((pod) => ({ id: pod.Id, name: pod.Name, ...labelsOf(pod.Labels) }));
   const podIds = new Set(pods.map((pod) => pod.id));
   const limit = pLimit(concurrency);
   const inspected = await Promise.all(
@@ -80,11 +82,17 @@ export async function inspectPodman(get: GetJson, concurrency: number): Promise<
       ...(detail.IsInfra === true ? { infra: true } : {}),
       state: stateFromPodman(detail.State?.Status),
       dependsOn: detail.Dependencies ?? [],
+      ...labelsOf(detail.Config?.Labels),
     });
   }
   const known = new Set(containers.map((container) => container.id));
   for (const container of containers) container.dependsOn = container.dependsOn!.filter((id) => known.has(id));
   return { pods, containers };
+}
+
+/** `{ labels }` when podman reports any (it says null or {} for none). */
+function labelsOf(labels: Record<string, string> | null | undefined): { labels?: Record<string, string> } {
+  return labels !== null && labels !== undefined && Object.keys(labels).length > 0 ? { labels } : {};
 }
 
 function asArray<T>(body: unknown, what: string): T[] {
