@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { describe, invalidArg } from '../errors.js';
 import type { Runtime } from '../runtime/runtime.js';
+import { type ParsedFilters, parseFilters } from './filters.js';
 import type { RemovalEvent } from './report.js';
 
 export interface RemoveOptions {
@@ -16,6 +17,12 @@ export interface RemoveOptions {
   depend?: boolean;
   /** Skip unknown targets instead of rejecting the call. */
   ignore?: boolean;
+  /**
+   * podman's `ps --filter` syntax (`'label=env=ci'`, `'status=exited'`): selects the containers
+   * that match. Values of one key OR, except `label`, where all must match; keys AND. With
+   * `containers`, only those of them that match (podman's libpod does the same).
+   */
+  filters?: readonly string[];
   /** Also remove the containers' anonymous volumes (podman rm -v); named volumes stay. */
   volumes?: boolean;
   /** Seconds a running container gets to stop. */
@@ -36,6 +43,8 @@ export interface ResolvedOptions {
   force: boolean;
   depend: boolean;
   ignore: boolean;
+  /** Parsed `filters`; undefined when none were given. */
+  filters: ParsedFilters | undefined;
   volumes: boolean;
   timeout: number | undefined;
   concurrency: number;
@@ -64,6 +73,16 @@ function targets(options: Record<string, unknown>, key: string): readonly string
     throw invalidArg(`Expected \`${key}\` to be an array of non-empty ids or names, got ${describe(value)}`);
   }
   return value;
+}
+
+/** `filters` parsed (podman's errors for a bad one), or undefined when none are given. */
+function filterList(options: Record<string, unknown>): ParsedFilters | undefined {
+  const value = options.filters;
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) {
+    throw invalidArg(`Expected \`filters\` to be an array of 'KEY=VALUE' strings, got ${describe(value)}`);
+  }
+  return value.length === 0 ? undefined : parseFilters(value);
 }
 
 function isRuntime(value: unknown): value is Runtime {
@@ -98,8 +117,12 @@ export function resolveOptions(input: RemoveOptions): ResolvedOptions {
   if (all && (pods.length > 0 || containers.length > 0)) {
     throw invalidArg('`all` cannot be used together with `pods` or `containers`: pass one or the other');
   }
-  if (!all && pods.length === 0 && containers.length === 0) {
-    throw invalidArg('nothing to remove: pass `all: true` or at least one id or name in `pods` or `containers`');
+  const filters = filterList(options);
+  if (filters !== undefined && (all || pods.length > 0)) {
+    throw invalidArg('`filters` select containers: they cannot be used together with `all` or `pods`');
+  }
+  if (!all && pods.length === 0 && containers.length === 0 && filters === undefined) {
+    throw invalidArg('nothing to remove: pass `all: true`, `filters` or at least one id or name in `pods` or `containers`');
   }
 
   const concurrency = options.concurrency === undefined ? defaultConcurrency() : options.concurrency;
@@ -129,6 +152,7 @@ export function resolveOptions(input: RemoveOptions): ResolvedOptions {
     force,
     depend: flag(options, 'depend') || all,
     ignore: flag(options, 'ignore') || force,
+    filters,
     volumes: flag(options, 'volumes'),
     timeout,
     concurrency,

@@ -1,4 +1,5 @@
 import { type CompiledGraph, noSuchContainer, noSuchPod } from '../graph/compiled-graph.js';
+import { matchFilters } from './filters.js';
 import type { ResolvedOptions } from './options.js';
 
 export interface Selection {
@@ -11,7 +12,8 @@ export interface Selection {
 /**
  * What a call removes: `all`, or the targets plus (with `depend`) everything that depends on a
  * targeted container, transitively; a pod brings all its containers, and an infra container
- * selected with `depend` brings its pod. Unknown targets throw unless `ignore` (or `force`).
+ * selected with `depend` brings its pod. The containers `filters` match are targets too.
+ * Unknown targets throw unless `ignore` (or `force`).
  */
 export function select(graph: CompiledGraph, options: ResolvedOptions): Selection {
   const containers = new Uint8Array(graph.size);
@@ -29,12 +31,7 @@ export function select(graph: CompiledGraph, options: ResolvedOptions): Selectio
     if (pod !== undefined) podTargets.push(pod);
     else if (!options.ignore) throw noSuchPod(ref);
   }
-  const containerTargets: number[] = [];
-  for (const ref of options.containers) {
-    const index = graph.lookup.get(ref);
-    if (index !== undefined) containerTargets.push(index);
-    else if (!options.ignore) throw noSuchContainer(ref);
-  }
+  const containerTargets = options.filters === undefined ? named(graph, options) : filtered(graph, options);
 
   const selectPod = (pod: number) => {
     if (pods[pod] === 1) return;
@@ -60,4 +57,22 @@ export function select(graph: CompiledGraph, options: ResolvedOptions): Selectio
     }
   }
   return { containers, pods };
+}
+
+function named(graph: CompiledGraph, options: ResolvedOptions): number[] {
+  const targets: number[] = [];
+  for (const ref of options.containers) {
+    const index = graph.lookup.get(ref);
+    if (index !== undefined) targets.push(index);
+    else if (!options.ignore) throw noSuchContainer(ref);
+  }
+  return targets;
+}
+
+/** The containers the filters match; with `containers` too, only those named there (by exact id or name, as libpod). */
+function filtered(graph: CompiledGraph, options: ResolvedOptions): number[] {
+  const matched = matchFilters(graph, options.filters!);
+  if (options.containers.length === 0) return matched;
+  const named = new Set(options.containers);
+  return matched.filter((i) => named.has(graph.ids[i]) || (graph.names[i] !== undefined && named.has(graph.names[i]!)));
 }

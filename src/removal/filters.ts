@@ -1,0 +1,182 @@
+/**
+ * podman's `ps --filter` / `rm --filter` over the model, as podman 4.3.1 evaluates them
+ * (pkg/domain/filters/containers.go), for the keys the model can answer:
+ *
+ * - `id=RE`, `name=RE`: a Go regular expression matched anywhere in the full id / the name
+ *   (`name=^web$` to anchor); a value that is not a valid expression matches nothing, as in podman.
+ * - `label=KEY` or `label=KEY=VALUE`: the container has that label (with that value; `KEY=`
+ *   means any value); a KEY with `*` is a glob over label keys. Every `label` value must match.
+ * - `status=S`: podman's states (`created`, `running`, `paused`, `exited`, ...; `stopped` means
+ *   `exited`); another word is podman's `unknown container state` error.
+ * - `pod=P`: a member of pod P (id, name or unique id prefix); an unknown pod matches nothing.
+ *
+ * Values of one key OR, except `label`, where all must match; different keys AND. podman's other
+ * keys need facts the model does not hold (exit codes, creation times, images, volumes,
+ * networks, health, restart policies) and are refused; `label!` is not a container filter in
+ * podman 4.3 (`label! is an invalid filter`), nor is any other word.
+ */
+import { invalidArg } from '../errors.js';
+import { type CompiledGraph, stateOf } from '../graph/compiled-graph.js';
+import type { ContainerState, Labels } from '../graph/spec.js';
+
+/** One key's values, as given. */
+export type ParsedFilters = ReadonlyMap<FilterKey, readonly string[]>;
+
+export const FILTER_KEYS = ['id', 'name', 'label', 'status', 'pod'] as const;
+export type FilterKey = (typeof FILTER_KEYS)[number];
+
+/** podman's container filter keys that need facts the model does not have. */
+const UNSUPPORTED: Readonly<Record<string, string>> = {
+  exited: 'exit codes',
+  before: 'creation times',
+  since: 'creation times',
+  until: 'creation times',
+  ancestor: 'images',
+  volume: 'volumes',
+  network: 'networks',
+  health: 'health checks',
+  'restart-policy': 'restart policies',
+};
+
+/** The words podman 4.3's `status=` accepts (libpod's StringToContainerStatus). */
+const PODMAN_STATUSES: ReadonlySet<string> = new Set([
+  'unknown',
+  'created',
+  'initialized',
+  'running',
+  'stopped',
+  'paused',
+  'exited',
+  'removing',
+]);
+
+/** A model state as podman's status filter sees it: `stopped` reads as `exited`. */
+const STATUS_OF: Readonly<Record<ContainerState, string>> = {
+  created: 'created',
+  running: 'running',
+  paused: 'paused',
+  stopping: 'stopping',
+  exited: 'exited',
+  stopped: 'exited',
+};
+
+function isFilterKey(key: string): key is FilterKey {
+  return (FILTER_KEYS as readonly string[]).includes(key);
+}
+
+/**
+ * Parses `KEY=VALUE` strings into values per key, checking keys and values as podman does,
+ * before anything is removed. Throws INVALID_ARG with podman's words.
+ */
+export function parseFilters(filters: readonly string[]): ParsedFilters {
+  const parsed = new Map<FilterKey, string[]>();
+  for (const filter of filters) {
+    const at = filter.indexOf('=');
+    if (at === -1) throw invalidArg(`invalid filter ${JSON.stringify(filter)}`);
+    const key = filter.slice(0, at);
+    const value = filter.slice(at + 1);
+    if (!isFilterKey(key)) {
+      const missing = UNSUPPORTED[key];
+      if (missing !== undefined) {
+        throw invalidArg(
+          `${key} is a podman filter podgraph cannot apply: the model has no ${missing} (filter by ${FILTER_KEYS.join(', ')})`,
+        );
+      }
+      throw invalidArg(`${key} is an invalid filter`);
+    }
+    if (key === 'status' && !PODMAN_STATUSES.has(value)) throw invalidArg(`unknown container state: ${value}: invalid argument`);
+    let values = parsed.get(key);
+    if (values === undefined) parsed.set(key, (values = []));
+    values.push(value);
+  }
+  return parsed;
+}
+
+/** Go's regexp.MatchString for the common cases: an inline `(?flags)` prefix becomes JS flags; invalid is undefined. */
+function goRegExp(source: string): RegExp | undefined {
+  const inline = /^\(\?([imsU]+)\)/.exec(source);
+  const flags = inline === null ? '' : [...new Set(inline[1].replace('U', ''))].join('');
+  try {
+    return new RegExp(inline === null ? source : source.slice(inline[0].length), flags);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Go's filepath.Match of `*PATTERN*` (podman's matchPattern), `/` being no separator there. */
+function globRegExp(pattern: string): RegExp {
+  let source = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '*') source += '.*';
+    else if (c === '?') source += '.';
+    else if (c === '\\' && i + 1 < pattern.length) source += `\\${pattern[++i]}`;
+    else source += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^.*${source}.*$`, 's');
+}
+
+/** podman's MatchLabelFilters: every `KEY[=VALUE]` is met by some label. */
+function matchesLabels(wanted: readonly string[], labels: Labels | undefined): boolean {
+  if (labels === undefined) return wanted.length === 0;
+  return wanted.every((filter) => {
+    const at = filter.indexOf('=');
+    const key = at === -1 ? filter : filter.slice(0, at);
+    const value = at === -1 ? '' : filter.slice(at + 1);
+    const glob = key.includes('*') ? globRegExp(key) : undefined;
+    for (const [labelKey, labelValue] of Object.entries(labels)) {
+      if (value !== '' && labelValue !== value) continue;
+      if (labelKey === key || glob?.test(labelKey)) return true;
+    }
+    return false;
+  });
+}
+
+/** The pods `pod=` values name, as podman's LookupPod finds them: id, name, or a unique id prefix. */
+function podsNamed(graph: CompiledGraph, refs: readonly string[]): Set<number> {
+  const pods = new Set<number>();
+  for (const ref of refs) {
+    const exact = graph.podLookup.get(ref);
+    if (exact !== undefined) {
+      pods.add(exact);
+      continue;
+    }
+    if (ref === '') continue;
+    const prefixed = graph.podIds.flatMap((id, p) => (id.startsWith(ref) ? [p] : []));
+    if (prefixed.length === 1) pods.add(prefixed[0]);
+  }
+  return pods;
+}
+
+/** The indices of the containers every filter key matches, in index order. */
+export function matchFilters(graph: CompiledGraph, filters: ParsedFilters): number[] {
+  const tests: ((index: number) => boolean)[] = [];
+  for (const [key, values] of filters) {
+    switch (key) {
+      case 'id':
+      case 'name': {
+        const expressions = values.map(goRegExp).filter((re) => re !== undefined);
+        const field = key === 'id' ? graph.ids : graph.names;
+        // podman's name has no leading slash; a container without a name in the model has none to match.
+        tests.push((i) => expressions.some((re) => re.test(field[i] ?? '')));
+        break;
+      }
+      case 'label':
+        tests.push((i) => matchesLabels(values, graph.labels[i]));
+        break;
+      case 'status': {
+        const wanted = new Set(values.map((value) => (value === 'stopped' ? 'exited' : value)));
+        tests.push((i) => wanted.has(STATUS_OF[stateOf(graph, i)]));
+        break;
+      }
+      case 'pod': {
+        const pods = podsNamed(graph, values);
+        tests.push((i) => graph.podOf[i] !== -1 && pods.has(graph.podOf[i]));
+        break;
+      }
+    }
+  }
+  const matched: number[] = [];
+  for (let i = 0; i < graph.size; i++) if (tests.every((test) => test(i))) matched.push(i);
+  return matched;
+}
