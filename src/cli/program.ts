@@ -10,7 +10,7 @@ import { GRAPH_FORMATS, type GraphFlags, runGraph } from './commands/graph.js';
 import type { Io } from './commands/io.js';
 import { type PlanFlags, runPlan } from './commands/plan.js';
 import { type RemoveFlags, runRemove } from './commands/remove.js';
-import { parseConcurrency, parseMilliseconds, parseSeconds, type TargetKind } from './options.js';
+import { collect, collectCsv, parseConcurrency, parseMilliseconds, parseSeconds, type TargetKind } from './options.js';
 import { PROGRESS_MODES } from './progress.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -48,7 +48,22 @@ function removalFlags(command: Command, kind: TargetKind): Command {
   if (kind === 'container') command.option('-v, --volumes', 'Remove anonymous volumes associated with the container');
   command.addOption(new Option('-l, --latest', 'Not supported, as with podman --remote').hideHelp());
   command.option('-t, --time <seconds>', 'Seconds to wait for stop before killing the container (needs --force)', parseSeconds);
+  if (kind === 'container') {
+    command.option('--cidfile <file>', 'Read the container ID from the file (repeatable)', collect);
+    filterFlag(command);
+  } else {
+    command.option('--pod-id-file <file>', 'Read the pod ID from the file (repeatable)', collect);
+  }
   return command;
+}
+
+/** `--filter`, as podman's rm and ps take it; `graph` takes it too, to show what it selects. */
+function filterFlag(command: Command): Command {
+  return command.option(
+    '--filter <filter>',
+    'Select the containers that match, podman ps syntax: id=RE, name=RE, label=KEY[=VALUE], status=S, pod=P (repeatable; one key ORs, label ANDs, keys AND)',
+    collectCsv,
+  );
 }
 
 /** `--url` / `--spec`; commands that remove take `--latency` too. */
@@ -136,6 +151,11 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     false,
   )
     .addOption(new Option('--format <format>', 'output format').choices(GRAPH_FORMATS).default('dot'))
+    .option(
+      '--filter <filter>',
+      'Only the containers that match (podman ps syntax, as rm --filter) and what they depend on (repeatable)',
+      collectCsv,
+    )
     .option('-o, --output <file>', 'write to FILE instead of stdout')
     .action(async (flags: GraphFlags) => {
       exitCode = await runGraph(flags, io);
