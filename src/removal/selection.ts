@@ -7,6 +7,11 @@ export interface Selection {
   readonly containers: Uint8Array;
   /** 1 for every selected pod index. */
   readonly pods: Uint8Array;
+  /**
+   * Container targets the graph does not know, to ask the runtime about (its
+   * `removeUnlistedContainer`) instead of refusing them; empty for a runtime without that method.
+   */
+  readonly unlisted: readonly string[];
 }
 
 /**
@@ -21,7 +26,7 @@ export function select(graph: CompiledGraph, options: ResolvedOptions): Selectio
   if (options.all) {
     containers.fill(1);
     pods.fill(1);
-    return { containers, pods };
+    return { containers, pods, unlisted: [] };
   }
 
   // Resolve every target before selecting anything, so that an unknown one rejects the whole call.
@@ -31,7 +36,8 @@ export function select(graph: CompiledGraph, options: ResolvedOptions): Selectio
     if (pod !== undefined) podTargets.push(pod);
     else if (!options.ignore) throw noSuchPod(ref);
   }
-  const containerTargets = options.filters === undefined ? named(graph, options) : filtered(graph, options);
+  const unlisted: string[] = [];
+  const containerTargets = options.filters === undefined ? named(graph, options, unlisted) : filtered(graph, options);
 
   const selectPod = (pod: number) => {
     if (pods[pod] === 1) return;
@@ -56,15 +62,19 @@ export function select(graph: CompiledGraph, options: ResolvedOptions): Selectio
       stack.push(dependent);
     }
   }
-  return { containers, pods };
+  return { containers, pods, unlisted };
 }
 
-function named(graph: CompiledGraph, options: ResolvedOptions): number[] {
+/** The named containers; names the graph does not know go to `unlisted` when the runtime can be asked, else throw unless ignored. */
+function named(graph: CompiledGraph, options: ResolvedOptions, unlisted: string[]): number[] {
+  const askRuntime = typeof options.runtime?.removeUnlistedContainer === 'function';
   const targets: number[] = [];
   for (const ref of options.containers) {
     const index = graph.lookup.get(ref);
     if (index !== undefined) targets.push(index);
-    else if (!options.ignore) throw noSuchContainer(ref);
+    else if (askRuntime) {
+      if (!unlisted.includes(ref)) unlisted.push(ref);
+    } else if (!options.ignore) throw noSuchContainer(ref);
   }
   return targets;
 }

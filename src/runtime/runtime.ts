@@ -23,4 +23,11 @@ export interface Runtime {
   inspect(): Promise<GraphSpec>;
   removeContainer(id: string, options: RemoveCallOptions): Promise<void>;
   removePod(id: string, options: RemoveCallOptions): Promise<void>;
+  /**
+   * Optional: removes a container that `inspect()` does not list, by id or name (podman removes
+   * containers only its storage knows, such as buildah's working containers). Rejects with
+   * NO_SUCH_CTR when the runtime does not know it either. A runtime that has this method is
+   * asked about every container target the graph does not know, instead of the engine refusing it.
+   */
+  removeUnlistedContainer?(idOrName: string, options: RemoveCallOptions): Promise<void>;
 }

@@ -68,6 +68,14 @@ export class PodmanRuntime implements Runtime {
     );
   }
 
+  /**
+   * A container podman's lists do not show (storage-only, as buildah's working containers): the
+   * same DELETE, since libpod's removal tries containers/storage first (podman 4.3's ContainerRm).
+   */
+  removeUnlistedContainer(idOrName: string, options: RemoveCallOptions): Promise<void> {
+    return this.removeContainer(idOrName, options);
+  }
+
   removePod(id: string, options: RemoveCallOptions): Promise<void> {
     return this.#delete('pod', `/libpod/pods/${encodeURIComponent(id)}`, options, (body) => {
       const err = (body as RemovedItem | undefined)?.Err;
