@@ -39,9 +39,13 @@ export function onInterrupt(notice: (text: string) => void): Interrupt {
  */
 export function finishingInFlight(runtime: Runtime): Runtime {
   const calm = ({ signal: _, ...options }: RemoveCallOptions): RemoveCallOptions => options;
-  return {
+  const shielded: Runtime = {
     inspect: () => runtime.inspect(),
     removeContainer: (id, options) => runtime.removeContainer(id, calm(options)),
     removePod: (id, options) => runtime.removePod(id, calm(options)),
   };
+  // The capability is the method's presence: pass it on only where the runtime has it.
+  const unlisted = runtime.removeUnlistedContainer?.bind(runtime);
+  if (unlisted !== undefined) shielded.removeUnlistedContainer = (id, options) => unlisted(id, calm(options));
+  return shielded;
 }

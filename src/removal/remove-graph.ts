@@ -5,6 +5,7 @@ import { planRemoval } from './plan.js';
 import { RemovalRun } from './removal-run.js';
 import type { RemovalReport } from './report.js';
 import { select } from './selection.js';
+import { removeUnlisted, withUnlisted } from './unlisted.js';
 
 /**
  * Removes the selected pods and containers of `graph`: dependents before dependencies, each
@@ -15,8 +16,11 @@ import { select } from './selection.js';
 export async function removeGraph(graph: ContainerGraph, options: RemoveOptions): Promise<RemovalReport> {
   const compiled = compiledOf(graph);
   const resolved = resolveOptions(options);
-  const plan = planRemoval(compiled, select(compiled, resolved));
+  const selection = select(compiled, resolved);
+  const plan = planRemoval(compiled, selection);
   // Nobody can read the default runtime's log, so it keeps none.
   const runtime = resolved.runtime ?? new MemoryRuntime(graph, { log: false });
-  return new RemovalRun(plan, resolved, runtime).run();
+  // Targets the graph does not know go first: the runtime's NO_SUCH_CTR rejects before any graph call.
+  const unlisted = await removeUnlisted(selection.unlisted, runtime, resolved);
+  return withUnlisted(await new RemovalRun(plan, resolved, runtime).run(), unlisted);
 }

@@ -348,3 +348,30 @@ describe.concurrent('rm --cidfile and pod rm --pod-id-file', () => {
     expect(await podgraph(args)).toEqual({ code: 125, stdout: '', stderr: `${stderr}\n` });
   });
 });
+
+describe('names only podman storage knows (buildah working containers): asked of podman', () => {
+  let fake: FakePodman;
+  beforeAll(async () => {
+    fake = await fakePodman([{ Id: 'd'.repeat(64), Name: 'listed' }], ['ext1', 'ext2', 'ext3']);
+  });
+  afterAll(() => fake.close());
+  const run = (...args: string[]) => podgraph([...args, '--url', fake.url, '--progress', 'none']);
+
+  test('rm NAME removes it by its own DELETE and prints it as given', async () => {
+    expect(await run('rm', 'ext1')).toEqual({ code: 0, stdout: 'ext1\n', stderr: '' });
+    expect(fake.requests).toContain('DELETE /v4.0.0/libpod/containers/ext1?force=false');
+  });
+
+  test("podman's 404: no such container, exit 1, and the named graph container stays; -i and -f skip it", async () => {
+    const missing = 'Error: no container with name or ID "ghost" found: no such container\n';
+    expect(await run('rm', 'listed', 'ghost')).toEqual({ code: 1, stdout: '', stderr: missing });
+    expect(fake.requests.filter((line) => line.startsWith('DELETE') && line.includes('ddd'))).toEqual([]);
+    expect(await run('rm', '-f', 'ghost')).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(await run('rm', '-i', 'ghost', 'ext2')).toEqual({ code: 0, stdout: 'ext2\n', stderr: '' });
+  });
+
+  test('with -v the storage container goes with volumes=true', async () => {
+    expect(await run('rm', '-v', 'ext3')).toEqual({ code: 0, stdout: 'ext3\n', stderr: '' });
+    expect(fake.requests).toContain('DELETE /v4.0.0/libpod/containers/ext3?force=false&volumes=true');
+  });
+});
