@@ -13,10 +13,17 @@ const SPEC: GraphSpec = {
     { id: 'f00d02', name: 'db' },
   ],
   containers: [
-    { id: '8521bd85', name: 'a1', state: 'exited', labels: { env: 'ci', team: 'x' } },
-    { id: 'b06a21d6', name: 'a2', state: 'stopped', labels: { env: 'prod' } },
-    { id: '54c0f85c', name: 'b1', state: 'running', labels: { env: 'ci' }, dependsOn: ['a2'] },
-    { id: '47b32408', name: 'b2', dependsOn: ['a1'] },
+    {
+      id: '8521bd85',
+      name: 'a1',
+      state: 'exited',
+      exitCode: 3,
+      created: '2026-12-01T08:00:00.000000001Z',
+      labels: { env: 'ci', team: 'x' },
+    },
+    { id: 'b06a21d6', name: 'a2', state: 'stopped', exitCode: 0, created: '2026-12-01T08:00:00.000000002Z', labels: { env: 'prod' } },
+    { id: '54c0f85c', name: 'b1', state: 'running', created: '2026-12-01T09:00:00+01:00', labels: { env: 'ci' }, dependsOn: ['a2'] },
+    { id: '47b32408', name: 'b2', exitCode: 0, created: '2026-12-01T08:00:01Z', dependsOn: ['a1'] },
     { id: 'aa00', name: 'web-infra', pod: 'web', infra: true, labels: { team: 'a' } },
     { id: 'aa01', name: 'web-app', pod: 'web', state: 'paused', labels: { 'io.podman/x': '1' } },
     { id: 'bb01', name: 'db-main', pod: 'db' },
@@ -57,7 +64,15 @@ describe("podman's refusals, word for word", () => {
     expect(refused(filters)).toBe(message);
   });
 
-  test.each(['exited=0', 'before=a1', 'since=a1', 'until=1h', 'ancestor=tiny', 'volume=v', 'network=n', 'health=healthy'])(
+  test.each([
+    [['exited=x'], `exited code out of range '\\x00': strconv.ParseInt: parsing "x": invalid syntax`],
+    [['exited='], `exited code out of range '\\x00': strconv.ParseInt: parsing "": invalid syntax`],
+    [['exited=99999999999'], `exited code out of range '\uFFFD': strconv.ParseInt: parsing "99999999999": value out of range`],
+  ])('%j: %s', (filters, message) => {
+    expect(refused(filters)).toBe(message);
+  });
+
+  test.each(['until=1h', 'ancestor=tiny', 'volume=v', 'network=n', 'health=healthy', 'restart-policy=always'])(
     '%s is a podman filter the model cannot answer: refused, saying so',
     (filter) => {
       const key = filter.slice(0, filter.indexOf('='));
@@ -109,6 +124,35 @@ describe('matching, as podman ps -a --filter', () => {
     expect(matched('pod=f00d0')).toEqual([]);
     expect(matched('pod=f00d01', 'pod=db')).toEqual(['web-infra', 'web-app', 'db-main']);
     expect(matched('pod=nope')).toEqual([]);
+  });
+
+  test('exited: the exit code of an exited or stopped container; a created one with code 0 is not exited', () => {
+    expect(matched('exited=0')).toEqual(['a2']);
+    expect(matched('exited=3', 'exited=+0')).toEqual(['a1', 'a2']);
+    expect(matched('exited=1')).toEqual([]);
+  });
+
+  test('before and since compare creation times to the earliest container named, to the nanosecond, any time zone', () => {
+    // b1 was created at 08:00:00Z (09:00 at +01:00): the same second as a1, later by nothing
+    expect(matched('since=a1')).toEqual(['a2', 'b2']);
+    expect(matched('before=a2')).toEqual(['a1', 'b1']);
+    expect(matched('before=b2', 'before=a2')).toEqual(['a1', 'b1']);
+    expect(matched('since=b2', 'since=8521')).toEqual(['a2', 'b2']);
+    // containers without a creation time match neither
+    expect(matched('since=b1')).toEqual(['a1', 'a2', 'b2']);
+  });
+
+  test("before and since: an unknown container is podman's no such container; one without a time is refused", () => {
+    const compiled = compiledOf(graph);
+    expect(() => matchFilters(compiled, parseFilters(['before=nope']))).toThrow(
+      expect.objectContaining({ code: 'NO_SUCH_CTR', message: 'no container with name or ID "nope" found: no such container' }),
+    );
+    expect(() => matchFilters(compiled, parseFilters(['since=web-app']))).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_ARG',
+        message: 'since=web-app: container aa01 has no creation time (ContainerSpec.created) to compare with',
+      }),
+    );
   });
 
   test('different keys AND', () => {

@@ -607,4 +607,16 @@ describe('labels', () => {
   ])('invalid labels are INVALID_ARG: %j', (input, message) => {
     expect(thrown(() => build(input), 'INVALID_ARG').message).toContain(message);
   });
+
+  test('created and exitCode: kept by toSpec and MemoryRuntime; validated', async () => {
+    const spec: GraphSpec = { containers: [{ id: 'a', state: 'exited', exitCode: 3, created: '2026-12-01T08:33:45.847897446Z' }] };
+    expect(ContainerGraph.fromSpec(spec).toSpec()).toEqual({ pods: [], containers: spec.containers });
+    expect((await new MemoryRuntime(spec).inspect()).containers).toEqual(spec.containers);
+    expect(thrown(() => build({ containers: [{ id: 'a', created: 'yesterday' }] }), 'INVALID_ARG').message).toBe(
+      'Expected containers[0].created to be an RFC 3339 time such as podman\'s Created, got `"yesterday"` (string)',
+    );
+    expect(thrown(() => build({ containers: [{ id: 'a', exitCode: 1.5 }] }), 'INVALID_ARG').message).toBe(
+      'Expected containers[0].exitCode to be a 32-bit integer, got `1.5` (number)',
+    );
+  });
 });

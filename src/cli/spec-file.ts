@@ -6,13 +6,13 @@
 import { readFileSync } from 'node:fs';
 import { PodgraphError } from '../errors.js';
 import { ContainerGraph } from '../graph/container-graph.js';
-import { CONTAINER_STATES, type GraphSpec } from '../graph/spec.js';
+import { CONTAINER_STATES, createdNanos, type GraphSpec } from '../graph/spec.js';
 import { CliError } from './cli-error.js';
 import { findSyntaxError, formatPath, type JsonPath, locatePath } from './json-text.js';
 
 const ROOT_KEYS = ['pods', 'containers'];
 const POD_KEYS = ['id', 'name', 'labels'];
-const CONTAINER_KEYS = ['id', 'name', 'pod', 'infra', 'state', 'dependsOn', 'labels'];
+const CONTAINER_KEYS = ['id', 'name', 'pod', 'infra', 'state', 'dependsOn', 'labels', 'created', 'exitCode'];
 
 /** A problem at a place in the file. */
 class SpecProblem extends Error {
@@ -137,6 +137,13 @@ function checkShape(value: unknown): GraphSpec {
     checkString(ctr, 'name', path, false);
     checkString(ctr, 'pod', path, false);
     checkLabels(ctr, path);
+    if (ctr.created !== undefined && (typeof ctr.created !== 'string' || createdNanos(ctr.created) === undefined))
+      throw new SpecProblem(
+        [...path, 'created'],
+        `expected an RFC 3339 time such as 2024-05-01T10:00:00.123456789Z, got ${got(ctr.created)}`,
+      );
+    if (ctr.exitCode !== undefined && !Number.isInteger(ctr.exitCode))
+      throw new SpecProblem([...path, 'exitCode'], `expected an integer exit code, got ${got(ctr.exitCode)}`);
     if (ctr.infra !== undefined && typeof ctr.infra !== 'boolean')
       throw new SpecProblem([...path, 'infra'], `expected true or false, got ${got(ctr.infra)}`);
     if (ctr.state !== undefined && !(CONTAINER_STATES as readonly unknown[]).includes(ctr.state)) {

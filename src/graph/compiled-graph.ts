@@ -1,6 +1,14 @@
 import { describe, invalidArg, PodgraphError } from '../errors.js';
 import { findCycle } from './find-cycle.js';
-import { CONTAINER_STATES, type ContainerSpec, type ContainerState, type GraphSpec, type Labels, type PodSpec } from './spec.js';
+import {
+  CONTAINER_STATES,
+  type ContainerSpec,
+  type ContainerState,
+  createdNanos,
+  type GraphSpec,
+  type Labels,
+  type PodSpec,
+} from './spec.js';
 
 const STATE_INDEX: ReadonlyMap<string, number> = new Map(CONTAINER_STATES.map((state, index) => [state, index]));
 const CREATED = STATE_INDEX.get('created')!;
@@ -28,8 +36,12 @@ export interface CompiledGraph {
   readonly dependents: Int32Array;
   /** Container id or name -> index. */
   readonly lookup: ReadonlyMap<string, number>;
-  /** Each container's labels, undefined where it has none. */
+  /** Each container's labels, undefined where it has none (the array is empty when none has any). */
   readonly labels: readonly (Labels | undefined)[];
+  /** Each container's creation time as given (RFC 3339), undefined where unknown. */
+  readonly created: readonly (string | undefined)[];
+  /** Each container's exit code, undefined where unknown. */
+  readonly exitCodes: readonly (number | undefined)[];
 
   readonly podCount: number;
   readonly podIds: readonly string[];
@@ -149,7 +161,10 @@ export function compileGraph(spec: GraphSpec): CompiledGraph {
   const isInfra = new Uint8Array(size);
   const podInfra = new Int32Array(podCount).fill(-1);
   const lookup = new Map<string, number>();
-  const labels: (Labels | undefined)[] = new Array(size);
+  // Sparse: most graphs have no labels, times or exit codes, and a million undefined slots are not free.
+  const labels: (Labels | undefined)[] = [];
+  const created: (string | undefined)[] = [];
+  const exitCodes: (number | undefined)[] = [];
   const memberCount = new Int32Array(podCount + 1);
   let maxDeps = 0;
 
@@ -164,7 +179,20 @@ export function compileGraph(spec: GraphSpec): CompiledGraph {
     ids[i] = id;
     names[i] = checkOptionalName(ctr.name, where);
     register(lookup, 'containers', 'container', i, id, names[i]);
-    labels[i] = checkLabels(ctr.labels, where);
+    const ctrLabels = checkLabels(ctr.labels, where);
+    if (ctrLabels !== undefined) labels[i] = ctrLabels;
+    if (ctr.created !== undefined) {
+      if (typeof ctr.created !== 'string' || createdNanos(ctr.created) === undefined) {
+        throw invalidArg(`Expected ${where}.created to be an RFC 3339 time such as podman's Created, got ${describe(ctr.created)}`);
+      }
+      created[i] = ctr.created;
+    }
+    if (ctr.exitCode !== undefined) {
+      if (!Number.isInteger(ctr.exitCode) || (ctr.exitCode as number) < -(2 ** 31) || (ctr.exitCode as number) >= 2 ** 31) {
+        throw invalidArg(`Expected ${where}.exitCode to be a 32-bit integer, got ${describe(ctr.exitCode)}`);
+      }
+      exitCodes[i] = ctr.exitCode as number;
+    }
 
     const state = ctr.state ?? 'created';
     const stateIndex = STATE_INDEX.get(state as string);
@@ -286,6 +314,8 @@ export function compileGraph(spec: GraphSpec): CompiledGraph {
     dependents,
     lookup,
     labels,
+    created,
+    exitCodes,
     podCount,
     podIds,
     podNames,
@@ -327,6 +357,8 @@ export function specOf(
     const end = graph.depStart[i + 1] - graph.implicitInfra[i];
     if (end > graph.depStart[i]) ctr.dependsOn = idsIn(graph, graph.deps, graph.depStart[i], end);
     if (graph.labels[i] !== undefined) ctr.labels = { ...graph.labels[i] };
+    if (graph.created[i] !== undefined) ctr.created = graph.created[i];
+    if (graph.exitCodes[i] !== undefined) ctr.exitCode = graph.exitCodes[i];
     containers.push(ctr);
   }
   return { pods, containers };

@@ -9,28 +9,28 @@
  * - `status=S`: podman's states (`created`, `running`, `paused`, `exited`, ...; `stopped` means
  *   `exited`); another word is podman's `unknown container state` error.
  * - `pod=P`: a member of pod P (id, name or unique id prefix); an unknown pod matches nothing.
+ * - `exited=N`: a container in state exited (or stopped) whose exit code is N.
+ * - `before=C`, `since=C`: created before / after container C (by `created`; with several
+ *   values, the earliest of them, as podman); an unknown C is podman's "no such container".
  *
  * Values of one key OR, except `label`, where all must match; different keys AND. podman's other
- * keys need facts the model does not hold (exit codes, creation times, images, volumes,
- * networks, health, restart policies) and are refused; `label!` is not a container filter in
- * podman 4.3 (`label! is an invalid filter`), nor is any other word.
+ * keys need facts the model does not hold (the time now, images, volumes, networks, health,
+ * restart policies) and are refused; `label!` is not a container filter in podman 4.3
+ * (`label! is an invalid filter`), nor is any other word.
  */
 import { invalidArg } from '../errors.js';
-import { type CompiledGraph, stateOf } from '../graph/compiled-graph.js';
-import type { ContainerState, Labels } from '../graph/spec.js';
+import { type CompiledGraph, noSuchContainer, stateOf } from '../graph/compiled-graph.js';
+import { type ContainerState, createdNanos, type Labels } from '../graph/spec.js';
 
 /** One key's values, as given. */
 export type ParsedFilters = ReadonlyMap<FilterKey, readonly string[]>;
 
-export const FILTER_KEYS = ['id', 'name', 'label', 'status', 'pod'] as const;
+export const FILTER_KEYS = ['id', 'name', 'label', 'status', 'pod', 'exited', 'before', 'since'] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];
 
 /** podman's container filter keys that need facts the model does not have. */
 const UNSUPPORTED: Readonly<Record<string, string>> = {
-  exited: 'exit codes',
-  before: 'creation times',
-  since: 'creation times',
-  until: 'creation times',
+  until: 'clock: until= compares with the time now',
   ancestor: 'images',
   volume: 'volumes',
   network: 'networks',
@@ -85,11 +85,61 @@ export function parseFilters(filters: readonly string[]): ParsedFilters {
       throw invalidArg(`${key} is an invalid filter`);
     }
     if (key === 'status' && !PODMAN_STATUSES.has(value)) throw invalidArg(`unknown container state: ${value}: invalid argument`);
+    if (key === 'exited') exitCodeOf(value);
     let values = parsed.get(key);
     if (values === undefined) parsed.set(key, (values = []));
     values.push(value);
   }
   return parsed;
+}
+
+/** `exited=` values as Go's strconv.ParseInt(value, 10, 32) reads them, with podman's (odd) complaint. */
+function exitCodeOf(value: string): number {
+  if (!/^[+-]?\d+$/.test(value)) {
+    throw invalidArg(`exited code out of range '\\x00': strconv.ParseInt: parsing ${JSON.stringify(value)}: invalid syntax`);
+  }
+  const code = Number(value);
+  if (code < -(2 ** 31) || code >= 2 ** 31) {
+    throw invalidArg(`exited code out of range '\uFFFD': strconv.ParseInt: parsing ${JSON.stringify(value)}: value out of range`);
+  }
+  return code;
+}
+
+/** The container `ref` names as podman's LookupContainer finds it: id, name, or a unique id prefix. */
+function containerNamed(graph: CompiledGraph, ref: string): number | undefined {
+  const exact = graph.lookup.get(ref);
+  if (exact !== undefined || ref === '') return exact;
+  let found: number | undefined;
+  for (let i = 0; i < graph.size; i++) {
+    if (!graph.ids[i].startsWith(ref)) continue;
+    if (found !== undefined) return undefined;
+    found = i;
+  }
+  return found;
+}
+
+/**
+ * `before=` / `since=`: the earliest creation time of the containers named (podman takes the
+ * minimum for both), and a test on each container's own creation time.
+ */
+function createdTest(graph: CompiledGraph, key: 'before' | 'since', refs: readonly string[]): (index: number) => boolean {
+  let bound: bigint | undefined;
+  for (const ref of refs) {
+    const index = containerNamed(graph, ref);
+    if (index === undefined) throw noSuchContainer(ref);
+    const text = graph.created[index];
+    if (text === undefined) {
+      throw invalidArg(`${key}=${ref}: container ${graph.ids[index]} has no creation time (ContainerSpec.created) to compare with`);
+    }
+    const time = createdNanos(text)!;
+    if (bound === undefined || time < bound) bound = time;
+  }
+  return (i) => {
+    const text = graph.created[i];
+    if (text === undefined || bound === undefined) return false;
+    const time = createdNanos(text)!;
+    return key === 'before' ? time < bound : time > bound;
+  };
 }
 
 /** Go's regexp.MatchString for the common cases: an inline `(?flags)` prefix becomes JS flags; invalid is undefined. */
@@ -174,6 +224,19 @@ export function matchFilters(graph: CompiledGraph, filters: ParsedFilters): numb
         tests.push((i) => graph.podOf[i] !== -1 && pods.has(graph.podOf[i]));
         break;
       }
+      case 'exited': {
+        const codes = new Set(values.map(exitCodeOf));
+        tests.push((i) => {
+          const state = stateOf(graph, i);
+          const code = graph.exitCodes[i];
+          return (state === 'exited' || state === 'stopped') && code !== undefined && codes.has(code);
+        });
+        break;
+      }
+      case 'before':
+      case 'since':
+        tests.push(createdTest(graph, key, values));
+        break;
     }
   }
   const matched: number[] = [];

@@ -270,14 +270,21 @@ describe('PodmanRuntime: requests and replies', () => {
     });
   });
 
-  test("inspect reads the containers' Config.Labels and the pods' Labels; null or {} is no labels", async () => {
+  test("inspect reads Config.Labels, Created, an exited container's ExitCode, and the pods' Labels; null or {} is no labels", async () => {
     const pods = [
       { Id: 'pod1', Name: 'web', Labels: { team: 'a' } },
       { Id: 'pod2', Name: 'db', Labels: {} },
     ];
     const details: Record<string, unknown> = {
-      c1: { Id: 'c1', Name: 'c1', Dependencies: [], State: { Status: 'exited' }, Config: { Labels: { env: 'ci', 'io.x': '' } } },
-      c2: { Id: 'c2', Name: 'c2', Dependencies: [], State: { Status: 'exited' }, Config: { Labels: null } },
+      c1: {
+        Id: 'c1',
+        Name: 'c1',
+        Dependencies: [],
+        Created: '2026-12-01T08:33:45.847897446Z',
+        State: { Status: 'exited', ExitCode: 3 },
+        Config: { Labels: { env: 'ci', 'io.x': '' } },
+      },
+      c2: { Id: 'c2', Name: 'c2', Dependencies: [], State: { Status: 'created', ExitCode: 0 }, Config: { Labels: null } },
     };
     const { runtime } = await fakePodman((req, res) => {
       const url = req.url!;
@@ -292,8 +299,17 @@ describe('PodmanRuntime: requests and replies', () => {
         { id: 'pod2', name: 'db' },
       ],
       containers: [
-        { id: 'c1', name: 'c1', state: 'exited', dependsOn: [], labels: { env: 'ci', 'io.x': '' } },
-        { id: 'c2', name: 'c2', state: 'exited', dependsOn: [] },
+        {
+          id: 'c1',
+          name: 'c1',
+          state: 'exited',
+          dependsOn: [],
+          labels: { env: 'ci', 'io.x': '' },
+          created: '2026-12-01T08:33:45.847897446Z',
+          exitCode: 3,
+        },
+        // a created container's ExitCode 0 is no exit: podman's exited=0 does not match it
+        { id: 'c2', name: 'c2', state: 'created', dependsOn: [] },
       ],
     });
   });

@@ -4,6 +4,7 @@ import { PodgraphError } from '../../errors.js';
 import { ContainerGraph, compiledOf } from '../../graph/container-graph.js';
 import { matchFilters, parseFilters } from '../../removal/filters.js';
 import { CliError } from '../cli-error.js';
+import { refusalExitCode } from '../output.js';
 import { renderDot } from '../render/dot.js';
 import { drawingOf } from '../render/drawing.js';
 import { renderMermaid } from '../render/mermaid.js';
@@ -28,7 +29,7 @@ export function filteredGraph(graph: ContainerGraph, filters: readonly string[])
   try {
     matched = matchFilters(compiledOf(graph), parseFilters(filters));
   } catch (error) {
-    throw error instanceof PodgraphError ? new CliError(error.message) : error;
+    throw error instanceof PodgraphError ? new CliError(error.message, refusalExitCode(error)) : error;
   }
   const ids = graph.containerIds();
   const keep = new Set<string>();

@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import { PodgraphError } from '../../errors.js';
-import type { ContainerSpec, ContainerState, GraphSpec, PodSpec } from '../../graph/spec.js';
+import { type ContainerSpec, type ContainerState, createdNanos, type GraphSpec, type PodSpec } from '../../graph/spec.js';
 
 /** A GET that resolves with the JSON body of a 2xx reply, null for a 404 and rejects otherwise. */
 export type GetJson = (path: string) => Promise<unknown>;
@@ -25,8 +25,9 @@ interface InspectedContainer {
   Pod?: string;
   IsInfra?: boolean;
   Dependencies?: string[] | null;
-  State?: { Status?: string };
+  State?: { Status?: string; ExitCode?: number };
   Config?: { Labels?: Record<string, string> | null };
+  Created?: string;
 }
 
 /**
@@ -75,14 +76,18 @@ export async function inspectPodman(get: GetJson, concurrency: number): Promise<
     if (detail === null) continue;
     const pod = detail.Pod !== undefined && detail.Pod !== '' ? detail.Pod : undefined;
     if (pod !== undefined && !podIds.has(pod)) continue;
+    const state = stateFromPodman(detail.State?.Status);
+    const exited = (state === 'exited' || state === 'stopped') && typeof detail.State?.ExitCode === 'number';
     containers.push({
       id: detail.Id,
       ...(detail.Name ? { name: detail.Name } : {}),
       ...(pod !== undefined ? { pod } : {}),
       ...(detail.IsInfra === true ? { infra: true } : {}),
-      state: stateFromPodman(detail.State?.Status),
+      state,
       dependsOn: detail.Dependencies ?? [],
       ...labelsOf(detail.Config?.Labels),
+      ...(typeof detail.Created === 'string' && createdNanos(detail.Created) !== undefined ? { created: detail.Created } : {}),
+      ...(exited ? { exitCode: detail.State!.ExitCode } : {}),
     });
   }
   const known = new Set(containers.map((container) => container.id));
