@@ -27,15 +27,16 @@ interface Ctr {
   name: string;
   /** Extra `podman create` flags (`--label`, `-v`, `--requires` with names already prefixed). */
   flags?: (prefix: string) => string[];
-  /** `exited`: run `true` to its end; `running`: started. */
+  /** `exited`: run `true` (or `command`) to its end; `running`: started. */
   state?: 'exited' | 'running';
+  command?: string[];
 }
 
 /** Creates the containers under `prefix`, each labelled `run=<prefix>`, in order. */
 async function create(prefix: string, ctrs: Ctr[]): Promise<void> {
   for (const c of ctrs) {
     const args = ['--name', `${prefix}${c.name}`, '--label', `run=${prefix}`, ...(c.flags?.(prefix) ?? [])];
-    if (c.state === 'exited') await sandbox.podman('run', ...args, TINY_IMAGE, 'true');
+    if (c.state === 'exited') await sandbox.podmanExit('run', ...args, TINY_IMAGE, ...(c.command ?? ['true']));
     else await sandbox.podman('create', ...args, TINY_IMAGE);
     if (c.state === 'running') await sandbox.podman('start', `${prefix}${c.name}`);
   }
@@ -159,6 +160,33 @@ describePodman('podgraph rm --filter / -v / --cidfile / --pod-id-file / storage-
     expect(sides.podgraph.left).toEqual(['c1', 'r1']);
   });
 
+  test('--filter exited=, since=, before=: exit codes and creation order as podman reads them', async () => {
+    const ctrs: Ctr[] = [{ name: 'e3', state: 'exited', command: ['sh', '-c', 'exit 3'] }, { name: 'e0', state: 'exited' }, { name: 'c1' }];
+    const exited = await sideBySide(ctrs, (p) => ['rm', '--filter', 'exited=3', '--filter', `label=run=${p}`]);
+    expectSame(exited, 0);
+    expect(exited.podgraph.left).toEqual(['c1', 'e0']);
+    const since = await sideBySide(ctrs, (p) => ['rm', '--filter', `since=${p}e3`, '--filter', `label=run=${p}`]);
+    expectSame(since, 0);
+    expect(since.podgraph.left).toEqual(['e3']);
+    const before = await sideBySide(ctrs, (p) => [
+      'rm',
+      '--filter',
+      `before=${p}c1`,
+      '--filter',
+      `before=${p}e0`,
+      '--filter',
+      `label=run=${p}`,
+    ]);
+    expectSame(before, 0);
+    expect(before.podgraph.left).toEqual(['c1', 'e0']);
+    const [podmanSays, podgraphSays] = await Promise.all([
+      sandbox.podmanExit('rm', '--filter', 'before=nope'),
+      podgraph(['rm', '--filter', 'before=nope', '--url', sandbox.url, '--progress', 'none']),
+    ]);
+    expect(podgraphSays).toEqual(podmanSays);
+    expect(podmanSays.code).toBe(1);
+  });
+
   test('--filter name= regex: values OR', async () => {
     const sides = await sideBySide(LABELLED, (p) => ['rm', '--filter', `name=^${p}x`, '--filter', `name=${p}b2$`]);
     expectSame(sides, 0);
@@ -166,7 +194,7 @@ describePodman('podgraph rm --filter / -v / --cidfile / --pod-id-file / storage-
   });
 
   test('invalid filters: the same words, 125, nothing removed', async () => {
-    for (const filter of ['bogus=1', 'label!=env=ci', 'nokey', 'status=stopping']) {
+    for (const filter of ['bogus=1', 'label!=env=ci', 'nokey', 'status=stopping', 'exited=x', 'exited=99999999999']) {
       expectSame(await sideBySide([{ name: 'z1' }], () => ['rm', '--filter', filter]), 125);
       const [podmanSays, podgraphSays] = await Promise.all([
         sandbox.podmanExit('rm', '--filter', filter),
