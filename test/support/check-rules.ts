@@ -7,6 +7,7 @@
  */
 import {
   type ContainerGraph,
+  type ContainerSpec,
   ERROR_CODES,
   type OperationRecord,
   PodgraphError,
@@ -151,9 +152,19 @@ export function expectedSelection(graph: ContainerGraph, targets: Targets): Sele
 /**
  * podman 4.3's container filters, written from its source (pkg/domain/filters/containers.go)
  * independently of src/removal/filters.ts, for the filters targetsArb generates: `id` and `name`
- * regular expressions, `label=KEY[=VALUE]` (every one must match), `status`, `pod` (id or name).
+ * regular expressions, `label=KEY[=VALUE]` (every one must match), `status`, `pod` (id or name),
+ * `exited=CODE`, `before=` / `since=` (whole seconds here, so ties occur).
  * One key's values OR, except label's; keys AND.
  */
+const specsByGraph = new WeakMap<ContainerGraph, Map<string, ContainerSpec>>();
+
+/** created and exitCode are not in ContainerInfo: the oracle reads them from the graph's own spec. */
+function containerSpecs(graph: ContainerGraph): Map<string, ContainerSpec> {
+  let specs = specsByGraph.get(graph);
+  if (specs === undefined) specsByGraph.set(graph, (specs = new Map((graph.toSpec().containers ?? []).map((c) => [c.id, c]))));
+  return specs;
+}
+
 function matchesAll(graph: ContainerGraph, id: string, filters: readonly string[]): boolean {
   const byKey = new Map<string, string[]>();
   for (const filter of filters) {
@@ -161,6 +172,8 @@ function matchesAll(graph: ContainerGraph, id: string, filters: readonly string[
     byKey.set(key, [...(byKey.get(key) ?? []), rest.join('=')]);
   }
   const info = graph.container(id)!;
+  const specOf = containerSpecs(graph);
+  const spec = specOf.get(id)!;
   const labels = Object.entries(info.labels ?? {});
   const status = info.state === 'stopped' ? 'exited' : info.state;
   return [...byKey].every(([key, values]) => {
@@ -173,6 +186,18 @@ function matchesAll(graph: ContainerGraph, id: string, filters: readonly string[
         return values.some((value) => (value === 'stopped' ? 'exited' : value) === status);
       case 'pod':
         return values.some((ref) => info.pod !== undefined && graph.pod(ref)?.id === info.pod);
+      case 'exited': {
+        const code = spec.exitCode;
+        return (info.state === 'exited' || info.state === 'stopped') && code !== undefined && values.some((v) => Number(v) === code);
+      }
+      case 'before':
+      case 'since': {
+        // podman compares with the earliest of the containers named, for both keys.
+        const bound = Math.min(...values.map((ref) => Date.parse(specOf.get(graph.container(ref)!.id)!.created!)));
+        if (spec.created === undefined) return false;
+        const time = Date.parse(spec.created);
+        return key === 'before' ? time < bound : time > bound;
+      }
       case 'label':
         return values.every((wanted) => {
           const [k, ...v] = wanted.split('=');

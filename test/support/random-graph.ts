@@ -29,6 +29,9 @@ interface ContainerDraft {
   sortKey: number;
   /** Labels from a small vocabulary, so that random filters match some containers and not others. */
   labels: Record<string, string> | null;
+  /** Seconds after a fixed instant (ties included), for before= / since=. */
+  created: number | null;
+  exitCode: number | null;
 }
 
 interface PodDraft {
@@ -81,6 +84,8 @@ function graphDraftArb(size: GraphSize): fc.Arbitrary<GraphDraft> {
     listInfra: fc.boolean(),
     sortKey: fc.nat({ max: 3 }),
     labels: labelsArb,
+    created: fc.option(fc.nat({ max: 20 }), { nil: null, freq: 4 }),
+    exitCode: fc.option(fc.nat({ max: 3 }), { nil: null, freq: 3 }),
   });
   const podDraft: fc.Arbitrary<PodDraft> = fc.record({
     named: fc.boolean(),
@@ -114,6 +119,8 @@ function buildSpec(draft: GraphDraft): GraphSpec {
     const spec: ContainerSpec = { id: `c${index}`, state: d.state, ...extra };
     if (d.named) spec.name = containerName(index);
     if (d.labels !== null) spec.labels = d.labels;
+    if (d.created !== null) spec.created = new Date(Date.UTC(2026, 0, 1, 0, 0, d.created)).toISOString();
+    if (d.exitCode !== null) spec.exitCode = d.exitCode;
     const dependsOn: string[] = [];
     d.deps.forEach((pick, k) => {
       if (earlier.length === 0) return;
@@ -245,7 +252,12 @@ function filterArb(spec: GraphSpec): fc.Arbitrary<string> {
     fc.nat({ max: 9 }).map((n) => `name=^ctr-${n}`),
     fc.nat({ max: 9 }).map((n) => `id=${n}$`),
   ];
+  options.push(fc.nat({ max: 3 }).map((code) => `exited=${code}`));
   if (refs.pods.length > 0) options.push(fc.constantFrom(...refs.pods).map((pod) => `pod=${pod}`));
+  const timed = (spec.containers ?? []).filter((c) => c.created !== undefined).map((c) => c.name ?? c.id);
+  if (timed.length > 0) {
+    options.push(fc.tuple(fc.constantFrom('before', 'since'), fc.constantFrom(...timed)).map(([key, ref]) => `${key}=${ref}`));
+  }
   return fc.oneof(...options);
 }
 
