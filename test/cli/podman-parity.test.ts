@@ -242,6 +242,24 @@ describePodman('podgraph rm --filter / -v / --cidfile / --pod-id-file / storage-
     }
   });
 
+  test("pod rm takes its containers' anonymous volumes, as podman 4.3's pod removal always does (it has no -v)", async () => {
+    for (const tool of ['podman', 'podgraph'] as const) {
+      const p = fresh();
+      await sandbox.podman('pod', 'create', '--name', `${p}pod`);
+      await sandbox.podman('create', '--pod', `${p}pod`, '--name', `${p}m1`, '-v', '/data', '-v', `${p}vol:/named`, TINY_IMAGE);
+      const { anonymous, named } = await volumesOf(`${p}m1`);
+      const args = ['pod', 'rm', `${p}pod`];
+      const result =
+        tool === 'podman' ? await sandbox.podmanExit(...args) : await podgraph([...args, '--url', sandbox.url, '--progress', 'none']);
+      expect({ tool, code: result.code, anonymous: await volumeExists(anonymous[0]), named: await volumeExists(named[0]) }).toEqual({
+        tool,
+        code: 0,
+        anonymous: false,
+        named: true,
+      });
+    }
+  });
+
   test('--cidfile (several) and --pod-id-file: the same removals; a missing file the same words', async () => {
     const cid = (p: string, name: string) => join(sandbox.dir, `${p}${name}.cid`);
     const ctrs: Ctr[] = [
