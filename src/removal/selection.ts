@@ -83,6 +83,6 @@ function named(graph: CompiledGraph, options: ResolvedOptions, unlisted: string[
 function filtered(graph: CompiledGraph, options: ResolvedOptions): number[] {
   const matched = matchFilters(graph, options.filters!);
   if (options.containers.length === 0) return matched;
-  const named = new Set(options.containers);
-  return matched.filter((i) => named.has(graph.ids[i]) || (graph.names[i] !== undefined && named.has(graph.names[i]!)));
+  const wanted = new Set(options.containers);
+  return matched.filter((i) => wanted.has(graph.ids[i]) || (graph.names[i] !== undefined && wanted.has(graph.names[i]!)));
 }
