@@ -166,18 +166,27 @@ function globRegExp(pattern: string): RegExp {
   return new RegExp(`^.*${source}.*$`, 's');
 }
 
+interface LabelWanted {
+  key: string;
+  /** '' is any value. */
+  value: string;
+  /** For a key with `*`. */
+  glob: RegExp | undefined;
+}
+
+function labelWanted(filter: string): LabelWanted {
+  const at = filter.indexOf('=');
+  const key = at === -1 ? filter : filter.slice(0, at);
+  return { key, value: at === -1 ? '' : filter.slice(at + 1), glob: key.includes('*') ? globRegExp(key) : undefined };
+}
+
 /** podman's MatchLabelFilters: every `KEY[=VALUE]` is met by some label. */
-function matchesLabels(wanted: readonly string[], labels: Labels | undefined): boolean {
+function matchesLabels(wanted: readonly LabelWanted[], labels: Labels | undefined): boolean {
   if (labels === undefined) return wanted.length === 0;
-  return wanted.every((filter) => {
-    const at = filter.indexOf('=');
-    const key = at === -1 ? filter : filter.slice(0, at);
-    const value = at === -1 ? '' : filter.slice(at + 1);
-    const glob = key.includes('*') ? globRegExp(key) : undefined;
-    for (const [labelKey, labelValue] of Object.entries(labels)) {
-      if (value !== '' && labelValue !== value) continue;
-      if (labelKey === key || glob?.test(labelKey)) return true;
-    }
+  return wanted.every(({ key, value, glob }) => {
+    if (Object.hasOwn(labels, key) && (value === '' || labels[key] === value)) return true;
+    if (glob === undefined) return false;
+    for (const labelKey in labels) if ((value === '' || labels[labelKey] === value) && glob.test(labelKey)) return true;
     return false;
   });
 }
@@ -211,9 +220,11 @@ export function matchFilters(graph: CompiledGraph, filters: ParsedFilters): numb
         tests.push((i) => expressions.some((re) => re.test(field[i] ?? '')));
         break;
       }
-      case 'label':
-        tests.push((i) => matchesLabels(values, graph.labels[i]));
+      case 'label': {
+        const wanted = values.map(labelWanted);
+        tests.push((i) => matchesLabels(wanted, graph.labels[i]));
         break;
+      }
       case 'status': {
         const wanted = new Set(values.map((value) => (value === 'stopped' ? 'exited' : value)));
         tests.push((i) => wanted.has(STATUS_OF[stateOf(graph, i)]));
