@@ -51,6 +51,8 @@ function removalFlags(command: Command, kind: TargetKind): Command {
   if (kind === 'container') {
     command.option('--cidfile <file>', 'Read the container ID from the file (repeatable)', collect);
     filterFlag(command);
+    // podman 4.3 keeps a hidden, deprecated --storage that changes nothing; scripts may still pass it.
+    command.addOption(new Option('--storage', 'Deprecated: no effect, as in podman').hideHelp());
   } else {
     command.option('--pod-id-file <file>', 'Read the pod ID from the file (repeatable)', collect);
   }

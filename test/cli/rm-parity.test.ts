@@ -37,6 +37,11 @@ describe.concurrent('-v is --volumes after rm, the version before any command (p
     expect(await run(...args)).toEqual({ code: 0, stdout: 'x\n', stderr: '' });
   });
 
+  test("podman's hidden, deprecated --storage is taken and changes nothing", async ({ expect }) => {
+    expect(await run('rm', '--storage', 'x')).toEqual({ code: 0, stdout: 'x\n', stderr: '' });
+    expect((await podgraph(['rm', '--help'])).stdout).not.toContain('--storage');
+  });
+
   test('podgraph -v and --version print the version', async ({ expect }) => {
     expect(await podgraph(['-v'])).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: '' });
     expect(await podgraph(['--version'])).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: '' });
