@@ -312,6 +312,17 @@ describePodman('podgraph rm --filter / -v / --cidfile / --pod-id-file / storage-
     expect(await externalNames()).not.toEqual(expect.arrayContaining([`${pm}ext`]));
     expect(await externalNames()).not.toEqual(expect.arrayContaining([`${pg}ext`]));
 
+    // -f too (podgraph used to print nothing, exit 0 and leave it)
+    for (const prefix of [pm, pg]) await exec('podman', ['create', '--name', `${prefix}ext2`, TINY_IMAGE], { env });
+    const forced = await Promise.all([
+      sandbox.podmanExit('rm', '-f', `${pm}ext2`),
+      podgraph(['rm', '-f', `${pg}ext2`, '--url', sandbox.url, '--progress', 'none']),
+    ]);
+    expect(forced[1]).toEqual({ ...forced[0], stdout: forced[0].stdout.replace(pm, pg) });
+    expect(forced[1]).toEqual({ code: 0, stdout: `${pg}ext2\n`, stderr: '' });
+    expect(await externalNames()).not.toEqual(expect.arrayContaining([`${pm}ext2`]));
+    expect(await externalNames()).not.toEqual(expect.arrayContaining([`${pg}ext2`]));
+
     const ghost = await Promise.all([
       sandbox.podmanExit('rm', `${pm}ghost`),
       podgraph(['rm', `${pm}ghost`, '--url', sandbox.url, '--progress', 'none']),
