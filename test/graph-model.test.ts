@@ -620,3 +620,61 @@ describe('validation errors carry the path of what they refuse', () => {
     expect((thrown as PodgraphError).path).toBe(path);
   });
 });
+
+describe('labels', () => {
+  test('toSpec keeps them (an empty object is no labels); container() and pod() show them', () => {
+    // JSON text, as a spec file gives it: `__proto__` is a label like any other there.
+    const input = JSON.parse(
+      '{"pods":[{"id":"p","labels":{"team":"a"}}],"containers":[{"id":"a","labels":{"env":"ci","__proto__":"kept"}},{"id":"b","pod":"p","labels":{}}]}',
+    );
+    const graph = ContainerGraph.fromSpec(input);
+    expect(graph.toSpec()).toEqual({
+      pods: [{ id: 'p', labels: { team: 'a' } }],
+      containers: [
+        { id: 'a', labels: JSON.parse('{"env":"ci","__proto__":"kept"}') },
+        { id: 'b', pod: 'p' },
+      ],
+    });
+    expect(Object.keys(graph.container('a')!.labels!)).toEqual(['env', '__proto__']);
+    expect(graph.pod('p')!.labels).toEqual({ team: 'a' });
+    expect(graph.container('b')!.labels).toBeUndefined();
+  });
+
+  test('the model keeps its own copy: changing the input or an answer afterwards changes nothing', () => {
+    const input: GraphSpec = { containers: [{ id: 'a', labels: { env: 'ci' } }] };
+    const graph = ContainerGraph.fromSpec(input);
+    input.containers![0].labels!.env = 'prod';
+    graph.container('a')!.labels!.env = 'dev';
+    graph.toSpec().containers![0].labels!.env = 'qa';
+    expect(graph.container('a')!.labels).toEqual({ env: 'ci' });
+  });
+
+  test('MemoryRuntime carries them in inspect()', async () => {
+    const runtime = new MemoryRuntime({ pods: [{ id: 'p', labels: { team: 'a' } }], containers: [{ id: 'a', labels: { env: 'ci' } }] });
+    expect(await runtime.inspect()).toEqual({
+      pods: [{ id: 'p', labels: { team: 'a' } }],
+      containers: [{ id: 'a', labels: { env: 'ci' } }],
+    });
+  });
+
+  test.each([
+    [{ containers: [{ id: 'a', labels: 'env=ci' }] }, 'Expected containers[0].labels to be an object of strings, got `"env=ci"` (string)'],
+    [{ containers: [{ id: 'a', labels: ['env'] }] }, 'Expected containers[0].labels to be an object of strings'],
+    [{ containers: [{ id: 'a', labels: { n: 1 } }] }, 'Expected containers[0].labels["n"] to be a string, got `1` (number)'],
+    [{ pods: [{ id: 'p', labels: { n: null } }] }, 'Expected pods[0].labels["n"] to be a string, got `null` (null)'],
+  ])('invalid labels are INVALID_ARG: %j', (input, message) => {
+    expect(thrown(() => build(input), 'INVALID_ARG').message).toContain(message);
+  });
+
+  test('created and exitCode: kept by toSpec and MemoryRuntime; validated', async () => {
+    const spec: GraphSpec = { containers: [{ id: 'a', state: 'exited', exitCode: 3, created: '2026-12-01T08:33:45.847897446Z' }] };
+    expect(ContainerGraph.fromSpec(spec).toSpec()).toEqual({ pods: [], containers: spec.containers });
+    expect((await new MemoryRuntime(spec).inspect()).containers).toEqual(spec.containers);
+    expect(thrown(() => build({ containers: [{ id: 'a', created: 'yesterday' }] }), 'INVALID_ARG').message).toBe(
+      'Expected containers[0].created to be an RFC 3339 time such as podman\'s Created, got `"yesterday"` (string)',
+    );
+    expect(thrown(() => build({ containers: [{ id: 'a', exitCode: 1.5 }] }), 'INVALID_ARG').message).toBe(
+      'Expected containers[0].exitCode to be a 32-bit integer, got `1.5` (number)',
+    );
+  });
+});

@@ -233,6 +233,29 @@ describe('what reaches the runtime', () => {
     expect(calls[0].options.timeout).toBeUndefined();
   });
 
+  test('volumes reaches every removeContainer call, and only when asked for', async () => {
+    const { runtime, calls } = spyRuntime();
+    await removeGraph(ContainerGraph.fromSpec(spec), { containers: ['b'], volumes: true, runtime });
+    expect(calls.map((c) => [c.id, c.options.volumes])).toEqual([['b', true]]);
+    const plain = spyRuntime();
+    await removeGraph(ContainerGraph.fromSpec(spec), { containers: ['b'], runtime: plain.runtime });
+    expect(plain.calls[0].options.volumes).toBeUndefined();
+  });
+
+  test('MemoryRuntime log records volumes for each container call', async () => {
+    const runtime = new MemoryRuntime(spec);
+    await removeGraph(ContainerGraph.fromSpec(spec), { pods: ['P'], containers: ['b'], volumes: true, runtime });
+    expect(runtime.log.map((r) => [r.op, r.id, r.volumes]).sort()).toEqual([
+      ['removeContainer', 'b', true],
+      ['removeContainer', 'm', true],
+      ['removePod', 'P', undefined],
+    ]);
+  });
+
+  test('`volumes` must be a boolean', async () => {
+    await invalid({ all: true, volumes: 'yes' }, '`volumes`', '"yes"');
+  });
+
   test('MemoryRuntime log shows force and timeout of each call', async () => {
     const runtime = new MemoryRuntime(spec);
     await removeGraph(ContainerGraph.fromSpec(spec), { pods: ['P'], containers: ['b'], timeout: 3, runtime });

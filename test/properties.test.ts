@@ -450,6 +450,8 @@ describe('checker self-tests', () => {
     const f = facts({ targets: { all: true, concurrency: 1, force: true, timeout: 5 } });
     expect(checkCallOptions(f).join('\n')).toMatch(/got force false, the run has force true/);
     expect(checkCallOptions(f).join('\n')).toMatch(/got timeout undefined, the run has timeout 5/);
+    const v = facts({ targets: { all: true, concurrency: 1, volumes: true } });
+    expect(checkCallOptions(v).join('\n')).toMatch(/got volumes undefined, the run has volumes true/);
   });
 
   test("the message checker flags a message that is not the SPEC's", () => {

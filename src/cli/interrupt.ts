@@ -38,11 +38,14 @@ export function onInterrupt(notice: (text: string) => void): Interrupt {
  * not stop podman, which may still remove the container while the report says "not attempted".
  */
 export function finishingInFlight(runtime: Runtime): Runtime {
-  const calm = (options: RemoveCallOptions): RemoveCallOptions =>
-    options.timeout === undefined ? { force: options.force } : { force: options.force, timeout: options.timeout };
-  return {
+  const calm = ({ signal: _, ...options }: RemoveCallOptions): RemoveCallOptions => options;
+  const shielded: Runtime = {
     inspect: () => runtime.inspect(),
     removeContainer: (id, options) => runtime.removeContainer(id, calm(options)),
     removePod: (id, options) => runtime.removePod(id, calm(options)),
   };
+  // The capability is the method's presence: pass it on only where the runtime has it.
+  const unlisted = runtime.removeUnlistedContainer?.bind(runtime);
+  if (unlisted !== undefined) shielded.removeUnlistedContainer = (id, options) => unlisted(id, calm(options));
+  return shielded;
 }

@@ -10,7 +10,7 @@ import { GRAPH_FORMATS, type GraphFlags, runGraph } from './commands/graph.js';
 import type { Io } from './commands/io.js';
 import { type PlanFlags, runPlan } from './commands/plan.js';
 import { type RemoveFlags, runRemove } from './commands/remove.js';
-import { parseConcurrency, parseMilliseconds, parseSeconds, type TargetKind } from './options.js';
+import { collect, collectCsv, parseConcurrency, parseMilliseconds, parseSeconds, type TargetKind } from './options.js';
 import { PROGRESS_MODES } from './progress.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -31,6 +31,7 @@ function podmanStyle(text: string, path: string): string {
   const message = text
     .replace(/\n+$/, '')
     .replace(/^error: /, '')
+    .replace(/^unknown option '-([^-'])'/, "unknown shorthand flag: '$1' in -$1")
     .replace(/^unknown option '([^']+)'/, 'unknown flag: $1')
     // Our own parsers already say it podman's way; drop commander's preamble.
     .replace(/^option '[^']*' argument '[^']*' is invalid\. (invalid argument)/, '$1');
@@ -43,9 +44,28 @@ function removalFlags(command: Command, kind: TargetKind): Command {
   command.option('-f, --force', `Force removal of running or paused ${what}: stop them first (implies --ignore)`);
   if (kind === 'container') command.option('--depend', 'Also remove every container that depends on the given ones, in the same run');
   command.option('-i, --ignore', `Ignore errors when a specified ${kind} is missing`);
+  // podman 4.3's pod rm has no -v: it always removes its containers' anonymous volumes.
+  if (kind === 'container') command.option('-v, --volumes', 'Remove anonymous volumes associated with the container');
   command.addOption(new Option('-l, --latest', 'Not supported, as with podman --remote').hideHelp());
   command.option('-t, --time <seconds>', 'Seconds to wait for stop before killing the container (needs --force)', parseSeconds);
+  if (kind === 'container') {
+    command.option('--cidfile <file>', 'Read the container ID from the file (repeatable)', collect);
+    filterFlag(command);
+    // podman 4.3 keeps a hidden, deprecated --storage that changes nothing; scripts may still pass it.
+    command.addOption(new Option('--storage', 'Deprecated: no effect, as in podman').hideHelp());
+  } else {
+    command.option('--pod-id-file <file>', 'Read the pod ID from the file (repeatable)', collect);
+  }
   return command;
+}
+
+/** `--filter`, as podman's rm and ps take it; `graph` takes it too, to show what it selects. */
+function filterFlag(command: Command): Command {
+  return command.option(
+    '--filter <filter>',
+    'Select the containers that match, podman ps syntax: id=RE, name=RE, label=KEY[=VALUE], status=S, pod=P (repeatable; one key ORs, label ANDs, keys AND)',
+    collectCsv,
+  );
 }
 
 /** `--url` / `--spec`; commands that remove take `--latency` too. */
@@ -81,6 +101,8 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   const program = new Command('podgraph')
     .description('Remove graphs of podman pods and containers: dependents first, exactly once, as parallel as the graph allows.')
     .version(VERSION, '-v, --version')
+    // podgraph's -v is the version only before a command, as podman's: `rm -v` is rm's --volumes.
+    .enablePositionalOptions()
     .addHelpText('after', EXAMPLES)
     .showSuggestionAfterError(true);
 
@@ -131,6 +153,11 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     false,
   )
     .addOption(new Option('--format <format>', 'output format').choices(GRAPH_FORMATS).default('dot'))
+    .option(
+      '--filter <filter>',
+      'Only the containers that match (podman ps syntax, as rm --filter) and what they depend on (repeatable)',
+      collectCsv,
+    )
     .option('-o, --output <file>', 'write to FILE instead of stdout')
     .action(async (flags: GraphFlags) => {
       exitCode = await runGraph(flags, io);

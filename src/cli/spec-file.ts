@@ -6,13 +6,13 @@
 import { readFileSync } from 'node:fs';
 import { PodgraphError } from '../errors.js';
 import { ContainerGraph } from '../graph/container-graph.js';
-import { CONTAINER_STATES, type GraphSpec } from '../graph/spec.js';
+import { CONTAINER_STATES, createdNanos, type GraphSpec } from '../graph/spec.js';
 import { CliError } from './cli-error.js';
 import { findSyntaxError, formatPath, type JsonPath, locatePath } from './json-text.js';
 
 const ROOT_KEYS = ['pods', 'containers'];
-const POD_KEYS = ['id', 'name'];
-const CONTAINER_KEYS = ['id', 'name', 'pod', 'infra', 'state', 'dependsOn'];
+const POD_KEYS = ['id', 'name', 'labels'];
+const CONTAINER_KEYS = ['id', 'name', 'pod', 'infra', 'state', 'dependsOn', 'labels', 'created', 'exitCode'];
 
 /** A problem at a place in the file. */
 class SpecProblem extends Error {
@@ -102,6 +102,16 @@ function checkString(owner: Record<string, unknown>, key: string, path: JsonPath
   }
 }
 
+/** `labels`: an object whose every value is a string. */
+function checkLabels(owner: Record<string, unknown>, path: JsonPath): void {
+  const labels = owner.labels;
+  if (labels === undefined) return;
+  if (!isRecord(labels)) throw new SpecProblem([...path, 'labels'], `expected an object of string labels, got ${got(labels)}`);
+  for (const [key, value] of Object.entries(labels)) {
+    if (typeof value !== 'string') throw new SpecProblem([...path, 'labels', key], `expected a string label value, got ${got(value)}`);
+  }
+}
+
 /** The structure of SPEC section 1, entry by entry; references, duplicates and cycles are the graph's to check. */
 function checkShape(value: unknown): GraphSpec {
   if (!isRecord(value)) throw new SpecProblem([], `expected an object with \`pods\` and \`containers\` arrays, got ${got(value)}`);
@@ -116,6 +126,7 @@ function checkShape(value: unknown): GraphSpec {
     checkKeys(pod, POD_KEYS, path);
     checkString(pod, 'id', path, true);
     checkString(pod, 'name', path, false);
+    checkLabels(pod, path);
   });
   const containers = (value.containers ?? []) as unknown[];
   containers.forEach((ctr, i) => {
@@ -125,6 +136,14 @@ function checkShape(value: unknown): GraphSpec {
     checkString(ctr, 'id', path, true);
     checkString(ctr, 'name', path, false);
     checkString(ctr, 'pod', path, false);
+    checkLabels(ctr, path);
+    if (ctr.created !== undefined && (typeof ctr.created !== 'string' || createdNanos(ctr.created) === undefined))
+      throw new SpecProblem(
+        [...path, 'created'],
+        `expected an RFC 3339 time such as 2024-05-01T10:00:00.123456789Z, got ${got(ctr.created)}`,
+      );
+    if (ctr.exitCode !== undefined && !Number.isInteger(ctr.exitCode))
+      throw new SpecProblem([...path, 'exitCode'], `expected an integer exit code, got ${got(ctr.exitCode)}`);
     if (ctr.infra !== undefined && typeof ctr.infra !== 'boolean')
       throw new SpecProblem([...path, 'infra'], `expected true or false, got ${got(ctr.infra)}`);
     if (ctr.state !== undefined && !(CONTAINER_STATES as readonly unknown[]).includes(ctr.state)) {

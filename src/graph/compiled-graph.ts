@@ -1,6 +1,14 @@
 import { describe, invalidArg, PodgraphError } from '../errors.js';
 import { findCycle } from './find-cycle.js';
-import { CONTAINER_STATES, type ContainerSpec, type ContainerState, type GraphSpec, type PodSpec } from './spec.js';
+import {
+  CONTAINER_STATES,
+  type ContainerSpec,
+  type ContainerState,
+  createdNanos,
+  type GraphSpec,
+  type Labels,
+  type PodSpec,
+} from './spec.js';
 
 const STATE_INDEX: ReadonlyMap<string, number> = new Map(CONTAINER_STATES.map((state, index) => [state, index]));
 const CREATED = STATE_INDEX.get('created')!;
@@ -28,6 +36,12 @@ export interface CompiledGraph {
   readonly dependents: Int32Array;
   /** Container id or name -> index. */
   readonly lookup: ReadonlyMap<string, number>;
+  /** Each container's labels, undefined where it has none (the array is empty when none has any). */
+  readonly labels: readonly (Labels | undefined)[];
+  /** Each container's creation time as given (RFC 3339), undefined where unknown. */
+  readonly created: readonly (string | undefined)[];
+  /** Each container's exit code, undefined where unknown. */
+  readonly exitCodes: readonly (number | undefined)[];
 
   readonly podCount: number;
   readonly podIds: readonly string[];
@@ -38,6 +52,8 @@ export interface CompiledGraph {
   readonly members: Int32Array;
   /** Pod id or name -> index. */
   readonly podLookup: ReadonlyMap<string, number>;
+  /** Each pod's labels, undefined where it has none. */
+  readonly podLabels: readonly (Labels | undefined)[];
 }
 
 export function stateOf(graph: CompiledGraph, index: number): ContainerState {
@@ -53,6 +69,21 @@ export function idsIn(graph: CompiledGraph, list: Int32Array, from: number, to: 
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A frozen copy of `value` if it is a string -> string record; undefined for none or an empty one. */
+function checkLabels(value: unknown, where: string): Labels | undefined {
+  if (value === undefined) return undefined;
+  if (!isRecord(value)) throw invalidArg(`Expected ${where}.labels to be an object of strings, got ${describe(value)}`);
+  const keys = Object.keys(value);
+  if (keys.length === 0) return undefined;
+  for (const key of keys) {
+    if (typeof value[key] !== 'string') {
+      throw invalidArg(`Expected ${where}.labels[${JSON.stringify(key)}] to be a string, got ${describe(value[key])}`);
+    }
+  }
+  // fromEntries, not assignment: a label named `__proto__` stays a label.
+  return Object.freeze(Object.fromEntries(keys.map((key) => [key, value[key] as string])));
 }
 
 function checkOptionalName(value: unknown, where: string): string | undefined {
@@ -100,6 +131,7 @@ export function compileGraph(spec: GraphSpec): CompiledGraph {
   const podIds: string[] = new Array(podCount);
   const podNames: (string | undefined)[] = new Array(podCount);
   const podLookup = new Map<string, number>();
+  const podLabels: (Labels | undefined)[] = new Array(podCount);
   for (let p = 0; p < podCount; p++) {
     const pod = podSpecs[p];
     const where = `pods[${p}]`;
@@ -110,6 +142,7 @@ export function compileGraph(spec: GraphSpec): CompiledGraph {
     podIds[p] = pod.id;
     podNames[p] = checkOptionalName(pod.name, where);
     register(podLookup, 'pods', 'pod', p, pod.id, podNames[p]);
+    podLabels[p] = checkLabels(pod.labels, where);
   }
 
   const size = containerSpecs.length;
@@ -120,6 +153,10 @@ export function compileGraph(spec: GraphSpec): CompiledGraph {
   const isInfra = new Uint8Array(size);
   const podInfra = new Int32Array(podCount).fill(-1);
   const lookup = new Map<string, number>();
+  // Sparse: most graphs have no labels, times or exit codes, and a million undefined slots are not free.
+  const labels: (Labels | undefined)[] = [];
+  const created: (string | undefined)[] = [];
+  const exitCodes: (number | undefined)[] = [];
   const memberCount = new Int32Array(podCount + 1);
   let maxDeps = 0;
 
@@ -134,6 +171,20 @@ export function compileGraph(spec: GraphSpec): CompiledGraph {
     ids[i] = id;
     names[i] = checkOptionalName(ctr.name, where);
     register(lookup, 'containers', 'container', i, id, names[i]);
+    const ctrLabels = checkLabels(ctr.labels, where);
+    if (ctrLabels !== undefined) labels[i] = ctrLabels;
+    if (ctr.created !== undefined) {
+      if (typeof ctr.created !== 'string' || createdNanos(ctr.created) === undefined) {
+        throw invalidArg(`Expected ${where}.created to be an RFC 3339 time such as podman's Created, got ${describe(ctr.created)}`);
+      }
+      created[i] = ctr.created;
+    }
+    if (ctr.exitCode !== undefined) {
+      if (!Number.isInteger(ctr.exitCode) || (ctr.exitCode as number) < -(2 ** 31) || (ctr.exitCode as number) >= 2 ** 31) {
+        throw invalidArg(`Expected ${where}.exitCode to be a 32-bit integer, got ${describe(ctr.exitCode)}`);
+      }
+      exitCodes[i] = ctr.exitCode as number;
+    }
 
     const state = ctr.state ?? 'created';
     const stateIndex = STATE_INDEX.get(state as string);
@@ -269,6 +320,9 @@ export function compileGraph(spec: GraphSpec): CompiledGraph {
     dependentStart,
     dependents,
     lookup,
+    labels,
+    created,
+    exitCodes,
     podCount,
     podIds,
     podNames,
@@ -276,6 +330,7 @@ export function compileGraph(spec: GraphSpec): CompiledGraph {
     memberStart,
     members,
     podLookup,
+    podLabels,
   };
 }
 
@@ -293,8 +348,10 @@ export function specOf(
   const pods: PodSpec[] = [];
   for (let p = 0; p < graph.podCount; p++) {
     if (!keepPod(p)) continue;
-    const name = graph.podNames[p];
-    pods.push(name === undefined ? { id: graph.podIds[p] } : { id: graph.podIds[p], name });
+    const pod: PodSpec = { id: graph.podIds[p] };
+    if (graph.podNames[p] !== undefined) pod.name = graph.podNames[p];
+    if (graph.podLabels[p] !== undefined) pod.labels = { ...graph.podLabels[p] };
+    pods.push(pod);
   }
   const containers: ContainerSpec[] = [];
   for (let i = 0; i < graph.size; i++) {
@@ -306,6 +363,9 @@ export function specOf(
     if (states[i] !== CREATED) ctr.state = CONTAINER_STATES[states[i]];
     const end = graph.depStart[i + 1] - graph.implicitInfra[i];
     if (end > graph.depStart[i]) ctr.dependsOn = idsIn(graph, graph.deps, graph.depStart[i], end);
+    if (graph.labels[i] !== undefined) ctr.labels = { ...graph.labels[i] };
+    if (graph.created[i] !== undefined) ctr.created = graph.created[i];
+    if (graph.exitCodes[i] !== undefined) ctr.exitCode = graph.exitCodes[i];
     containers.push(ctr);
   }
   return { pods, containers };

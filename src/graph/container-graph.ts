@@ -12,6 +12,8 @@ export interface ContainerInfo {
   pod?: string;
   infra: boolean;
   state: ContainerState;
+  /** Its labels, when it has any. */
+  labels?: Record<string, string>;
 }
 
 export interface PodInfo {
@@ -21,6 +23,8 @@ export interface PodInfo {
   infra?: string;
   /** Ids of every member, the infra container included. */
   containers: string[];
+  /** Its labels, when it has any. */
+  labels?: Record<string, string>;
 }
 
 /** Label of a node in {@link ContainerGraph.graphlib}. */
@@ -109,6 +113,7 @@ export class ContainerGraph {
     };
     if (graph.podNames[pod] !== undefined) info.name = graph.podNames[pod];
     if (graph.podInfra[pod] !== -1) info.infra = graph.ids[graph.podInfra[pod]];
+    if (graph.podLabels[pod] !== undefined) info.labels = { ...graph.podLabels[pod] };
     return info;
   }
 
@@ -166,5 +171,6 @@ function containerInfo(graph: CompiledGraph, index: number): ContainerInfo {
   const info: ContainerInfo = { id: graph.ids[index], infra: graph.isInfra[index] === 1, state: stateOf(graph, index) };
   if (graph.names[index] !== undefined) info.name = graph.names[index];
   if (graph.podOf[index] !== -1) info.pod = graph.podIds[graph.podOf[index]];
+  if (graph.labels[index] !== undefined) info.labels = { ...graph.labels[index] };
   return info;
 }

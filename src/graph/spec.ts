@@ -38,6 +38,12 @@ export interface ContainerSpec {
    * @default []
    */
   dependsOn?: string[];
+  /** podman's labels (`Config.Labels`), string to string: what `label=` filters match. */
+  labels?: Record<string, string>;
+  /** When it was created, RFC 3339 up to nanoseconds (podman's inspect `Created`): what `before=` / `since=` compare. */
+  created?: string;
+  /** The code it exited with, for a container in state `exited` or `stopped`: what `exited=` matches. */
+  exitCode?: number;
 }
 
 /** A pod of a {@link GraphSpec}. */
@@ -50,9 +56,15 @@ export interface PodSpec {
    * @default undefined
    */
   name?: string;
+  /** The pod's own labels (podman's pod `Labels`). */
+  labels?: Record<string, string>;
 }
 
 /** The input model: plain data, as JSON or as podman's inspect gives it. */
+
+/** Labels as the model keeps them: a frozen copy, never shared with the input. */
+export type Labels = Readonly<Record<string, string>>;
+
 export interface GraphSpec {
   /** @default [] */
   pods?: PodSpec[];
@@ -63,4 +75,15 @@ export interface GraphSpec {
 /** States in which podman refuses to remove a container without force. */
 export function isActiveState(state: ContainerState): boolean {
   return state === 'running' || state === 'paused' || state === 'stopping';
+}
+
+const RFC3339 = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/;
+
+/** A creation time in nanoseconds since the epoch, exact to podman's nanosecond; undefined when it is not RFC 3339. */
+export function createdNanos(text: string): bigint | undefined {
+  const match = RFC3339.exec(text);
+  if (match === null) return undefined;
+  const ms = Date.parse(`${match[1]}${match[3]}`);
+  if (Number.isNaN(ms)) return undefined;
+  return BigInt(ms) * 1_000_000n + BigInt((match[2] ?? '').padEnd(9, '0'));
 }

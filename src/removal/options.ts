@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { describe, invalidArg } from '../errors.js';
 import type { Runtime } from '../runtime/runtime.js';
+import { type ParsedFilters, parseFilters } from './filters.js';
 import type { RemovalEvent } from './report.js';
 
 /** What {@link removeGraph} removes, and how. Pass `all: true`, or at least one of `pods` and `containers`. */
@@ -44,6 +45,20 @@ export interface RemoveOptions {
    */
   ignore?: boolean;
   /**
+   * podman's `ps --filter` syntax (`'label=env=ci'`, `'status=exited'`): selects the containers
+   * that match. Values of one key OR, except `label`, where all must match; keys AND. With
+   * `containers`, only those of them that match (podman's libpod does the same).
+   *
+   * @default undefined
+   */
+  filters?: readonly string[];
+  /**
+   * Also remove the containers' anonymous volumes (podman rm -v); named volumes stay.
+   *
+   * @default false
+   */
+  volumes?: boolean;
+  /**
    * Seconds a running container gets to stop before it is killed: a finite number >= 0. When
    * absent, the runtime's own timeout (podman's is 10 s).
    *
@@ -86,6 +101,9 @@ export interface ResolvedOptions {
   force: boolean;
   depend: boolean;
   ignore: boolean;
+  /** Parsed `filters`; undefined when none were given. */
+  filters: ParsedFilters | undefined;
+  volumes: boolean;
   timeout: number | undefined;
   concurrency: number;
   runtime: Runtime | undefined;
@@ -113,6 +131,16 @@ function targets(options: Record<string, unknown>, key: string): readonly string
     throw invalidArg(`Expected \`${key}\` to be an array of non-empty ids or names, got ${describe(value)}`);
   }
   return value;
+}
+
+/** `filters` parsed (podman's errors for a bad one), or undefined when none are given. */
+function filterList(options: Record<string, unknown>): ParsedFilters | undefined {
+  const value = options.filters;
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) {
+    throw invalidArg(`Expected \`filters\` to be an array of 'KEY=VALUE' strings, got ${describe(value)}`);
+  }
+  return value.length === 0 ? undefined : parseFilters(value);
 }
 
 function isRuntime(value: unknown): value is Runtime {
@@ -150,8 +178,12 @@ export function resolveOptions(input: RemoveOptions, emptyAllowed = false): Reso
   if (all && (pods.length > 0 || containers.length > 0)) {
     throw invalidArg('`all` cannot be used together with `pods` or `containers`: pass one or the other');
   }
-  if (!emptyAllowed && !all && pods.length === 0 && containers.length === 0) {
-    throw invalidArg('nothing to remove: pass `all: true` or at least one id or name in `pods` or `containers`');
+  const filters = filterList(options);
+  if (filters !== undefined && (all || pods.length > 0)) {
+    throw invalidArg('`filters` select containers: they cannot be used together with `all` or `pods`');
+  }
+  if (!emptyAllowed && !all && pods.length === 0 && containers.length === 0 && filters === undefined) {
+    throw invalidArg('nothing to remove: pass `all: true`, `filters` or at least one id or name in `pods` or `containers`');
   }
 
   const concurrency = options.concurrency === undefined ? defaultConcurrency() : options.concurrency;
@@ -181,6 +213,8 @@ export function resolveOptions(input: RemoveOptions, emptyAllowed = false): Reso
     force,
     depend: flag(options, 'depend') || all,
     ignore: flag(options, 'ignore') || force,
+    filters,
+    volumes: flag(options, 'volumes'),
     timeout,
     concurrency,
     runtime,

@@ -51,6 +51,7 @@ export class RemovalRun implements ShareMember {
     this.#share = share;
     this.#callOptions = { force: options.force, signal: options.signal };
     if (options.timeout !== undefined) this.#callOptions.timeout = options.timeout;
+    if (options.volumes) this.#callOptions.volumes = true;
     if (options.signal !== undefined) expectListeners(options.signal, options.concurrency);
     this.#queue = new ReadyQueue(dag.order.length, dag.level);
     this.#pending = dag.pending.slice();

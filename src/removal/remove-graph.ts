@@ -6,6 +6,7 @@ import { RemovalRun } from './removal-run.js';
 import type { RemovalReport } from './report.js';
 import { shareOf } from './runtime-share.js';
 import { select } from './selection.js';
+import { removeUnlisted, withUnlisted } from './unlisted.js';
 
 /**
  * Removes the selected pods and containers of `graph`: dependents before dependencies, each
@@ -19,8 +20,12 @@ import { select } from './selection.js';
 export async function removeGraph(graph: ContainerGraph, options: RemoveOptions): Promise<RemovalReport> {
   const compiled = compiledOf(graph);
   const resolved = resolveOptions(options);
-  const dag = compileCalls(compiled, select(compiled, resolved), resolved.force);
   // Nobody can read the simulation's log, so it keeps none.
   const runtime = resolved.runtime ?? runtimeOf(graph) ?? new MemoryRuntime(graph, { log: false });
-  return new RemovalRun(dag, resolved, runtime, shareOf(runtime)).run();
+  const selection = select(compiled, resolved, runtime);
+  const dag = compileCalls(compiled, selection, resolved.force);
+  const share = shareOf(runtime);
+  // Targets the graph does not know go first: the runtime's NO_SUCH_CTR rejects before any graph call.
+  const unlisted = await removeUnlisted(selection.unlisted, runtime, resolved, share.limit);
+  return withUnlisted(await new RemovalRun(dag, resolved, runtime, share).run(), unlisted);
 }

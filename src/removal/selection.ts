@@ -1,5 +1,7 @@
 import type { CompiledGraph } from '../graph/compiled-graph.js';
+import type { Runtime } from '../runtime/runtime.js';
 import { noSuchContainer, noSuchPod } from '../sentences.js';
+import { matchFilters } from './filters.js';
 import type { ResolvedOptions } from './options.js';
 
 export interface Selection {
@@ -7,20 +9,26 @@ export interface Selection {
   readonly containers: Uint8Array;
   /** 1 for every selected pod index. */
   readonly pods: Uint8Array;
+  /**
+   * Container targets the graph does not know, to ask the runtime about (its
+   * `removeUnlistedContainer`) instead of refusing them; empty for a runtime without that method.
+   */
+  readonly unlisted: readonly string[];
 }
 
 /**
  * What a call removes: `all`, or the targets plus (with `depend`) everything that depends on a
  * targeted container, transitively; a pod brings all its containers, and an infra container
- * selected with `depend` brings its pod. Unknown targets throw unless `ignore` (or `force`).
+ * selected with `depend` brings its pod. The containers `filters` match are targets too.
+ * Unknown targets throw unless `ignore` (or `force`).
  */
-export function select(graph: CompiledGraph, options: ResolvedOptions): Selection {
+export function select(graph: CompiledGraph, options: ResolvedOptions, runtime?: Runtime): Selection {
   const containers = new Uint8Array(graph.size);
   const pods = new Uint8Array(graph.podCount);
   if (options.all) {
     containers.fill(1);
     pods.fill(1);
-    return { containers, pods };
+    return { containers, pods, unlisted: [] };
   }
 
   // Resolve every target before selecting anything, so that an unknown one rejects the whole call.
@@ -30,12 +38,8 @@ export function select(graph: CompiledGraph, options: ResolvedOptions): Selectio
     if (pod !== undefined) podTargets.push(pod);
     else if (!options.ignore) throw noSuchPod(ref);
   }
-  const containerTargets: number[] = [];
-  for (const ref of options.containers) {
-    const index = graph.lookup.get(ref);
-    if (index !== undefined) containerTargets.push(index);
-    else if (!options.ignore) throw noSuchContainer(ref);
-  }
+  const unlisted: string[] = [];
+  const containerTargets = options.filters === undefined ? named(graph, options, runtime, unlisted) : filtered(graph, options);
 
   const selectPod = (pod: number) => {
     if (pods[pod] === 1) return;
@@ -60,5 +64,27 @@ export function select(graph: CompiledGraph, options: ResolvedOptions): Selectio
       stack.push(dependent);
     }
   }
-  return { containers, pods };
+  return { containers, pods, unlisted };
+}
+
+/** The named containers; names the graph does not know go to `unlisted` when the runtime can be asked, else throw unless ignored. */
+function named(graph: CompiledGraph, options: ResolvedOptions, runtime: Runtime | undefined, unlisted: string[]): number[] {
+  const askRuntime = typeof runtime?.removeUnlistedContainer === 'function';
+  const targets: number[] = [];
+  for (const ref of options.containers) {
+    const index = graph.lookup.get(ref);
+    if (index !== undefined) targets.push(index);
+    else if (askRuntime) {
+      if (!unlisted.includes(ref)) unlisted.push(ref);
+    } else if (!options.ignore) throw noSuchContainer(ref);
+  }
+  return targets;
+}
+
+/** The containers the filters match; with `containers` too, only those named there (by exact id or name, as libpod). */
+function filtered(graph: CompiledGraph, options: ResolvedOptions): number[] {
+  const matched = matchFilters(graph, options.filters!);
+  if (options.containers.length === 0) return matched;
+  const wanted = new Set(options.containers);
+  return matched.filter((i) => wanted.has(graph.ids[i]) || (graph.names[i] !== undefined && wanted.has(graph.names[i]!)));
 }

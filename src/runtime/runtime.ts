@@ -10,6 +10,8 @@ export interface RemoveCallOptions {
    * @default undefined
    */
   timeout?: number;
+  /** Also remove the container's anonymous volumes (podman rm -v); named volumes stay. Containers only. */
+  volumes?: boolean;
   /** Aborts the call; the runtime then rejects with ABORTED. */
   signal?: AbortSignal;
 }
@@ -33,4 +35,11 @@ export interface Runtime {
   inspect(): Promise<GraphSpec>;
   removeContainer(id: string, options: RemoveCallOptions): Promise<void>;
   removePod(id: string, options: RemoveCallOptions): Promise<void>;
+  /**
+   * Optional: removes a container that `inspect()` does not list, by id or name (podman removes
+   * containers only its storage knows, such as buildah's working containers). Rejects with
+   * NO_SUCH_CTR when the runtime does not know it either. A runtime that has this method is
+   * asked about every container target the graph does not know, instead of the engine refusing it.
+   */
+  removeUnlistedContainer?(idOrName: string, options: RemoveCallOptions): Promise<void>;
 }

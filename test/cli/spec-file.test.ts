@@ -40,7 +40,22 @@ describe('a malformed spec file is refused with the file, line:column, path and 
     [
       'an unknown key',
       '{\n  "containers": [\n    { "id": "a", "depends_on": ["b"] }\n  ]\n}\n',
-      'spec file f.json:3:32: containers[0].depends_on: unknown key "depends_on" (expected id, name, pod, infra, state, dependsOn)',
+      'spec file f.json:3:32: containers[0].depends_on: unknown key "depends_on" (expected id, name, pod, infra, state, dependsOn, labels, created, exitCode)',
+    ],
+    [
+      'a label that is not a string',
+      '{"containers":[{"id":"a","labels":{"env":"ci","n":1}}]}',
+      'spec file f.json:1:51: containers[0].labels.n: expected a string label value, got number 1',
+    ],
+    [
+      'labels that are not an object',
+      '{"pods":[{"id":"p","labels":["team=a"]}]}',
+      'spec file f.json:1:29: pods[0].labels: expected an object of string labels, got an array',
+    ],
+    [
+      'a creation time that is not RFC 3339',
+      '{"containers":[{"id":"a","created":"12/01/2026"}]}',
+      'spec file f.json:1:36: containers[0].created: expected an RFC 3339 time such as 2024-05-01T10:00:00.123456789Z, got string "12/01/2026"',
     ],
     ['a missing id', '{"containers":[{"name":"x"}]}', 'spec file f.json:1:16: containers[0]: `id` is missing: expected a non-empty string'],
     [

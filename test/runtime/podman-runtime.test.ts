@@ -136,6 +136,20 @@ describe('PodmanRuntime: requests and replies', () => {
     ]);
   });
 
+  test("volumes: true adds libpod's `volumes=true` to a container's DELETE, never to a pod's", async () => {
+    const { runtime, requests } = await fakePodman((req, res) =>
+      json(res, 200, req.url!.includes('/pods/') ? { Err: null, Id: 'p' } : [{ Id: 'c', RawInput: 'c' }]),
+    );
+    await runtime.removeContainer('c', { force: true, volumes: true });
+    await runtime.removeContainer('c2', { force: false, volumes: false });
+    await runtime.removePod('p', { force: false, volumes: true });
+    expect(requests).toEqual([
+      'DELETE /v4.0.0/libpod/containers/c?force=true&volumes=true',
+      'DELETE /v4.0.0/libpod/containers/c2?force=false',
+      'DELETE /v4.0.0/libpod/pods/p?force=false',
+    ]);
+  });
+
   test("a 200 reply whose item carries Err fails with that item's code", async () => {
     const { runtime } = await fakePodman((req, res) =>
       req.url!.includes('/pods/')
@@ -252,6 +266,50 @@ describe('PodmanRuntime: requests and replies', () => {
         { id: 'inf', name: 'abc-infra', pod: 'pod1', infra: true, state: 'running', dependsOn: [] },
         { id: 'app', name: 'app', pod: 'pod1', state: 'created', dependsOn: ['inf', 'solo'] },
         { id: 'solo', name: 'solo', state: 'stopping', dependsOn: [] },
+      ],
+    });
+  });
+
+  test("inspect reads Config.Labels, Created, an exited container's ExitCode, and the pods' Labels; null or {} is no labels", async () => {
+    const pods = [
+      { Id: 'pod1', Name: 'web', Labels: { team: 'a' } },
+      { Id: 'pod2', Name: 'db', Labels: {} },
+    ];
+    const details: Record<string, unknown> = {
+      c1: {
+        Id: 'c1',
+        Name: 'c1',
+        Dependencies: [],
+        Created: '2026-12-01T08:33:45.847897446Z',
+        State: { Status: 'exited', ExitCode: 3 },
+        Config: { Labels: { env: 'ci', 'io.x': '' } },
+      },
+      c2: { Id: 'c2', Name: 'c2', Dependencies: [], State: { Status: 'created', ExitCode: 0 }, Config: { Labels: null } },
+    };
+    const { runtime } = await fakePodman((req, res) => {
+      const url = req.url!;
+      if (url === '/v4.0.0/libpod/pods/json') return json(res, 200, pods);
+      if (url === '/v4.0.0/libpod/containers/json?all=true') return json(res, 200, [{ Id: 'c1' }, { Id: 'c2' }]);
+      const id = /containers\/([^/]+)\/json$/.exec(url)?.[1];
+      return json(res, 200, details[id!]);
+    });
+    expect(await runtime.inspect()).toEqual({
+      pods: [
+        { id: 'pod1', name: 'web', labels: { team: 'a' } },
+        { id: 'pod2', name: 'db' },
+      ],
+      containers: [
+        {
+          id: 'c1',
+          name: 'c1',
+          state: 'exited',
+          dependsOn: [],
+          labels: { env: 'ci', 'io.x': '' },
+          created: '2026-12-01T08:33:45.847897446Z',
+          exitCode: 3,
+        },
+        // a created container's ExitCode 0 is no exit: podman's exited=0 does not match it
+        { id: 'c2', name: 'c2', state: 'created', dependsOn: [] },
       ],
     });
   });

@@ -7,6 +7,7 @@
  */
 import {
   type ContainerGraph,
+  type ContainerSpec,
   ERROR_CODES,
   type OperationRecord,
   PodgraphError,
@@ -91,8 +92,9 @@ export interface Selection {
  * The selection SPEC section 3 describes, computed independently of src/removal/selection.ts:
  * `all`, or pods (with all their containers) plus containers, plus with `depend` (or `all`)
  * everything that depends on a selected container, transitively; an infra container selected
- * with `depend` brings its pod. Unknown targets are skipped (the harness only passes them with
- * `ignore` or `force`).
+ * with `depend` brings its pod. With `filters`, the matching containers (among the named ones,
+ * when some are named) are the container targets. Unknown targets are skipped (the harness only
+ * passes them with `ignore` or `force`).
  */
 export function expectedSelection(graph: ContainerGraph, targets: Targets): Selection {
   const containers = new Set<string>();
@@ -113,11 +115,19 @@ export function expectedSelection(graph: ContainerGraph, targets: Targets): Sele
     if (pod !== undefined) selectPod(pod.id);
   }
   const stack: string[] = [];
-  for (const ref of targets.containers ?? []) {
+  const named = (targets.containers ?? []).flatMap((ref) => {
     const info = graph.container(ref);
-    if (info === undefined) continue;
-    containers.add(info.id);
-    stack.push(info.id);
+    return info === undefined ? [] : [info.id];
+  });
+  const filters = targets.filters ?? [];
+  // With filters, the matches are the targets; named containers only narrow them (libpod's rule).
+  const chosen =
+    filters.length === 0
+      ? named
+      : graph.containerIds().filter((id) => matchesAll(graph, id, filters) && (named.length === 0 || named.includes(id)));
+  for (const id of chosen) {
+    containers.add(id);
+    stack.push(id);
   }
   if (depend) {
     const expanded = new Set<string>();
@@ -137,6 +147,67 @@ export function expectedSelection(graph: ContainerGraph, targets: Targets): Sele
     }
   }
   return { containers, pods };
+}
+
+/**
+ * podman 4.3's container filters, written from its source (pkg/domain/filters/containers.go)
+ * independently of src/removal/filters.ts, for the filters targetsArb generates: `id` and `name`
+ * regular expressions, `label=KEY[=VALUE]` (every one must match), `status`, `pod` (id or name),
+ * `exited=CODE`, `before=` / `since=` (whole seconds here, so ties occur).
+ * One key's values OR, except label's; keys AND.
+ */
+const specsByGraph = new WeakMap<ContainerGraph, Map<string, ContainerSpec>>();
+
+/** created and exitCode are not in ContainerInfo: the oracle reads them from the graph's own spec. */
+function containerSpecs(graph: ContainerGraph): Map<string, ContainerSpec> {
+  let specs = specsByGraph.get(graph);
+  if (specs === undefined) specsByGraph.set(graph, (specs = new Map((graph.toSpec().containers ?? []).map((c) => [c.id, c]))));
+  return specs;
+}
+
+function matchesAll(graph: ContainerGraph, id: string, filters: readonly string[]): boolean {
+  const byKey = new Map<string, string[]>();
+  for (const filter of filters) {
+    const [key, ...rest] = filter.split('=');
+    byKey.set(key, [...(byKey.get(key) ?? []), rest.join('=')]);
+  }
+  const info = graph.container(id)!;
+  const specOf = containerSpecs(graph);
+  const spec = specOf.get(id)!;
+  const labels = Object.entries(info.labels ?? {});
+  const status = info.state === 'stopped' ? 'exited' : info.state;
+  return [...byKey].every(([key, values]) => {
+    switch (key) {
+      case 'id':
+        return values.some((re) => new RegExp(re).test(id));
+      case 'name':
+        return values.some((re) => new RegExp(re).test(info.name ?? ''));
+      case 'status':
+        return values.some((value) => (value === 'stopped' ? 'exited' : value) === status);
+      case 'pod':
+        return values.some((ref) => info.pod !== undefined && graph.pod(ref)?.id === info.pod);
+      case 'exited': {
+        const code = spec.exitCode;
+        return (info.state === 'exited' || info.state === 'stopped') && code !== undefined && values.some((v) => Number(v) === code);
+      }
+      case 'before':
+      case 'since': {
+        // podman compares with the earliest of the containers named, for both keys.
+        const bound = Math.min(...values.map((ref) => Date.parse(specOf.get(graph.container(ref)!.id)!.created!)));
+        if (spec.created === undefined) return false;
+        const time = Date.parse(spec.created);
+        return key === 'before' ? time < bound : time > bound;
+      }
+      case 'label':
+        return values.every((wanted) => {
+          const [k, ...v] = wanted.split('=');
+          const value = v.join('=');
+          return labels.some(([lk, lv]) => lk === k && (value === '' || lv === value));
+        });
+      default:
+        throw new Error(`the oracle has no filter ${key}`);
+    }
+  });
 }
 
 /** The non-infra members of a pod. */
@@ -886,7 +957,7 @@ export function checkMessages(f: RunFacts): Violations {
   return out;
 }
 
-/** Every runtime call carries the run's `force` and `timeout` (SPEC section 2's call options). */
+/** Every runtime call carries the run's `force` and `timeout`, every container call its `volumes` (SPEC section 2's call options). */
 export function checkCallOptions(f: RunFacts): Violations {
   const out: Violations = [];
   for (const e of f.log) {
@@ -894,6 +965,8 @@ export function checkCallOptions(f: RunFacts): Violations {
       out.push(`call options: ${describeCall(e)} got force ${e.force}, the run has force ${f.targets.force === true}`);
     if (e.timeout !== f.targets.timeout)
       out.push(`call options: ${describeCall(e)} got timeout ${e.timeout}, the run has timeout ${f.targets.timeout}`);
+    if (e.op === 'removeContainer' && (e.volumes === true) !== (f.targets.volumes === true))
+      out.push(`call options: ${describeCall(e)} got volumes ${e.volumes}, the run has volumes ${f.targets.volumes === true}`);
   }
   return out;
 }

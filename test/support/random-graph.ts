@@ -27,10 +27,16 @@ interface ContainerDraft {
   listInfra: boolean;
   /** Position in the shuffled containers array (stable sort). */
   sortKey: number;
+  /** Labels from a small vocabulary, so that random filters match some containers and not others. */
+  labels: Record<string, string> | null;
+  /** Seconds after a fixed instant (ties included), for before= / since=. */
+  created: number | null;
+  exitCode: number | null;
 }
 
 interface PodDraft {
   named: boolean;
+  labels: Record<string, string> | null;
   /** Members name their pod by name (when it has one). */
   podByName: boolean;
   infra: ContainerDraft | null;
@@ -61,6 +67,14 @@ export const SMALL: GraphSize = { maxPods: 4, maxMembers: 5, maxStandalone: 12, 
 /** Bigger graphs, for fewer runs: deeper chains, wider fans, bigger ready queues. */
 export const LARGE: GraphSize = { maxPods: 6, maxMembers: 15, maxStandalone: 80, maxDeps: 4 };
 
+export const LABEL_KEYS = ['env', 'team', 'tier'] as const;
+export const LABEL_VALUES = ['ci', 'prod', ''] as const;
+
+const labelsArb: fc.Arbitrary<Record<string, string> | null> = fc.option(
+  fc.dictionary(fc.constantFrom(...LABEL_KEYS), fc.constantFrom(...LABEL_VALUES), { maxKeys: 3 }),
+  { nil: null, freq: 2 },
+);
+
 function graphDraftArb(size: GraphSize): fc.Arbitrary<GraphDraft> {
   const containerDraft: fc.Arbitrary<ContainerDraft> = fc.record({
     state: stateArb,
@@ -69,9 +83,13 @@ function graphDraftArb(size: GraphSize): fc.Arbitrary<GraphDraft> {
     byName: fc.nat({ max: 15 }),
     listInfra: fc.boolean(),
     sortKey: fc.nat({ max: 3 }),
+    labels: labelsArb,
+    created: fc.option(fc.nat({ max: 20 }), { nil: null, freq: 4 }),
+    exitCode: fc.option(fc.nat({ max: 3 }), { nil: null, freq: 3 }),
   });
   const podDraft: fc.Arbitrary<PodDraft> = fc.record({
     named: fc.boolean(),
+    labels: labelsArb,
     podByName: fc.boolean(),
     infra: fc.option(containerDraft, { nil: null, freq: 3 }),
     members: fc.array(containerDraft, { maxLength: size.maxMembers, size: 'max' }),
@@ -100,6 +118,9 @@ function buildSpec(draft: GraphDraft): GraphSpec {
     const index = next++;
     const spec: ContainerSpec = { id: `c${index}`, state: d.state, ...extra };
     if (d.named) spec.name = containerName(index);
+    if (d.labels !== null) spec.labels = d.labels;
+    if (d.created !== null) spec.created = new Date(Date.UTC(2026, 0, 1, 0, 0, d.created)).toISOString();
+    if (d.exitCode !== null) spec.exitCode = d.exitCode;
     const dependsOn: string[] = [];
     d.deps.forEach((pick, k) => {
       if (earlier.length === 0) return;
@@ -115,6 +136,7 @@ function buildSpec(draft: GraphDraft): GraphSpec {
   draft.pods.forEach((pod, p) => {
     const podSpec: PodSpec = { id: `p${p}` };
     if (pod.named) podSpec.name = podName(p);
+    if (pod.labels !== null) podSpec.labels = pod.labels;
     pods.push(podSpec);
     const podRef = pod.podByName && podSpec.name !== undefined ? podSpec.name : podSpec.id;
     const infra = pod.infra === null ? undefined : add({ ...pod.infra, deps: [] }, { pod: podRef, infra: true }, []);
@@ -188,10 +210,17 @@ export function targetsArb(spec: GraphSpec, options: { forceAll?: boolean } = {}
       ignore: fc.boolean(),
       concurrency: concurrencyArb,
       timeout: fc.option(fc.integer({ min: 0, max: 30 }), { nil: undefined }),
+      filters: fc.option(fc.array(filterArb(spec), { minLength: 1, maxLength: 4 }), { nil: undefined, freq: 3 }),
+      volumes: fc.boolean(),
     })
     .map((t): Targets => {
       const base: Targets = { force: t.force, depend: t.depend, ignore: t.ignore, concurrency: t.concurrency };
       if (t.timeout !== undefined) base.timeout = t.timeout;
+      if (t.volumes) base.volumes = true;
+      if (t.all && options.forceAll === true) return { ...base, all: true };
+      // Filters select containers: never with `all` or pods; named containers narrow them.
+      if (t.filters !== undefined)
+        return { ...base, filters: t.filters, ...(t.containers.length > 0 ? { containers: [...t.containers] } : {}) };
       if (t.all) return { ...base, all: true };
       const pods = [...t.pods];
       const containers = [...t.containers];
@@ -208,6 +237,28 @@ export function targetsArb(spec: GraphSpec, options: { forceAll?: boolean } = {}
       if (containers.length > 0) out.containers = containers;
       return out;
     });
+}
+
+/**
+ * One random podman filter over a spec's vocabulary: a label key or key=value (a value of '' is
+ * any value), a status, a name or id expression, a pod by id or name.
+ */
+function filterArb(spec: GraphSpec): fc.Arbitrary<string> {
+  const refs = refsOf(spec);
+  const options: fc.Arbitrary<string>[] = [
+    fc.constantFrom(...LABEL_KEYS).map((key) => `label=${key}`),
+    fc.tuple(fc.constantFrom(...LABEL_KEYS), fc.constantFrom(...LABEL_VALUES)).map(([key, value]) => `label=${key}=${value}`),
+    fc.constantFrom('created', 'running', 'paused', 'exited', 'stopped').map((status) => `status=${status}`),
+    fc.nat({ max: 9 }).map((n) => `name=^ctr-${n}`),
+    fc.nat({ max: 9 }).map((n) => `id=${n}$`),
+  ];
+  options.push(fc.nat({ max: 3 }).map((code) => `exited=${code}`));
+  if (refs.pods.length > 0) options.push(fc.constantFrom(...refs.pods).map((pod) => `pod=${pod}`));
+  const timed = (spec.containers ?? []).filter((c) => c.created !== undefined).map((c) => c.name ?? c.id);
+  if (timed.length > 0) {
+    options.push(fc.tuple(fc.constantFrom('before', 'since'), fc.constantFrom(...timed)).map(([key, ref]) => `${key}=${ref}`));
+  }
+  return fc.oneof(...options);
 }
 
 export interface FaultPlan extends Faults {

@@ -1,6 +1,10 @@
 /** `podgraph graph`: the dependency graph as DOT, Mermaid, SVG or a GraphSpec (JSON, which `--spec` reads back). */
 import { writeFileSync } from 'node:fs';
-import type { ContainerGraph } from '../../graph/container-graph.js';
+import { PodgraphError } from '../../errors.js';
+import { ContainerGraph, compiledOf } from '../../graph/container-graph.js';
+import { matchFilters, parseFilters } from '../../removal/filters.js';
+import { CliError } from '../cli-error.js';
+import { refusalExitCode } from '../output.js';
 import { renderDot } from '../render/dot.js';
 import { drawingOf } from '../render/drawing.js';
 import { renderMermaid } from '../render/mermaid.js';
@@ -13,6 +17,33 @@ export type GraphFormat = (typeof GRAPH_FORMATS)[number];
 export interface GraphFlags extends SourceFlags {
   format: GraphFormat;
   output?: string;
+  filter?: string[];
+}
+
+/**
+ * The part of the graph `--filter` selects: the matching containers, everything they depend on
+ * (so the part is a valid graph, a spec file too) and the pods of those.
+ */
+export function filteredGraph(graph: ContainerGraph, filters: readonly string[]): ContainerGraph {
+  let matched: number[];
+  try {
+    matched = matchFilters(compiledOf(graph), parseFilters(filters));
+  } catch (error) {
+    throw error instanceof PodgraphError ? new CliError(error.message, refusalExitCode(error)) : error;
+  }
+  const ids = graph.containerIds();
+  const keep = new Set<string>();
+  const stack = matched.map((i) => ids[i]);
+  while (stack.length > 0) {
+    const id = stack.pop()!;
+    if (keep.has(id)) continue;
+    keep.add(id);
+    stack.push(...graph.dependenciesOf(id));
+  }
+  const spec = graph.toSpec();
+  const containers = (spec.containers ?? []).filter((c) => keep.has(c.id));
+  const pods = new Set(containers.flatMap((c) => (c.pod === undefined ? [] : [c.pod])));
+  return ContainerGraph.fromSpec({ pods: (spec.pods ?? []).filter((p) => pods.has(p.id)), containers });
 }
 
 /** The SVG layout (dagre) is loaded only when asked for: every other command starts without it. */
@@ -32,7 +63,8 @@ export async function renderGraph(graph: ContainerGraph, format: GraphFormat): P
 export async function runGraph(flags: GraphFlags, io: Io): Promise<number> {
   const source = await openSource(flags);
   try {
-    const text = await renderGraph(source.graph, flags.format);
+    const graph = flags.filter === undefined || flags.filter.length === 0 ? source.graph : filteredGraph(source.graph, flags.filter);
+    const text = await renderGraph(graph, flags.format);
     if (flags.output === undefined) io.stdout.write(text);
     else writeFileSync(flags.output, text);
     return 0;

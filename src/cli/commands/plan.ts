@@ -17,7 +17,11 @@ function commandText(kind: TargetKind, names: string[], flags: PlanFlags): strin
   if (flags.force) words.push('-f');
   if (flags.depend) words.push('--depend');
   if (flags.ignore) words.push('-i');
+  if (flags.volumes) words.push('-v');
   if (flags.time !== undefined) words.push(`-t ${flags.time}`);
+  for (const filter of flags.filter ?? []) words.push(`--filter ${filter}`);
+  for (const file of flags.cidfile ?? []) words.push(`--cidfile ${file}`);
+  for (const file of flags.podIdFile ?? []) words.push(`--pod-id-file ${file}`);
   return [...words, ...names].join(' ');
 }
 

@@ -29,7 +29,12 @@ export function labelIn(graph: ContainerGraph): (kind: 'container' | 'pod', id: 
 
 /** `pod rm -a` with no pods: nothing to remove, which removeGraph would call a mistake. */
 export function nothingToRemove(options: RemoveOptions): boolean {
-  return options.all !== true && (options.pods?.length ?? 0) === 0 && (options.containers?.length ?? 0) === 0;
+  return (
+    options.all !== true &&
+    (options.pods?.length ?? 0) === 0 &&
+    (options.containers?.length ?? 0) === 0 &&
+    (options.filters?.length ?? 0) === 0
+  );
 }
 
 /** A PodgraphError that stopped a removal before it started, as podman reports it. */

@@ -10,6 +10,8 @@ export interface RuntimeCall {
   force: boolean;
   /** Seconds before a stop turns into a kill, as the caller passed it. */
   timeout?: number;
+  /** For `removeContainer`: whether its anonymous volumes go too (`RemoveCallOptions.volumes`). */
+  volumes?: boolean;
   /** For `removeContainer`: the container's state when the call started (undefined if absent). */
   state?: ContainerState;
 }

@@ -88,7 +88,14 @@ export class MemoryRuntime implements Runtime {
     if (this.#plain && !options.signal?.aborted) return this.#removeContainerNow(id, options.force);
     const index = this.#graph.lookup.get(id);
     const state = index !== undefined && this.#alive[index] === 1 ? this.#stateOf(index) : undefined;
-    const call: RuntimeCall = { op: 'removeContainer', id, force: options.force, timeout: options.timeout, state };
+    const call: RuntimeCall = {
+      op: 'removeContainer',
+      id,
+      force: options.force,
+      timeout: options.timeout,
+      volumes: options.volumes === true,
+      state,
+    };
     await this.#perform(call, options.signal, () => {
       if (this.#options.vanish?.(call)) this.vanishContainer(id);
       this.#removeContainerNow(id, options.force);

@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import { PodgraphError } from '../../errors.js';
-import type { ContainerSpec, ContainerState, GraphSpec, PodSpec } from '../../graph/spec.js';
+import { type ContainerSpec, type ContainerState, createdNanos, type GraphSpec, type PodSpec } from '../../graph/spec.js';
 
 /** A GET that resolves with the JSON body of a 2xx reply, null for a 404 and rejects otherwise. */
 export type GetJson = (path: string) => Promise<unknown>;
@@ -8,6 +8,7 @@ export type GetJson = (path: string) => Promise<unknown>;
 interface ListedPod {
   Id: string;
   Name: string;
+  Labels?: Record<string, string> | null;
 }
 
 interface ListedContainer {
@@ -24,7 +25,9 @@ interface InspectedContainer {
   Pod?: string;
   IsInfra?: boolean;
   Dependencies?: string[] | null;
-  State?: { Status?: string };
+  State?: { Status?: string; ExitCode?: number };
+  Config?: { Labels?: Record<string, string> | null };
+  Created?: string;
 }
 
 /**
@@ -62,7 +65,7 @@ export function stateFromPodman(status: string | undefined): ContainerState {
 export async function inspectPodman(get: GetJson, concurrency: number): Promise<GraphSpec> {
   const listedPods = asArray<ListedPod>(await get('/libpod/pods/json'), 'pods/json');
   const listed = asArray<ListedContainer>(await get('/libpod/containers/json?all=true'), 'containers/json');
-  const pods: PodSpec[] = listedPods.map((pod) => ({ id: pod.Id, name: pod.Name }));
+  const pods: PodSpec[] = listedPods.map((pod) => ({ id: pod.Id, name: pod.Name, ...labelsOf(pod.Labels) }));
   const podIds = new Set(pods.map((pod) => pod.id));
   const limit = pLimit(concurrency);
   const inspected = await Promise.all(
@@ -73,18 +76,28 @@ export async function inspectPodman(get: GetJson, concurrency: number): Promise<
     if (detail === null) continue;
     const pod = detail.Pod !== undefined && detail.Pod !== '' ? detail.Pod : undefined;
     if (pod !== undefined && !podIds.has(pod)) continue;
+    const state = stateFromPodman(detail.State?.Status);
+    const exited = (state === 'exited' || state === 'stopped') && typeof detail.State?.ExitCode === 'number';
     containers.push({
       id: detail.Id,
       ...(detail.Name ? { name: detail.Name } : {}),
       ...(pod !== undefined ? { pod } : {}),
       ...(detail.IsInfra === true ? { infra: true } : {}),
-      state: stateFromPodman(detail.State?.Status),
+      state,
       dependsOn: detail.Dependencies ?? [],
+      ...labelsOf(detail.Config?.Labels),
+      ...(typeof detail.Created === 'string' && createdNanos(detail.Created) !== undefined ? { created: detail.Created } : {}),
+      ...(exited ? { exitCode: detail.State!.ExitCode } : {}),
     });
   }
   const known = new Set(containers.map((container) => container.id));
   for (const container of containers) container.dependsOn = container.dependsOn!.filter((id) => known.has(id));
   return { pods, containers };
+}
+
+/** `{ labels }` when podman reports any (it says null or {} for none). */
+function labelsOf(labels: Record<string, string> | null | undefined): { labels?: Record<string, string> } {
+  return labels !== null && labels !== undefined && Object.keys(labels).length > 0 ? { labels } : {};
 }
 
 function asArray<T>(body: unknown, what: string): T[] {

@@ -93,6 +93,14 @@ export class PodmanRuntime implements Runtime {
     );
   }
 
+  /**
+   * A container podman's lists do not show (storage-only, as buildah's working containers): the
+   * same DELETE, since libpod's removal tries containers/storage first (podman 4.3's ContainerRm).
+   */
+  removeUnlistedContainer(idOrName: string, options: RemoveCallOptions): Promise<void> {
+    return this.removeContainer(idOrName, options);
+  }
+
   removePod(id: string, options: RemoveCallOptions): Promise<void> {
     return this.#delete('pod', `/libpod/pods/${encodeURIComponent(id)}`, options, (body) => {
       const err = (body as RemovedItem | undefined)?.Err;
@@ -114,6 +122,8 @@ export class PodmanRuntime implements Runtime {
   ): Promise<void> {
     const query = new URLSearchParams({ force: String(options.force) });
     if (options.timeout !== undefined) query.set('timeout', String(options.timeout));
+    // libpod's name is `volumes` (`v` is the Docker API's, which libpod paths ignore); pods take none.
+    if (options.volumes === true && kind === 'container') query.set('volumes', 'true');
     const full = `${this.#prefix}${path}?${query}`;
     const reply = await this.#client.request('DELETE', full, options.signal);
     const ok = reply.status >= 200 && reply.status <= 299;

@@ -1,0 +1,104 @@
+/**
+ * Targets the graph does not know, with a runtime that can be asked about them
+ * (`removeUnlistedContainer`, as PodmanRuntime for podman's storage-only containers): each is
+ * one call of its own, before any graph call, and only the runtime's NO_SUCH_CTR makes it unknown.
+ */
+import {
+  ContainerGraph,
+  type GraphSpec,
+  MemoryRuntime,
+  PodgraphError,
+  type RemovalEvent,
+  type RemoveCallOptions,
+  type Runtime,
+  removeGraph,
+} from 'podgraph';
+import { describe, expect, test } from 'vitest';
+
+const SPEC: GraphSpec = { containers: [{ id: 'a' }, { id: 'b', dependsOn: ['a'] }] };
+
+/** A MemoryRuntime plus containers only "storage" knows; `refuse` names fail with that code. */
+function storageRuntime(storage: string[], refuse: Record<string, string> = {}) {
+  const memory = new MemoryRuntime(SPEC);
+  const left = new Set(storage);
+  const asked: { id: string; options: RemoveCallOptions }[] = [];
+  const runtime: Runtime = {
+    inspect: () => memory.inspect(),
+    removeContainer: (id, options) => memory.removeContainer(id, options),
+    removePod: (id, options) => memory.removePod(id, options),
+    removeUnlistedContainer: async (id, options) => {
+      asked.push({ id, options });
+      if (refuse[id] !== undefined) throw Object.assign(new Error(`refused ${id}`), { code: refuse[id] });
+      if (!left.delete(id)) throw new PodgraphError('NO_SUCH_CTR', `no container with name or ID "${id}" found: no such container`);
+    },
+  };
+  return { runtime, memory, asked, left };
+}
+
+const graph = ContainerGraph.fromSpec(SPEC);
+
+describe('a runtime that can be asked', () => {
+  test('an unknown target is removed by its own call, reported under the name given, with events', async () => {
+    const { runtime, memory, asked, left } = storageRuntime(['ext1']);
+    const events: RemovalEvent[] = [];
+    const report = await removeGraph(graph, {
+      containers: ['b', 'ext1'],
+      runtime,
+      volumes: true,
+      force: true,
+      timeout: 2,
+      onEvent: (e) => events.push(e),
+    });
+    expect(report.ok).toBe(true);
+    expect([...report.containers]).toEqual([
+      ['b', null],
+      ['ext1', null],
+    ]);
+    expect(left.size).toBe(0);
+    expect(asked.map(({ id, options }) => [id, options.force, options.volumes, options.timeout])).toEqual([['ext1', true, true, 2]]);
+    expect(memory.log.map((r) => r.id)).toEqual(['b']);
+    expect(events.filter((e) => e.id === 'ext1').map((e) => e.type)).toEqual(['start', 'removed']);
+  });
+
+  test("the runtime's NO_SUCH_CTR rejects the call with podman's words, before any graph call", async () => {
+    const { runtime, memory, asked } = storageRuntime(['ext1']);
+    const error = await removeGraph(graph, { containers: ['b', 'ghost'], runtime }).then(
+      () => undefined,
+      (reason: unknown) => reason,
+    );
+    expect(error).toBeInstanceOf(PodgraphError);
+    expect(error).toMatchObject({ code: 'NO_SUCH_CTR', message: 'no container with name or ID "ghost" found: no such container' });
+    expect(asked.map((a) => a.id)).toEqual(['ghost']);
+    expect(memory.log).toEqual([]);
+  });
+
+  test('with ignore (or force) an unknown one is skipped and has no entry; the rest goes on', async () => {
+    for (const flags of [{ ignore: true }, { force: true }]) {
+      const { runtime } = storageRuntime([]);
+      const report = await removeGraph(graph, { containers: ['b', 'ghost'], runtime, ...flags });
+      expect([...report.containers.keys()]).toEqual(['b']);
+      expect(report.ok).toBe(true);
+    }
+  });
+
+  test("any other refusal is the item's report entry (its code), not a rejection", async () => {
+    const { runtime } = storageRuntime(['ext1'], { ext1: 'CTR_STATE_INVALID' });
+    const report = await removeGraph(graph, { containers: ['ext1'], runtime });
+    expect(report.ok).toBe(false);
+    expect(report.containers.get('ext1')).toMatchObject({ code: 'CTR_STATE_INVALID', message: 'refused ext1' });
+  });
+
+  test('a name given twice is asked once', async () => {
+    const { runtime, asked } = storageRuntime(['ext1']);
+    await removeGraph(graph, { containers: ['ext1', 'ext1'], runtime });
+    expect(asked).toHaveLength(1);
+  });
+});
+
+describe('a runtime that cannot be asked (MemoryRuntime): nothing changes', () => {
+  test('an unknown target rejects before any call', async () => {
+    const runtime = new MemoryRuntime(SPEC);
+    await expect(removeGraph(graph, { containers: ['b', 'ghost'], runtime })).rejects.toMatchObject({ code: 'NO_SUCH_CTR' });
+    expect(runtime.log).toEqual([]);
+  });
+});
