@@ -38,6 +38,14 @@ function storageRuntime(storage: string[], refuse: Record<string, string> = {}) 
 const graph = ContainerGraph.fromSpec(SPEC);
 
 describe('a runtime that can be asked', () => {
+  test('a graph read with fromRuntime asks its own runtime, when removeGraph is given none', async () => {
+    const { runtime, left } = storageRuntime(['ext1']);
+    const own = await ContainerGraph.fromRuntime(runtime);
+    const report = await removeGraph(own, { containers: ['ext1'] });
+    expect([...report.containers]).toEqual([['ext1', null]]);
+    expect(left.size).toBe(0);
+  });
+
   test('an unknown target is removed by its own call, reported under the name given, with events', async () => {
     const { runtime, memory, asked, left } = storageRuntime(['ext1']);
     const events: RemovalEvent[] = [];
