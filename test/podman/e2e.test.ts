@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { ContainerGraph, MemoryRuntime, PodmanRuntime, type RemovalReport, type Runtime, removeGraph } from 'podgraph';
 import { beforeEach, expect, test } from 'vitest';
 import { createInPodman, describeState, type Fixture, fixtureSpec, namesOf } from '../support/fixtures.ts';
+import { checkRemoveEvents, removeEvents, unrecordedRemovals } from '../support/podman-events.ts';
 import { describePodman, useSandbox } from '../support/podman-tests.ts';
 
 /** 3 pods of 3 containers, a 4-level chain, a running container shared through its network. */
@@ -41,10 +42,17 @@ async function reportByName(report: RemovalReport, names: Awaited<ReturnType<typ
     .sort();
 }
 
+/** Removes everything; on a real podman, its own event log must show the order rules held. */
 async function removeAll(runtime: Runtime, force: boolean) {
   const names = await namesOf(runtime);
   const graph = await ContainerGraph.fromRuntime(runtime);
+  const since = new Date();
   const report = await removeGraph(graph, { all: true, force, timeout: 0, runtime });
+  if (runtime instanceof PodmanRuntime) {
+    const events = await removeEvents(runtime.url, since);
+    expect(checkRemoveEvents(graph, events)).toEqual([]);
+    expect(unrecordedRemovals(report, events)).toEqual([]);
+  }
   return { report, byName: await reportByName(report, names) };
 }
 
