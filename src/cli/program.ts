@@ -35,7 +35,7 @@ function podmanStyle(text: string, path: string): string {
     .replace(/^unknown option '([^']+)'/, 'unknown flag: $1')
     // Our own parsers already say it podman's way; drop commander's preamble.
     .replace(/^option '[^']*' argument '[^']*' is invalid\. (invalid argument)/, '$1');
-  return `Error: ${message}\nSee 'podgraph ${path} --help'\n`;
+  return `Error: ${message}\nSee '${['podgraph', path].filter(Boolean).join(' ')} --help'\n`;
 }
 
 function removalFlags(command: Command, kind: TargetKind): Command {
@@ -163,13 +163,25 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
       exitCode = await runGraph(flags, io);
     });
 
-  // Every command prints its errors podman's way and throws instead of exiting.
+  // Every command prints its errors podman's way and throws instead of exiting. A command group
+  // run without its command prints its usage and podman's `Error: missing command 'podman pod COMMAND'`.
   const configure = (command: Command, path: string) => {
     command.exitOverride().configureOutput({
       writeOut: (text) => void io.stdout.write(text),
       writeErr: (text) => void io.stderr.write(text),
       outputError: (text, write) => write(podmanStyle(text, path)),
     });
+    if (command.commands.length > 0) {
+      const full = ['podgraph', path].filter(Boolean).join(' ');
+      command
+        .argument('[command]')
+        .usage('[options] [command]')
+        .action((name: string | undefined) => {
+          if (name !== undefined) throw new CliError(`unrecognized command \`${full} ${name}\`\nTry '${full} --help' for more information`);
+          io.stdout.write(command.helpInformation());
+          throw new CliError(`missing command '${full} COMMAND'`);
+        });
+    }
     for (const sub of command.commands) configure(sub, path === '' ? sub.name() : `${path} ${sub.name()}`);
   };
   configure(program, '');
