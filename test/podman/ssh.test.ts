@@ -4,8 +4,8 @@
  * and client keys refused as they must be, many channels on one connection, and sshd dying
  * midway. The environment is injected with a temp HOME, so the host's ~/.ssh is never read.
  */
-import { execFile } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
@@ -180,6 +180,28 @@ describePodman('ssh:// to a real sshd', () => {
       const error = await failure(plain.ping());
       expect(error.message).toContain(
         `podman service at ${ssh.sshd.url(socket())} (connection plain): GET /_ping: ssh: the host key of 127.0.0.1:${ssh.sshd.port} is unknown`,
+      );
+    });
+
+    test('without an identity, the keys of SSH_AUTH_SOCK; with neither, a clear error', async () => {
+      const agentSocket = join(ssh.sshd.dir, 'agent.sock');
+      const agent = spawn('ssh-agent', ['-D', '-a', agentSocket], { stdio: 'ignore' });
+      try {
+        for (let waited = 0; waited < 200 && !existsSync(agentSocket); waited++) await new Promise((resolve) => setTimeout(resolve, 25));
+        await run('ssh-add', [ssh.sshd.clientKey], { env: { ...process.env, SSH_AUTH_SOCK: agentSocket } });
+        const viaAgent = new PodmanRuntime({
+          url: ssh.sshd.url(socket()),
+          environment: { env: { HOME: ssh.sshd.home, SSH_AUTH_SOCK: agentSocket } },
+        });
+        runtimes.push(viaAgent);
+        await viaAgent.ping();
+      } finally {
+        agent.kill('SIGTERM');
+      }
+      const neither = new PodmanRuntime({ url: ssh.sshd.url(socket()), environment: { env: { HOME: ssh.sshd.home } } });
+      runtimes.push(neither);
+      expect((await failure(neither.ping())).message).toContain(
+        `no identity file was given and SSH_AUTH_SOCK is not set: podgraph has no key to log in to ${ssh.sshd.user}@127.0.0.1:${ssh.sshd.port} with`,
       );
     });
 
