@@ -10,6 +10,8 @@ import { GRAPH_FORMATS, type GraphFlags, runGraph } from './commands/graph.js';
 import type { Io } from './commands/io.js';
 import { type PlanFlags, runPlan } from './commands/plan.js';
 import { type RemoveFlags, runRemove } from './commands/remove.js';
+import { systemCommand } from './commands/system-connection.js';
+import { connectionFlags } from './connection-flags.js';
 import { parseConcurrency, parseMilliseconds, parseSeconds, type TargetKind } from './options.js';
 import { PROGRESS_MODES } from './progress.js';
 
@@ -23,8 +25,11 @@ Examples:
   podgraph graph --format svg -o host.svg          # draw the host's graph
   podgraph graph --format json > host.json         # save it as a spec file...
   podgraph rm -fa --spec host.json --latency 200   # ...and rehearse on it, in memory
+  podgraph rm -fa -c web1 -c web2                  # on two podman connections at once
+  podgraph system connection list                  # the connections podgraph can use
 
-Without --url or --spec, podgraph talks to podman at $CONTAINER_HOST, else unix:///run/podman/podman.sock.`;
+Without -c, --url or --spec, podgraph connects where podman --remote would: $CONTAINER_CONNECTION,
+$CONTAINER_HOST, the default connection, else the rootful or rootless podman socket.`;
 
 /** commander's error text in podman's form: `Error: unknown flag: --x` and where to get help. */
 function podmanStyle(text: string, path: string): string {
@@ -50,10 +55,10 @@ function removalFlags(command: Command, kind: TargetKind): Command {
 
 /** `--url` / `--spec`; commands that remove take `--latency` too. */
 function sourceFlags(command: Command, removes: boolean): Command {
-  command
+  connectionFlags(command, removes)
     .option(
       '--url <url>',
-      'podman API service: unix:///path.sock or tcp://host:port (default: $CONTAINER_HOST, else unix:///run/podman/podman.sock)',
+      'podman API service: unix:///path.sock, tcp://host:port or ssh://user@host[:port]/path.sock (default: where podman --remote connects)',
     )
     .option(
       '--spec <file>',
@@ -135,6 +140,10 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     .action(async (flags: GraphFlags) => {
       exitCode = await runGraph(flags, io);
     });
+
+  systemCommand(program, io, (code) => {
+    exitCode = code;
+  });
 
   // Every command prints its errors podman's way and throws instead of exiting.
   const configure = (command: Command, path: string) => {

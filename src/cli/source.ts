@@ -41,7 +41,8 @@ export async function openSource(flags: SourceFlags): Promise<Source> {
     runtime = new PodmanRuntime(runtimeOptionsOf(flags));
   } catch (error) {
     if (error instanceof CliError) throw error;
-    throw new CliError(connectionFlag === undefined ? (error as Error).message : `${connectionFlag}: ${(error as Error).message}`);
+    const message = (error as Error).message.replace(/^`(connection|url|identity)`: /, '');
+    throw new CliError(connectionFlag === undefined ? message : `${connectionFlag}: ${message}`);
   }
   const url = runtime.connection === undefined ? runtime.url : `${runtime.url} (connection ${runtime.connection})`;
   try {

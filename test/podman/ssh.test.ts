@@ -19,6 +19,7 @@ import {
 } from 'podgraph';
 import { beforeEach, expect, test } from 'vitest';
 import { sshStatsOf } from '../../src/runtime/podman/podman-runtime.ts';
+import { lines, podgraph } from '../cli/run-cli.ts';
 import { createInPodman, describeState, type Fixture, namesOf } from '../support/fixtures.ts';
 import { TINY_IMAGE } from '../support/podman-sandbox.ts';
 import { describePodman, useSandbox } from '../support/podman-tests.ts';
@@ -117,6 +118,19 @@ describePodman('ssh:// to a real sshd', () => {
       );
       expect(stdout.trim()).toBe('seen-over-ssh');
       expect((await overSsh().inspect()).containers?.map((c) => c.name)).toEqual(['seen-over-ssh']);
+    });
+
+    test('podgraph rm -fa --url ssh://... --identity KEY removes over ssh and exits (the CLI closes the SSH connection)', async () => {
+      await createInPodman(live.sandbox, { containers: [{ name: 'a' }, { name: 'b', requires: ['a'] }] });
+      const result = await podgraph(
+        ['rm', '-fa', '--url', ssh.sshd.url(socket()), '--identity', ssh.sshd.clientKey, '--progress', 'none'],
+        {
+          env: { HOME: ssh.sshd.home },
+        },
+      );
+      expect([result.code, result.stderr]).toEqual([0, '']);
+      expect(lines(result.stdout)).toHaveLength(2);
+      expect(await live.sandbox.podman('ps', '-aq')).toBe('');
     });
 
     test('a hashed known_hosts entry is accepted', async () => {
