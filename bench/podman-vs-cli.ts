@@ -6,12 +6,18 @@
  * of a chain per run); podgraph's side reads the graph from the service and removes it in one
  * `removeGraph` call (all, force, timeout 0) through PodmanRuntime.
  *
+ *
+ * Then the same podgraph removal over ssh:// (OpenSSH's sshd on loopback in front of the same
+ * service, test/support/ssh-sandbox.ts) against over the unix socket: the cost of the SSH hop.
+ *
  *   npm run bench:podman               # 3 rounds
  *   npm run bench:podman -- 5          # rounds
  */
-import { ContainerGraph, defaultConcurrency, PodmanRuntime, removeGraph } from 'podgraph';
+import { ContainerGraph, defaultConcurrency, PodmanRuntime, type PodmanRuntimeOptions, removeGraph } from 'podgraph';
+import { sshStatsOf } from '../src/runtime/podman/podman-runtime.ts';
 import { createInPodman, type Fixture } from '../test/support/fixtures.ts';
 import { PodmanSandbox } from '../test/support/podman-sandbox.ts';
+import { SshSandbox, sshUnavailable } from '../test/support/ssh-sandbox.ts';
 import { median } from './measure.ts';
 
 const PODS = 10;
@@ -47,8 +53,11 @@ async function podmanCli(sandbox: PodmanSandbox): Promise<{ ms: number; runs: nu
   return { ms: performance.now() - started, runs };
 }
 
-async function podgraph(sandbox: PodmanSandbox): Promise<{ ms: number; inspectMs: number }> {
-  const runtime = new PodmanRuntime({ url: sandbox.url });
+async function podgraph(
+  sandbox: PodmanSandbox,
+  options: PodmanRuntimeOptions = { url: sandbox.url },
+): Promise<{ ms: number; inspectMs: number; channels?: number }> {
+  const runtime = new PodmanRuntime(options);
   try {
     const started = performance.now();
     const graph = await ContainerGraph.fromRuntime(runtime);
@@ -56,7 +65,8 @@ async function podgraph(sandbox: PodmanSandbox): Promise<{ ms: number; inspectMs
     const report = await removeGraph(graph, { all: true, force: true, timeout: 0, runtime });
     const ms = performance.now() - started;
     if (!report.ok || !(await empty(sandbox))) throw new Error('removeGraph left containers behind');
-    return { ms, inspectMs };
+    const channels = sshStatsOf(runtime)?.channelsOpened;
+    return channels === undefined ? { ms, inspectMs } : { ms, inspectMs, channels };
   } finally {
     runtime.close();
   }
@@ -89,6 +99,40 @@ try {
   console.log(
     `| podgraph \`removeGraph\` via PodmanRuntime (inspect ${median(ours.map((r) => r.inspectMs)).toFixed(0)} ms included) | ${(oursMs / 1000).toFixed(2)} s | 1 | 1.00x |`,
   );
+
+  const noSsh = sshUnavailable();
+  if (noSsh !== undefined) {
+    console.log(`\nssh:// vs unix: skipped (${noSsh})`);
+  } else {
+    const sshd = await SshSandbox.start();
+    try {
+      const overSsh: PodmanRuntimeOptions = {
+        url: sshd.url(sandbox.url.slice('unix://'.length)),
+        identity: sshd.clientKey,
+        environment: { env: { HOME: sshd.home } },
+      };
+      const unix: number[] = [];
+      const ssh: Array<{ ms: number; inspectMs: number; channels?: number }> = [];
+      for (let round = 0; round < rounds; round++) {
+        for (const side of round % 2 === 0 ? ['unix', 'ssh'] : ['ssh', 'unix']) {
+          await createInPodman(sandbox, fixture);
+          if (side === 'unix') unix.push((await podgraph(sandbox)).ms);
+          else ssh.push(await podgraph(sandbox, overSsh));
+        }
+      }
+      const unixMs = median(unix);
+      const sshMs = median(ssh.map((r) => r.ms));
+      console.log(`\npodgraph removeGraph, the same fixture, ssh:// (sshd on 127.0.0.1) vs unix socket, median of ${rounds} rounds\n`);
+      console.log('| transport | wall time | ratio to unix |');
+      console.log('|---|---:|---:|');
+      console.log(`| unix socket | ${(unixMs / 1000).toFixed(2)} s | 1.00x |`);
+      console.log(
+        `| ssh:// (one SSH connection, ${ssh.map((r) => r.channels).join('/')} channels opened; connect and inspect ${median(ssh.map((r) => r.inspectMs)).toFixed(0)} ms included) | ${(sshMs / 1000).toFixed(2)} s | ${(sshMs / unixMs).toFixed(2)}x |`,
+      );
+    } finally {
+      await sshd.dispose();
+    }
+  }
 } finally {
   await sandbox.dispose();
 }
