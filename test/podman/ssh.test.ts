@@ -5,7 +5,7 @@
  * midway. The environment is injected with a temp HOME, so the host's ~/.ssh is never read.
  */
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
@@ -87,6 +87,8 @@ describePodman('ssh:// to a real sshd', () => {
     beforeEach(async () => {
       for (const runtime of runtimes.splice(0)) runtime.close();
       ssh.sshd.trust(ssh.sshd.knownHostsLine);
+      // No connections but a test's own: a default connection's identity would serve a bare URL too, as in podman.
+      rmSync(join(ssh.sshd.home, '.config'), { recursive: true, force: true });
       await ssh.sshd.startSshd();
       await live.sandbox.clear();
     });
@@ -229,6 +231,16 @@ describePodman('ssh:// to a real sshd', () => {
       await ssh.sshd.kill();
       const error = await failure(runtime.ping());
       expect(error.message).toContain(`ssh: cannot connect to 127.0.0.1:${ssh.sshd.port}: connection refused`);
+    });
+
+    test('a lost SSH connection is made again on the next request', async () => {
+      const runtime = overSsh();
+      await runtime.ping();
+      await ssh.sshd.kill();
+      expect((await failure(runtime.ping())).code).toBe('RUNTIME');
+      await ssh.sshd.startSshd();
+      await runtime.ping();
+      expect(sshStatsOf(runtime)?.connections).toBe(2);
     });
 
     test('32 concurrent removals over one SSH connection, on at most maxSockets channels', async () => {
