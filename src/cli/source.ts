@@ -51,6 +51,11 @@ export async function openSource(flags: SourceFlags): Promise<Source> {
   } catch (error) {
     runtime.close();
     const message = error instanceof PodgraphError || error instanceof Error ? error.message : String(error);
-    throw new CliError(`cannot read the containers of podman at ${url}: ${message}`);
+    // The runtime's own messages already say where (`podman service at URL (connection NAME): ...`).
+    throw new CliError(
+      message.startsWith('podman service at ')
+        ? `cannot read the containers: ${message}`
+        : `cannot read the containers of podman at ${url}: ${message}`,
+    );
   }
 }
