@@ -3,7 +3,7 @@
  * podman-connections.json of the test's own, and an empty containers.conf, so the host's
  * connections are never read). The SDK's removeOnHosts and the CLI's repeated -c and --farm.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PodmanRuntime, removeOnHosts } from 'podgraph';
@@ -82,7 +82,15 @@ describePodman('several podman connections in one run', () => {
   });
 
   test('podgraph rm -a -c web -c db: both hosts at once, lines prefixed by connection, the worst exit code', async () => {
-    const result = await podgraph(['rm', '-a', '-c', 'web', '-c', 'db', '--progress', 'none'], { env });
+    const result = await podgraph(['rm', '-a', '-c', 'web', '-c', 'db', '--progress', 'none', '--report-svg', join(dir, 'report.svg')], {
+      env,
+    });
+    // One picture per host.
+    expect([existsSync(join(dir, 'report-web.svg')), existsSync(join(dir, 'report-db.svg')), existsSync(join(dir, 'report.svg'))]).toEqual([
+      true,
+      true,
+      false,
+    ]);
     expect(result.code).toBe(2); // db's running container: container state improper
     const out = lines(result.stdout);
     expect(out.filter((line) => line.startsWith('[web] '))).toHaveLength(2);
@@ -112,6 +120,15 @@ describePodman('several podman connections in one run', () => {
       `db          ${db.url.padEnd(Math.max(12, web.url.length + 2))}            false       true`,
       `web         ${web.url.padEnd(Math.max(12, web.url.length + 2))}            true        true`,
     ]);
+    // -H is --url, docker-style; one host only goes with several -c.
+    const plan = await podgraph(['plan', 'rm', '-a', '-H', db.url], { env });
+    expect([plan.code, plan.stdout.split('\n')[0]]).toEqual([
+      0,
+      'rm -a: 2 containers and 0 pods selected; 2 calls in 2 waves (1 would fail); 1 item would not be removed', // d0 runs,
+    ]);
+    expect((await podgraph(['rm', '-fa', '-c', 'web', '-c', 'db', '-H', db.url], { env })).stderr).toBe(
+      'Error: --url / --host name one host: they cannot be used with several connections\n',
+    );
     const unknown = await podgraph(['rm', '-fa', '-c', 'nope'], { env });
     expect(unknown.code).toBe(125);
     expect(unknown.stderr).toBe('Error: --connection: connection "nope" not found; known connections: db, web\n');
