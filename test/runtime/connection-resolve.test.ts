@@ -99,6 +99,12 @@ describe('rule 2: an explicit URL', () => {
       identity: '/Users/me/.local/share/containers/podman/machine/machine',
       isMachine: false,
     });
+    const noFiles = {
+      ...machine('machine'),
+      readFile: () => expect.unreachable('a unix URL reads no file'),
+      listDir: () => expect.unreachable(),
+    };
+    expect(resolveDestination({ url: 'unix:///x.sock' }, noFiles)).toMatchObject({ url: 'unix:///x.sock', identity: undefined });
     expect(resolveDestination({ url: 'ssh://a@h/s.sock' }, machine('machine', { CONTAINER_CONNECTION: 'nope' }))).toMatchObject({
       url: 'ssh://a@h/s.sock',
       identity: undefined,

@@ -164,11 +164,14 @@ export function resolveDestination(request: DestinationRequest, environment: Con
   } else if (request.url !== undefined) {
     // podman keeps the identity the environment chose (CONTAINER_SSHKEY, the default connection's)
     // for a URL given on its own; not its machine mode: host keys are checked for an explicit URL.
+    // Only ssh uses an identity: a unix or tcp URL reads no file at all.
     let identity: string | undefined;
-    try {
-      identity = fromEnvironment(environment, all).identity;
-    } catch {
-      identity = undefined;
+    if (request.url.startsWith('ssh://')) {
+      try {
+        identity = fromEnvironment(environment, all).identity;
+      } catch {
+        identity = undefined;
+      }
     }
     destination = { url: request.url, identity, isMachine: false, connection: undefined, source: 'url' };
   } else {
