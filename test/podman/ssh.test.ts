@@ -122,7 +122,7 @@ describePodman('ssh:// to a real sshd', () => {
       expect((await overSsh().inspect()).containers?.map((c) => c.name)).toEqual(['seen-over-ssh']);
     });
 
-    test('podgraph rm -fa --url ssh://... --identity KEY removes over ssh and exits (the CLI closes the SSH connection)', async () => {
+    test('podgraph rm -fa --url ssh://... --identity KEY removes over ssh, and exits', async () => {
       await createInPodman(live.sandbox, { containers: [{ name: 'a' }, { name: 'b', requires: ['a'] }] });
       const result = await podgraph(
         ['rm', '-fa', '--url', ssh.sshd.url(socket()), '--identity', ssh.sshd.clientKey, '--progress', 'none'],
@@ -133,6 +133,31 @@ describePodman('ssh:// to a real sshd', () => {
       expect([result.code, result.stderr]).toEqual([0, '']);
       expect(lines(result.stdout)).toHaveLength(2);
       expect(await live.sandbox.podman('ps', '-aq')).toBe('');
+    });
+
+    test('an idle ssh runtime lets the process exit without close(), as an idle unix one does', async () => {
+      const options = { url: ssh.sshd.url(socket()), identity: ssh.sshd.clientKey, environment: { env: { HOME: ssh.sshd.home } } };
+      const script = [
+        `import { PodmanRuntime } from ${JSON.stringify(new URL('../../dist/index.js', import.meta.url).href)};`,
+        `const runtime = new PodmanRuntime(${JSON.stringify(options)});`,
+        'await runtime.ping();',
+        'await Promise.all([runtime.inspect(), runtime.inspect()]);',
+        "console.log('done, not closed');",
+      ].join('\n');
+      const { stdout } = await run('node', ['--input-type=module', '-e', script]);
+      expect(stdout.trim()).toBe('done, not closed');
+    });
+
+    test('close() ends the SSH connection; the runtime then refuses requests', async () => {
+      await ssh.sshd.untilIdle();
+      const runtime = overSsh();
+      await runtime.ping();
+      expect(ssh.sshd.connectionProcesses()).toBeGreaterThan(0);
+      runtime.close();
+      await ssh.sshd.untilIdle();
+      expect((await failure(runtime.ping())).message).toContain(
+        `the ssh connection to ${ssh.sshd.user}@127.0.0.1:${ssh.sshd.port} was closed`,
+      );
     });
 
     test('a hashed known_hosts entry is accepted', async () => {

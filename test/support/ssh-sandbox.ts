@@ -176,6 +176,21 @@ export class SshSandbox {
     await waitForBanner(this.port, sshd, () => this.#log);
   }
 
+  /** The processes sshd forked for the connections it serves now (none when no client is connected). */
+  connectionProcesses(): number {
+    const pid = this.pid;
+    return pid === undefined ? 0 : descendantsOf(pid).length;
+  }
+
+  /** Resolves once sshd serves no connection (bounded: rejects after about 10 s of polling). */
+  async untilIdle(): Promise<void> {
+    for (let attempt = 0; attempt < 400; attempt++) {
+      if (this.connectionProcesses() === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    throw new Error(`sshd still serves ${this.connectionProcesses()} connection processes`);
+  }
+
   /** Kills sshd and every connection it serves (SIGKILL: as if the server died), by their PIDs. */
   async kill(): Promise<void> {
     const sshd = this.#sshd;

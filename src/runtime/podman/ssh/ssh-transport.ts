@@ -88,6 +88,9 @@ export class SshTransport {
   readonly #options: SshTransportOptions;
   readonly #sockets = new Set<ChannelSocket>();
   #client: Promise<Client> | undefined;
+  #ready: Client | undefined;
+  /** Channel sockets held by a request (the Agent unrefs the free ones), as for a net.Socket. */
+  #held = 0;
   #closed = false;
 
   constructor(options: SshTransportOptions) {
@@ -117,10 +120,23 @@ export class SshTransport {
   }
 
   #socket(): Duplex {
-    const socket = new ChannelSocket(this.#channel());
+    const socket = new ChannelSocket(this.#channel(), (held) => {
+      this.#held += held ? 1 : -1;
+      this.#holdProcess();
+    });
     this.#sockets.add(socket);
     socket.once('close', () => this.#sockets.delete(socket));
     return socket;
+  }
+
+  /**
+   * The SSH connection keeps the process alive only while a request uses it: idle, it lets the
+   * process exit, as the idle keep-alive sockets of a unix or tcp runtime do.
+   */
+  #holdProcess(): void {
+    const tcp = (this.#ready as unknown as { _sock?: { ref?(): void; unref?(): void } } | undefined)?._sock;
+    if (this.#held > 0) tcp?.ref?.();
+    else tcp?.unref?.();
   }
 
   async #channel(): Promise<ClientChannel> {
@@ -158,7 +174,14 @@ export class SshTransport {
       if (this.#client === connecting) this.#client = undefined;
     };
     // Lost or refused: the next request connects again (channels on a lost connection are gone).
-    connecting.then((client) => client.once('close', forget), forget);
+    connecting.then((client) => {
+      this.#ready = client;
+      this.#holdProcess();
+      client.once('close', () => {
+        if (this.#ready === client) this.#ready = undefined;
+        forget();
+      });
+    }, forget);
     return connecting;
   }
 
@@ -284,14 +307,21 @@ export class SshTransport {
 
 /**
  * A socket for the http client that is a channel once it opens: writes wait for it, reads come
- * from it, and the no-ops a net.Socket would answer (`setNoDelay`: the SSH connection has it set).
+ * from it, `ref`/`unref` say whether a request holds it, and the rest of what a net.Socket
+ * answers is a no-op (`setNoDelay`: the SSH connection has it set).
  */
 class ChannelSocket extends Duplex {
   #channel: ClientChannel | undefined;
   readonly #waiting: Array<() => void> = [];
+  readonly #onHold: (held: boolean) => void;
+  /** Like a new net.Socket, it holds the process until unref'd. */
+  #held = true;
 
-  constructor(opening: Promise<ClientChannel>) {
+  constructor(opening: Promise<ClientChannel>, onHold: (held: boolean) => void) {
     super();
+    this.#onHold = onHold;
+    onHold(true);
+    this.once('close', () => this.unref());
     opening.then(
       (channel) => this.#attach(channel),
       (error: Error) => this.destroy(error),
@@ -350,9 +380,17 @@ class ChannelSocket extends Duplex {
     return this;
   }
   ref(): this {
+    if (!this.#held && !this.destroyed) {
+      this.#held = true;
+      this.#onHold(true);
+    }
     return this;
   }
   unref(): this {
+    if (this.#held) {
+      this.#held = false;
+      this.#onHold(false);
+    }
     return this;
   }
   destroySoon(): void {
