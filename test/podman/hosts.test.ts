@@ -120,6 +120,18 @@ describePodman('several podman connections in one run', () => {
       `db          ${db.url.padEnd(Math.max(12, web.url.length + 2))}            false       true`,
       `web         ${web.url.padEnd(Math.max(12, web.url.length + 2))}            true        true`,
     ]);
+    // No flag at all: the default connection (CONTAINER_HOST, which run-cli sets, would come first).
+    const byDefault = await podgraph(['graph', '--format', 'json'], { env: { ...env, CONTAINER_HOST: '' } });
+    expect(byDefault.code).toBe(0);
+    expect((JSON.parse(byDefault.stdout) as { containers: Array<{ name: string }> }).containers.map((c) => c.name).sort()).toEqual([
+      'w0',
+      'w1',
+    ]);
+    const viaEnv = await podgraph(['graph', '--format', 'json'], { env: { ...env, CONTAINER_CONNECTION: 'db' } });
+    expect((JSON.parse(viaEnv.stdout) as { containers: Array<{ name: string }> }).containers.map((c) => c.name).sort()).toEqual([
+      'd0',
+      'd1',
+    ]);
     // -H is --url, docker-style; one host only goes with several -c.
     const plan = await podgraph(['plan', 'rm', '-a', '-H', db.url], { env });
     expect([plan.code, plan.stdout.split('\n')[0]]).toEqual([
