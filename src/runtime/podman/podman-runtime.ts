@@ -1,5 +1,5 @@
 import { userInfo } from 'node:os';
-import { posix } from 'node:path';
+import { posix, win32 } from 'node:path';
 import { describe, invalidArg, PodgraphError } from '../../errors.js';
 import type { GraphSpec } from '../../graph/spec.js';
 import type { RemoveCallOptions, Runtime } from '../runtime.js';
@@ -80,7 +80,7 @@ export class PodmanRuntime implements Runtime {
     this.#inspectConcurrency = positiveInteger(options, 'inspectConcurrency', 8);
     let transport: PodmanTransport | undefined;
     if ('ssh' in endpoint) {
-      const knownHostsFile = posix.join(environment.home, '.ssh', 'known_hosts');
+      const knownHostsFile = (environment.platform === 'win32' ? win32 : posix).join(environment.home, '.ssh', 'known_hosts');
       const ssh = new SshTransport({
         address: endpoint.ssh,
         identity: destination.identity,
