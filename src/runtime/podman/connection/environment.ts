@@ -22,7 +22,8 @@ export interface ConnectionEnvironment {
 
 function absent(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException).code;
-  return code === 'ENOENT' || code === 'ENOTDIR';
+  // A directory where a file is expected (a `foo.conf` folder in a `.d`) is skipped, as podman skips it.
+  return code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR';
 }
 
 /** The environment of this process. */
