@@ -17,7 +17,8 @@ import {
   type Runtime,
   removeGraph,
 } from 'podgraph';
-import { beforeEach, expect, test } from 'vitest';
+import ssh2 from 'ssh2';
+import { beforeEach, expect, test, vi } from 'vitest';
 import { sshStatsOf } from '../../src/runtime/podman/podman-runtime.ts';
 import { lines, podgraph } from '../cli/run-cli.ts';
 import { createInPodman, describeState, type Fixture, namesOf } from '../support/fixtures.ts';
@@ -158,6 +159,16 @@ describePodman('ssh:// to a real sshd', () => {
       expect((await failure(runtime.ping())).message).toContain(
         `the ssh connection to ${ssh.sshd.user}@127.0.0.1:${ssh.sshd.port} was closed`,
       );
+    });
+
+    test('Nagle is off on the SSH connection (with it on, requests on new channels stalled about 40 ms)', async () => {
+      const noDelay = vi.spyOn(ssh2.Client.prototype, 'setNoDelay');
+      try {
+        await overSsh().ping();
+        expect(noDelay).toHaveBeenCalledWith(true);
+      } finally {
+        noDelay.mockRestore();
+      }
     });
 
     test('a hashed known_hosts entry is accepted', async () => {
