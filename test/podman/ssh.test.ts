@@ -177,6 +177,11 @@ describePodman('ssh:// to a real sshd', () => {
       await overSsh().ping();
     });
 
+    test('a server with several host keys shows the one known_hosts has (ssh2 alone would pick ed25519)', async () => {
+      ssh.sshd.trust(ssh.sshd.ecdsaKnownHostsLine);
+      await overSsh().ping();
+    });
+
     test('an unknown host is refused, naming host:port and saying how to trust it', async () => {
       ssh.sshd.trust();
       const error = await failure(overSsh().ping());

@@ -25,8 +25,8 @@ export function sshUnavailable(): string | undefined {
   return undefined;
 }
 
-function keygen(file: string, passphrase = ''): string {
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', passphrase, '-C', 'podgraph-test', '-f', file], { stdio: 'ignore' });
+function keygen(file: string, passphrase = '', type = 'ed25519'): string {
+  execFileSync('ssh-keygen', ['-q', '-t', type, '-N', passphrase, '-C', 'podgraph-test', '-f', file], { stdio: 'ignore' });
   return file;
 }
 
@@ -104,6 +104,8 @@ export class SshSandbox {
   readonly knownHostsLine: string;
   /** A line for the same name with another host key. */
   readonly wrongKnownHostsLine: string;
+  /** The line for this sshd's second host key, an ECDSA one (clients prefer ed25519 unless told). */
+  readonly ecdsaKnownHostsLine: string;
   #sshd: ChildProcess | undefined;
   #log = '';
 
@@ -119,7 +121,9 @@ export class SshSandbox {
     this.strangerKey = keygen(join(dir, 'stranger_ed25519'));
     this.passphraseKey = keygen(join(dir, 'passphrase_ed25519'), 'correct horse');
     writeFileSync(join(dir, 'authorized_keys'), `${publicKey(this.clientKey)}\n${publicKey(this.passphraseKey)}\n`);
+    const ecdsaHostKey = keygen(join(dir, 'host_ecdsa'), '', 'ecdsa');
     this.knownHostsLine = `[127.0.0.1]:${port} ${publicKey(hostKey)}`;
+    this.ecdsaKnownHostsLine = `[127.0.0.1]:${port} ${publicKey(ecdsaHostKey)}`;
     this.wrongKnownHostsLine = `[127.0.0.1]:${port} ${publicKey(keygen(join(dir, 'other_host_ed25519')))}`;
     this.trust(this.knownHostsLine);
     writeFileSync(
@@ -128,6 +132,7 @@ export class SshSandbox {
         'ListenAddress 127.0.0.1',
         `Port ${port}`,
         `HostKey ${hostKey}`,
+        `HostKey ${ecdsaHostKey}`,
         `PidFile ${join(dir, 'sshd.pid')}`,
         `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
         'PermitRootLogin prohibit-password',
