@@ -5,6 +5,8 @@ export { ContainerGraph } from './graph/container-graph.js';
 export type { ContainerSpec, ContainerState, GraphSpec, PodSpec } from './graph/spec.js';
 export { CONTAINER_STATES } from './graph/spec.js';
 
+export type { HostRemoval } from './hosts/remove-on-hosts.js';
+export { removeOnHosts } from './hosts/remove-on-hosts.js';
 export { LockedMap } from './removal/locked-map.js';
 export type { RemoveOptions } from './removal/options.js';
 export { defaultConcurrency } from './removal/options.js';
@@ -15,6 +17,8 @@ export type { RemovalEvent, RemovalReport } from './removal/report.js';
 
 export { MemoryRuntime } from './runtime/memory/memory-runtime.js';
 export type { MemoryRuntimeOptions, OperationRecord, RuntimeCall, RuntimeOperation } from './runtime/memory/memory-runtime-options.js';
+export type { ConnectionEnvironment } from './runtime/podman/connection/environment.js';
+export type { DestinationSource, PodmanConnection, PodmanDestination } from './runtime/podman/connection/resolve.js';
 export type { PodmanRuntimeOptions } from './runtime/podman/podman-runtime.js';
 export { PodmanRuntime } from './runtime/podman/podman-runtime.js';
 export type { RemoveCallOptions, Runtime } from './runtime/runtime.js';

@@ -10,6 +10,8 @@ import { GRAPH_FORMATS, type GraphFlags, runGraph } from './commands/graph.js';
 import type { Io } from './commands/io.js';
 import { type PlanFlags, runPlan } from './commands/plan.js';
 import { type RemoveFlags, runRemove } from './commands/remove.js';
+import { systemCommand } from './commands/system-connection.js';
+import { connectionFlags } from './connection-flags.js';
 import { collect, collectCsv, parseConcurrency, parseMilliseconds, parseSeconds, type TargetKind } from './options.js';
 import { PROGRESS_MODES } from './progress.js';
 
@@ -23,8 +25,11 @@ Examples:
   podgraph graph --format svg -o host.svg          # draw the host's graph
   podgraph graph --format json > host.json         # save it as a spec file...
   podgraph rm -fa --spec host.json --latency 200   # ...and rehearse on it, in memory
+  podgraph rm -fa -c web1 -c web2                  # on two podman connections at once
+  podgraph system connection list                  # the connections podgraph can use
 
-Without --url or --spec, podgraph talks to podman at $CONTAINER_HOST, else unix:///run/podman/podman.sock.`;
+Without -c, --url or --spec, podgraph connects where podman --remote would: $CONTAINER_CONNECTION,
+$CONTAINER_HOST, the default connection, else the rootful or rootless podman socket.`;
 
 /** commander's error text in podman's form: `Error: unknown flag: --x` and where to get help. */
 function podmanStyle(text: string, path: string): string {
@@ -33,9 +38,28 @@ function podmanStyle(text: string, path: string): string {
     .replace(/^error: /, '')
     .replace(/^unknown option '-([^-'])'/, "unknown shorthand flag: '$1' in -$1")
     .replace(/^unknown option '([^']+)'/, 'unknown flag: $1')
+    .replace(
+      /^unknown command '([^']+)'[^]*/,
+      (_, name: string) => `unrecognized command \`${['podgraph', path, name].filter(Boolean).join(' ')}\``,
+    )
     // Our own parsers already say it podman's way; drop commander's preamble.
     .replace(/^option '[^']*' argument '[^']*' is invalid\. (invalid argument)/, '$1');
-  return `Error: ${message}\nSee '${['podgraph', path].filter(Boolean).join(' ')} --help'\n`;
+  const full = ['podgraph', path].filter(Boolean).join(' ');
+  if (message.startsWith('unrecognized command')) return `Error: ${message}\nTry '${full} --help' for more information\n`;
+  return `Error: ${message}\nSee '${full} --help'\n`;
+}
+
+/** `podgraph pod`: the program's name and the commands that argv names, as far as they go. */
+function commandPath(program: Command, argv: readonly string[]): string {
+  const words = ['podgraph'];
+  let command = program;
+  for (const word of argv) {
+    const next = command.commands.find((sub) => sub.name() === word || sub.aliases().includes(word));
+    if (next === undefined) break;
+    words.push(next.name());
+    command = next;
+  }
+  return words.join(' ');
 }
 
 function removalFlags(command: Command, kind: TargetKind): Command {
@@ -70,10 +94,10 @@ function filterFlag(command: Command): Command {
 
 /** `--url` / `--spec`; commands that remove take `--latency` too. */
 function sourceFlags(command: Command, removes: boolean): Command {
-  command
+  connectionFlags(command, removes)
     .option(
       '--url <url>',
-      'podman API service: unix:///path.sock or tcp://host:port (default: $CONTAINER_HOST, else unix:///run/podman/podman.sock)',
+      'podman API service: unix:///path.sock, tcp://host:port or ssh://user@host[:port]/path.sock (default: where podman --remote connects)',
     )
     .option(
       '--spec <file>',
@@ -163,25 +187,19 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
       exitCode = await runGraph(flags, io);
     });
 
-  // Every command prints its errors podman's way and throws instead of exiting. A command group
-  // run without its command prints its usage and podman's `Error: missing command 'podman pod COMMAND'`.
+  systemCommand(program, io, (code) => {
+    exitCode = code;
+  });
+
+  // Every command prints its errors podman's way and throws instead of exiting. commander writes
+  // to writeErr only the usage of a command group run without its command: podman prints that
+  // usage on stdout, then `Error: missing command 'podman pod COMMAND'` (see the catch below).
   const configure = (command: Command, path: string) => {
     command.exitOverride().configureOutput({
       writeOut: (text) => void io.stdout.write(text),
-      writeErr: (text) => void io.stderr.write(text),
-      outputError: (text, write) => write(podmanStyle(text, path)),
+      writeErr: (text) => void io.stdout.write(text),
+      outputError: (text) => void io.stderr.write(podmanStyle(text, path)),
     });
-    if (command.commands.length > 0) {
-      const full = ['podgraph', path].filter(Boolean).join(' ');
-      command
-        .argument('[command]')
-        .usage('[options] [command]')
-        .action((name: string | undefined) => {
-          if (name !== undefined) throw new CliError(`unrecognized command \`${full} ${name}\`\nTry '${full} --help' for more information`);
-          io.stdout.write(command.helpInformation());
-          throw new CliError(`missing command '${full} COMMAND'`);
-        });
-    }
     for (const sub of command.commands) configure(sub, path === '' ? sub.name() : `${path} ${sub.name()}`);
   };
   configure(program, '');
@@ -190,7 +208,10 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.other;
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.help') io.stderr.write(`Error: missing command '${commandPath(program, argv)} COMMAND'\n`);
+      return error.exitCode === 0 ? EXIT.ok : EXIT.other;
+    }
     if (error instanceof CliError) {
       io.stderr.write(`Error: ${error.message}\n`);
       return error.exitCode;

@@ -13,7 +13,7 @@ import { ContainerGraph, type ErrorCode, PodgraphError, PodmanRuntime, removeGra
 import { afterEach, describe, expect, test } from 'vitest';
 import { codeOf } from '../../src/runtime/podman/podman-errors.ts';
 import { stateFromPodman } from '../../src/runtime/podman/podman-inspect.ts';
-import { defaultPodmanUrl, parsePodmanUrl } from '../../src/runtime/podman/podman-url.ts';
+import { parsePodmanUrl } from '../../src/runtime/podman/podman-url.ts';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -55,25 +55,61 @@ async function failure(call: Promise<unknown>): Promise<PodgraphError> {
 }
 
 describe('PodmanRuntime: url', () => {
-  test('unix and tcp URLs parse; anything else is INVALID_ARG naming the value', () => {
+  test('unix, tcp and ssh URLs parse; anything else is INVALID_ARG naming the value (never a password)', () => {
     expect(parsePodmanUrl('unix:///run/podman/podman.sock')).toEqual({
       url: 'unix:///run/podman/podman.sock',
       socketPath: '/run/podman/podman.sock',
     });
     expect(parsePodmanUrl('tcp://127.0.0.1:8888')).toEqual({ url: 'tcp://127.0.0.1:8888', host: '127.0.0.1', port: 8888 });
     expect(parsePodmanUrl('tcp://[::1]:8888')).toMatchObject({ host: '::1', port: 8888 });
-    for (const bad of ['http://localhost:8080', 'unix://relative.sock', 'tcp://host-without-port', 'tcp://h:1/path', '', 42]) {
+    expect(parsePodmanUrl('ssh://core@127.0.0.1:50123/run/user/501/podman/podman.sock')).toEqual({
+      url: 'ssh://core@127.0.0.1:50123/run/user/501/podman/podman.sock',
+      ssh: { user: 'core', password: undefined, host: '127.0.0.1', port: 50123, socketPath: '/run/user/501/podman/podman.sock' },
+    });
+    // podman 5: port 22 and the local user when left out; a password stays out of `url`.
+    expect(parsePodmanUrl('ssh://h.example/run/podman/podman.sock', 'me')).toEqual({
+      url: 'ssh://h.example/run/podman/podman.sock',
+      ssh: { user: 'me', password: undefined, host: 'h.example', port: 22, socketPath: '/run/podman/podman.sock' },
+    });
+    expect(parsePodmanUrl('ssh://u:s3cret@[::1]:2222/p.sock')).toEqual({
+      url: 'ssh://u@[::1]:2222/p.sock',
+      ssh: { user: 'u', password: 's3cret', host: '::1', port: 2222, socketPath: '/p.sock' },
+    });
+    for (const bad of [
+      'http://localhost:8080',
+      'unix://relative.sock',
+      'tcp://host-without-port',
+      'tcp://h:1/path',
+      'ssh://core@host',
+      '',
+      42,
+    ]) {
       expect(() => parsePodmanUrl(bad), String(bad)).toThrow(PodgraphError);
     }
-    expect(() => new PodmanRuntime({ url: 'ssh://core@host' })).toThrow(
-      'Expected `url` to be unix:///path/to.sock or tcp://host:port, got `"ssh://core@host"` (string)',
+    expect(() => new PodmanRuntime({ url: 'http://core@host' })).toThrow(
+      'Expected `url` to be unix:///path/to.sock, tcp://host:port or ssh://user@host[:port]/path/to.sock, got `"http://core@host"` (string)',
+    );
+    expect(() => new PodmanRuntime({ url: 'ssh://core:pw@host' })).toThrow(
+      'Expected `url` to be unix:///path/to.sock, tcp://host:port or ssh://user@host[:port]/path/to.sock, got `"ssh://core@host"` (string): the path of podman\'s socket on the server is needed',
     );
   });
 
-  test('the default is CONTAINER_HOST, else the rootful socket', () => {
-    expect(defaultPodmanUrl({ CONTAINER_HOST: 'tcp://10.0.0.1:2375' })).toBe('tcp://10.0.0.1:2375');
-    expect(defaultPodmanUrl({})).toBe('unix:///run/podman/podman.sock');
-    expect(defaultPodmanUrl({ CONTAINER_HOST: '' })).toBe('unix:///run/podman/podman.sock');
+  test('with no options it connects where podman --remote would: CONTAINER_HOST, else the socket for the user', () => {
+    const environment = (env: Record<string, string>, uid: number) => ({
+      env,
+      uid,
+      platform: 'linux' as const,
+      readFile: () => undefined,
+      listDir: () => undefined,
+    });
+    expect(new PodmanRuntime({ environment: environment({ CONTAINER_HOST: 'tcp://10.0.0.1:2375' }, 0) }).url).toBe('tcp://10.0.0.1:2375');
+    expect(new PodmanRuntime({ environment: environment({}, 0) }).url).toBe('unix:///run/podman/podman.sock');
+    expect(new PodmanRuntime({ environment: environment({ CONTAINER_HOST: '' }, 0) }).url).toBe('unix:///run/podman/podman.sock');
+    const rootless = new PodmanRuntime({ environment: environment({ XDG_RUNTIME_DIR: '/run/user/1000' }, 1000) });
+    expect([rootless.url, rootless.destination.source]).toEqual(['unix:///run/user/1000/podman/podman.sock', 'default socket']);
+    expect(() => new PodmanRuntime({ connection: 'web1', environment: environment({ HOME: '/nowhere' }, 1000) })).toThrow(
+      '`connection`: connection "web1" not found; no connections are configured (no configuration file was found)',
+    );
   });
 
   test('options are checked when the runtime is made', () => {

@@ -6,14 +6,16 @@ import type { RemoveOptions } from '../../removal/options.js';
 import { removeGraph } from '../../removal/remove-graph.js';
 import type { RemovalEvent, RemovalReport } from '../../removal/report.js';
 import { CliError, EXIT } from '../cli-error.js';
+import { hostNamesOf } from '../connection-flags.js';
 import { finishingInFlight, onInterrupt } from '../interrupt.js';
 import { eventJson, reportJson } from '../json-report.js';
-import type { RemovalFlags, TargetKind } from '../options.js';
+import { type RemovalFlags, removalRequest, type TargetKind } from '../options.js';
 import { errorBlocks, interruptedSummary, podmanText, refusalExitCode, removalExitCode, removedLine, tally } from '../output.js';
 import { createProgress, type ProgressMode, progressMode } from '../progress.js';
 import { drawingOf, shortId } from '../render/drawing.js';
 import type { SourceFlags } from '../source.js';
 import type { Io } from './io.js';
+import { runOnHosts } from './on-hosts.js';
 import { openRemoval } from './open-removal.js';
 
 export interface RemoveFlags extends RemovalFlags, SourceFlags {
@@ -51,6 +53,11 @@ async function writeReportSvg(file: string, kind: TargetKind, graph: ContainerGr
 }
 
 export async function runRemove(kind: TargetKind, names: string[], flags: RemoveFlags, io: Io): Promise<number> {
+  const hosts = hostNamesOf(flags);
+  if (hosts !== undefined) {
+    removalRequest(kind, names, flags); // podman's argument errors once, not once per host
+    return runOnHosts(hosts, flags, io, (hostFlags, hostIo) => runRemove(kind, names, hostFlags, hostIo));
+  }
   const { source, targets, options } = await openRemoval(kind, names, flags);
   try {
     const { graph } = source;

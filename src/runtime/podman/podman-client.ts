@@ -1,6 +1,7 @@
 import { Agent, request } from 'node:http';
 import { PodgraphError } from '../../errors.js';
 import type { PodmanEndpoint } from './podman-url.js';
+import { SshFailure } from './ssh/ssh-transport.js';
 
 export interface PodmanReply {
   status: number;
@@ -8,24 +9,39 @@ export interface PodmanReply {
   body: unknown;
 }
 
+/** How requests reach the service when it is not a local socket or TCP: an Agent that makes the connections. */
+export interface PodmanTransport {
+  readonly agent: Agent;
+  close(): void;
+}
+
 /**
  * JSON over HTTP to podman's API service, one keep-alive connection pool per client. Failures of
  * the connection itself (no socket, permission denied, the service dying midway, a reply that is
- * not JSON) reject with a RUNTIME PodgraphError naming the URL and the request; an aborted
- * request rejects with ABORTED.
+ * not JSON, an ssh refusal) reject with a RUNTIME PodgraphError naming the URL (and the
+ * connection's name, when there is one) and the request; an aborted request rejects with ABORTED.
  */
 export class PodmanClient {
   readonly endpoint: PodmanEndpoint;
   readonly #agent: Agent;
+  readonly #transport: PodmanTransport | undefined;
+  readonly #connection: string | undefined;
 
-  constructor(endpoint: PodmanEndpoint, maxSockets: number) {
+  constructor(
+    endpoint: PodmanEndpoint,
+    maxSockets: number,
+    options: { transport?: PodmanTransport; connection?: string | undefined } = {},
+  ) {
     this.endpoint = endpoint;
-    this.#agent = new Agent({ keepAlive: true, maxSockets });
+    this.#transport = options.transport;
+    this.#connection = options.connection;
+    this.#agent = options.transport?.agent ?? new Agent({ keepAlive: true, maxSockets });
   }
 
-  /** `podman service at URL: METHOD path`: where a request went, for every message about it. */
+  /** `podman service at URL (connection NAME): METHOD path`: where a request went, for every message about it. */
   where(method: string, path: string): string {
-    return `podman service at ${this.endpoint.url}: ${method} ${path}`;
+    const connection = this.#connection === undefined ? '' : ` (connection ${this.#connection})`;
+    return `podman service at ${this.endpoint.url}${connection}: ${method} ${path}`;
   }
 
   /** `as: 'text'` for the few endpoints that answer plain text (`/_ping` says `OK`). */
@@ -33,8 +49,14 @@ export class PodmanClient {
     const what = `${method} ${path}`;
     const fail = (detail: string, cause?: unknown) => new PodgraphError('RUNTIME', `${this.where(method, path)}: ${detail}`, { cause });
     if (signal?.aborted) return Promise.reject(aborted(what, signal));
+    const endpoint = this.endpoint;
+    // Over ssh the Agent makes the connection; the host only names it ("d", as podman's client does).
     const target =
-      'socketPath' in this.endpoint ? { socketPath: this.endpoint.socketPath } : { host: this.endpoint.host, port: this.endpoint.port };
+      'ssh' in endpoint
+        ? { host: 'd' }
+        : 'socketPath' in endpoint
+          ? { socketPath: endpoint.socketPath }
+          : { host: endpoint.host, port: endpoint.port };
     return new Promise<PodmanReply>((resolve, reject) => {
       const req = request({ ...target, method, path, agent: this.#agent, headers: { accept: 'application/json' }, signal }, (res) => {
         const chunks: Buffer[] = [];
@@ -62,9 +84,10 @@ export class PodmanClient {
     });
   }
 
-  /** Closes idle keep-alive connections so the process can exit. */
+  /** Closes idle keep-alive connections (and an SSH connection) so the process can exit. */
   close(): void {
     this.#agent.destroy();
+    this.#transport?.close();
   }
 }
 
@@ -73,6 +96,7 @@ function aborted(what: string, signal: AbortSignal): PodgraphError {
 }
 
 function connectionProblem(error: NodeJS.ErrnoException): string {
+  if (error instanceof SshFailure) return error.message;
   switch (error.code) {
     case 'ENOENT':
       return `cannot connect: the socket does not exist (${error.message}); is \`podman system service\` running?`;

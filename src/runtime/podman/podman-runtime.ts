@@ -1,19 +1,45 @@
+import { userInfo } from 'node:os';
+import { posix, win32 } from 'node:path';
 import { describe, invalidArg, PodgraphError } from '../../errors.js';
 import type { GraphSpec } from '../../graph/spec.js';
 import type { RemoveCallOptions, Runtime } from '../runtime.js';
-import { PodmanClient } from './podman-client.js';
+import { type ConnectionEnvironment, environmentOf } from './connection/environment.js';
+import { type PodmanDestination, resolveDestination } from './connection/resolve.js';
+import { PodmanClient, type PodmanTransport } from './podman-client.js';
 import { errorText, type PodmanItemKind, podmanError } from './podman-errors.js';
 import { inspectPodman } from './podman-inspect.js';
-import { defaultPodmanUrl, parsePodmanUrl } from './podman-url.js';
+import { parsePodmanUrl } from './podman-url.js';
+import { type SshStats, SshTransport } from './ssh/ssh-transport.js';
 
 /** Where a {@link PodmanRuntime} finds podman's API service, and how it talks to it. */
 export interface PodmanRuntimeOptions {
   /**
-   * The service: `unix:///path.sock` or `tcp://host:port`.
+   * A podman connection's name (`podman system connection list`): podman-connections.json first,
+   * then containers.conf's `service_destinations`. An unknown name is INVALID_ARG naming the known ones.
    *
-   * @default `$CONTAINER_HOST`, else `'unix:///run/podman/podman.sock'`
+   * @default undefined
+   */
+  connection?: string;
+  /**
+   * `unix:///path.sock`, `tcp://host:port` or `ssh://user@host[:port]/path.sock`. With neither
+   * `connection` nor `url`: where `podman --remote` would connect.
+   *
+   * @default CONTAINER_CONNECTION, else CONTAINER_HOST, else the default connection, else the rootful or rootless socket
    */
   url?: string;
+  /**
+   * An ssh private key file; wins over the connection's and CONTAINER_SSHKEY. Without any: the keys of SSH_AUTH_SOCK.
+   *
+   * @default undefined
+   */
+  identity?: string;
+  /**
+   * What resolution and ssh read from the machine (environment variables, uid, platform, home,
+   * files). Tests pass a private HOME, so known_hosts is theirs.
+   *
+   * @default this process's
+   */
+  environment?: Partial<ConnectionEnvironment>;
   /**
    * The API version in every path (`/v4.0.0/libpod/...`); podman 4.0 and later answer it.
    *
@@ -27,7 +53,7 @@ export interface PodmanRuntimeOptions {
    */
   inspectConcurrency?: number;
   /**
-   * Keep-alive connections at most.
+   * Keep-alive connections at most (ssh channels, over ssh).
    *
    * @default 64
    */
@@ -52,21 +78,53 @@ interface RemovedItem {
  * and the HTTP status. Call `close()` when done so idle connections do not keep the process up.
  */
 export class PodmanRuntime implements Runtime {
+  /** Where it connects, without any password. */
   readonly url: string;
   readonly concurrency: number | undefined;
+  /** The connection's name, when a named connection was chosen. */
+  readonly connection: string | undefined;
+  /** Where it connects and which rule chose it. */
+  readonly destination: PodmanDestination;
   readonly #client: PodmanClient;
   readonly #prefix: string;
   readonly #inspectConcurrency: number;
 
   constructor(options: PodmanRuntimeOptions = {}) {
-    const endpoint = parsePodmanUrl(options.url ?? defaultPodmanUrl());
+    for (const key of ['connection', 'url', 'identity'] as const) {
+      const value = options[key];
+      if (value !== undefined && (typeof value !== 'string' || value === '')) {
+        throw invalidArg(`Expected \`${key}\` to be a non-empty string, got ${describe(value)}`);
+      }
+    }
+    const environment = environmentOf(options.environment);
+    const destination = resolveDestination(options, environment);
+    const endpoint = parsePodmanUrl(destination.url, defaultUser(environment));
     const apiVersion = options.apiVersion ?? 'v4.0.0';
     if (!/^v\d+(\.\d+){0,2}$/.test(apiVersion)) throw invalidArg(`Expected \`apiVersion\` like 'v4.0.0', got ${describe(apiVersion)}`);
+    const maxSockets = positiveInteger(options, 'maxSockets', 64);
     this.url = endpoint.url;
     this.concurrency = options.concurrency;
+    this.connection = destination.connection;
+    this.destination = { ...destination, url: endpoint.url };
     this.#prefix = `/${apiVersion}`;
     this.#inspectConcurrency = positiveInteger(options, 'inspectConcurrency', 8);
-    this.#client = new PodmanClient(endpoint, positiveInteger(options, 'maxSockets', 64));
+    let transport: PodmanTransport | undefined;
+    if ('ssh' in endpoint) {
+      const knownHostsFile = (environment.platform === 'win32' ? win32 : posix).join(environment.home, '.ssh', 'known_hosts');
+      const ssh = new SshTransport({
+        address: endpoint.ssh,
+        identity: destination.identity,
+        agentSocket: environment.env.SSH_AUTH_SOCK,
+        isMachine: destination.isMachine,
+        knownHostsFile,
+        knownHostsShown: '~/.ssh/known_hosts',
+        maxChannels: maxSockets,
+        readFile: (path) => environment.readFile(path),
+      });
+      SSH_STATS.set(this, ssh.stats);
+      transport = ssh;
+    }
+    this.#client = new PodmanClient(endpoint, maxSockets, { transport, connection: destination.connection });
   }
 
   /** Resolves when the service answers `/_ping`; rejects with RUNTIME naming the URL otherwise. */
@@ -108,7 +166,7 @@ export class PodmanRuntime implements Runtime {
     });
   }
 
-  /** Closes the idle keep-alive connections. */
+  /** Closes the idle keep-alive connections, and the SSH connection of an ssh:// runtime. */
   close(): void {
     this.#client.close();
   }
@@ -129,6 +187,23 @@ export class PodmanRuntime implements Runtime {
     const ok = reply.status >= 200 && reply.status <= 299;
     const err = ok ? failedItem(reply.body) : undefined;
     if (!ok || err !== undefined) throw podmanError(kind, this.#client.where('DELETE', full), reply.status, ok ? err : reply.body);
+  }
+}
+
+const SSH_STATS = new WeakMap<PodmanRuntime, SshStats>();
+
+/** The ssh channel counters of a runtime (tests and benchmarks); undefined for unix and tcp. */
+export function sshStatsOf(runtime: PodmanRuntime): SshStats | undefined {
+  return SSH_STATS.get(runtime);
+}
+
+/** podman 5 logs in as the local user when an ssh URL names none. */
+function defaultUser(environment: ConnectionEnvironment): string {
+  if (environment.env.USER) return environment.env.USER;
+  try {
+    return userInfo().username;
+  } catch {
+    return 'root';
   }
 }
 

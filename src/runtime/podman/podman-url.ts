@@ -1,22 +1,29 @@
 import { describe, invalidArg } from '../../errors.js';
 
-/** Where podman's API service listens: a unix socket or a TCP address. */
-export type PodmanEndpoint =
-  | { readonly url: string; readonly socketPath: string }
-  | { readonly url: string; readonly host: string; readonly port: number };
-
-/** podman's own default for a rootful service. */
-export const DEFAULT_PODMAN_URL = 'unix:///run/podman/podman.sock';
-
-/** The URL podman's own client would use: `CONTAINER_HOST`, else the rootful socket. */
-export function defaultPodmanUrl(env: NodeJS.ProcessEnv = process.env): string {
-  const fromEnv = env.CONTAINER_HOST;
-  return fromEnv !== undefined && fromEnv !== '' ? fromEnv : DEFAULT_PODMAN_URL;
+/** Where podman's API service is reached through ssh: the server, and the service's socket on it. */
+export interface SshAddress {
+  readonly user: string;
+  /** A password in the URL (`ssh://user:secret@host/...`); never shown. */
+  readonly password: string | undefined;
+  readonly host: string;
+  readonly port: number;
+  readonly socketPath: string;
 }
 
-/** Parses `unix:///path.sock` or `tcp://host:port`; anything else is INVALID_ARG naming it. */
-export function parsePodmanUrl(url: unknown): PodmanEndpoint {
-  const expected = `Expected \`url\` to be unix:///path/to.sock or tcp://host:port, got ${describe(url)}`;
+/** Where podman's API service listens: a unix socket, a TCP address, or a unix socket behind ssh. `url` never holds a password. */
+export type PodmanEndpoint =
+  | { readonly url: string; readonly socketPath: string }
+  | { readonly url: string; readonly host: string; readonly port: number }
+  | { readonly url: string; readonly ssh: SshAddress };
+
+const EXPECTED = 'Expected `url` to be unix:///path/to.sock, tcp://host:port or ssh://user@host[:port]/path/to.sock';
+
+/**
+ * Parses `unix:///path.sock`, `tcp://host:port` or `ssh://[user[:password]@]host[:port]/path.sock`
+ * (port 22 and `defaultUser` when left out, as podman 5 does); anything else is INVALID_ARG naming it.
+ */
+export function parsePodmanUrl(url: unknown, defaultUser = 'root'): PodmanEndpoint {
+  const expected = `${EXPECTED}, got ${describe(url)}`;
   if (typeof url !== 'string') throw invalidArg(expected);
   if (url.startsWith('unix://')) {
     const socketPath = url.slice('unix://'.length);
@@ -36,5 +43,34 @@ export function parsePodmanUrl(url: unknown): PodmanEndpoint {
     }
     return { url, host: parsed.hostname.replace(/^\[|\]$/g, ''), port };
   }
+  if (url.startsWith('ssh://')) {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw invalidArg(expected.replace(url, redactUrl(url)));
+    }
+    const shown = redactUrl(url);
+    if (parsed.hostname === '') throw invalidArg(`${EXPECTED}, got ${describe(shown)}: a host is needed`);
+    const socketPath = decodeURIComponent(parsed.pathname);
+    if (socketPath === '' || socketPath === '/') {
+      throw invalidArg(
+        `${EXPECTED}, got ${describe(shown)}: the path of podman's socket on the server is needed, such as /run/user/1000/podman/podman.sock or /run/podman/podman.sock`,
+      );
+    }
+    const ssh: SshAddress = {
+      user: parsed.username === '' ? defaultUser : decodeURIComponent(parsed.username),
+      password: parsed.password === '' ? undefined : decodeURIComponent(parsed.password),
+      host: parsed.hostname.replace(/^\[|\]$/g, ''),
+      port: parsed.port === '' ? 22 : Number(parsed.port),
+      socketPath,
+    };
+    return { url: shown, ssh };
+  }
   throw invalidArg(expected);
+}
+
+/** The URL without a password, for every message. */
+export function redactUrl(url: string): string {
+  return url.replace(/^(ssh:\/\/[^:/@]*):[^@/]*@/, '$1@');
 }

@@ -1,0 +1,69 @@
+/**
+ * `podgraph system connection list`: podman 5's command, over the same files
+ * (podman-connections.json, then containers.conf's `service_destinations`), with podman 5's
+ * columns (Name, URI, Identity, Default, ReadWrite). `--format json` prints podman's JSON.
+ */
+import { type Command, Option } from 'commander';
+import { environmentOf } from '../../runtime/podman/connection/environment.js';
+import { type PodmanConnection, readConnections } from '../../runtime/podman/connection/resolve.js';
+import { CliError } from '../cli-error.js';
+import type { Io } from './io.js';
+
+interface ListFlags {
+  format?: string;
+  quiet?: boolean;
+}
+
+/** podman's tabwriter: columns padded to their widest cell plus 2, at least 12 wide. */
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, column) => Math.max(12, ...rows.map((row) => row[column]!.length + 2)));
+  return rows
+    .map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!))).join(''))
+    .join('\n');
+}
+
+export function listConnections(flags: ListFlags, io: Io): number {
+  let connections: PodmanConnection[];
+  try {
+    connections = readConnections(environmentOf(undefined)).connections;
+  } catch (error) {
+    throw new CliError((error as Error).message);
+  }
+  if (flags.quiet === true) {
+    for (const connection of connections) io.stdout.write(`${connection.name}\n`);
+    return 0;
+  }
+  if (flags.format === 'json') {
+    const json = connections.map((c) => ({
+      Name: c.name,
+      URI: c.uri,
+      Identity: c.identity ?? '',
+      IsMachine: c.isMachine,
+      Default: c.default,
+      ReadWrite: c.readWrite,
+    }));
+    io.stdout.write(`${JSON.stringify(json, null, 4)}\n`);
+    return 0;
+  }
+  const rows = [
+    ['Name', 'URI', 'Identity', 'Default', 'ReadWrite'],
+    ...connections.map((c) => [c.name, c.uri, c.identity ?? '', String(c.default), String(c.readWrite)]),
+  ];
+  io.stdout.write(`${table(rows)}\n`);
+  return 0;
+}
+
+/** Adds `system connection list` (alias `ls`) to the program; `done` receives the exit code. */
+export function systemCommand(program: Command, io: Io, done: (exitCode: number) => void): void {
+  const system = program.command('system').description('Manage podman connections: podgraph system connection list');
+  const connection = system.command('connection').description("podman's connections: podgraph system connection list");
+  connection
+    .command('list')
+    .alias('ls')
+    .description('List the podman connections podgraph can use (-c NAME), marking the default')
+    .addOption(new Option('--format <format>', 'json for JSON').choices(['json']))
+    .option('-q, --quiet', 'names only')
+    .action((flags: ListFlags) => {
+      done(listConnections(flags, io));
+    });
+}

@@ -1,0 +1,85 @@
+/**
+ * podman's connection flags (`-c/--connection`, `--url`, `-H/--host`, `--identity`) and
+ * `--farm`: where a command connects, resolved as `podman --remote` resolves it. Several `-c`,
+ * or a farm, name several hosts: `rm` and `pod rm` then remove on all of them at once.
+ */
+import { type Command, Option } from 'commander';
+import { environmentOf } from '../runtime/podman/connection/environment.js';
+import { farmConnections, readConnections } from '../runtime/podman/connection/resolve.js';
+import type { PodmanRuntimeOptions } from '../runtime/podman/podman-runtime.js';
+import { CliError } from './cli-error.js';
+
+export interface ConnectionFlags {
+  url?: string;
+  connection?: string[];
+  host?: string;
+  identity?: string;
+  farm?: string;
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/** Adds the flags; `hosts` also adds `--farm` and lets `-c` repeat (commands that remove). */
+export function connectionFlags(command: Command, hosts: boolean): Command {
+  command
+    .addOption(
+      new Option(
+        '-c, --connection <name>',
+        hosts
+          ? 'podman connection to use (podgraph system connection list); repeat it to remove on several hosts at once'
+          : 'podman connection to use (podgraph system connection list)',
+      ).argParser(collect),
+    )
+    .option('-H, --host <url>', 'podman API service URL, as --url (docker-style)')
+    .option('--identity <file>', "ssh private key for ssh:// (default: the connection's, $CONTAINER_SSHKEY, else ssh-agent)");
+  if (hosts)
+    command.option('--farm <name>', 'remove on every connection of this farm (podman-connections.json Farm, containers.conf [farms])');
+  return command;
+}
+
+/** One runtime's options from the flags, or a CliError for flags that do not go together. */
+export function runtimeOptionsOf(flags: ConnectionFlags): PodmanRuntimeOptions {
+  if ((flags.connection?.length ?? 0) > 1 || flags.farm !== undefined) {
+    throw new CliError('several connections (repeated -c, or --farm) work with rm and pod rm only');
+  }
+  const options: PodmanRuntimeOptions = {};
+  const connection = flags.connection?.[0];
+  if (connection !== undefined) options.connection = connection;
+  const url = flags.url ?? flags.host;
+  if (url !== undefined) options.url = url;
+  if (flags.identity !== undefined) options.identity = flags.identity;
+  return options;
+}
+
+/** The connection names a multi-host run removes on (several `-c`, or `--farm`), or undefined for one host. */
+export function hostNamesOf(flags: ConnectionFlags): string[] | undefined {
+  const named = flags.connection ?? [];
+  if (flags.farm === undefined && named.length <= 1) return undefined;
+  if (flags.url !== undefined || flags.host !== undefined)
+    throw new CliError('--url / --host name one host: they cannot be used with several connections');
+  const names = [...named];
+  if (flags.farm !== undefined) {
+    try {
+      names.push(
+        ...farmConnections(readConnections(environmentOf(undefined)), flags.farm).connections.map((connection) => connection.name),
+      );
+    } catch (error) {
+      throw new CliError(`--farm: ${(error as Error).message}`);
+    }
+  }
+  const unique = [...new Set(names)];
+  if (unique.length === 0) throw new CliError(`--farm ${flags.farm} has no connections`);
+  return unique;
+}
+
+/** The first connection flag given, for messages (they do not go with --spec); undefined without any. */
+export function anyConnectionFlag(flags: ConnectionFlags): string | undefined {
+  if ((flags.connection?.length ?? 0) > 0) return '--connection';
+  if (flags.url !== undefined) return '--url';
+  if (flags.host !== undefined) return '--host';
+  if (flags.farm !== undefined) return '--farm';
+  if (flags.identity !== undefined) return '--identity';
+  return undefined;
+}

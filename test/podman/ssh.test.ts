@@ -1,0 +1,348 @@
+/**
+ * ssh:// against OpenSSH's real sshd on loopback, in front of the private podman sandbox: the
+ * same removal as over the unix socket, podman's own client against the same sshd, host keys
+ * and client keys refused as they must be, many channels on one connection, and sshd dying
+ * midway. The environment is injected with a temp HOME, so the host's ~/.ssh is never read.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import {
+  ContainerGraph,
+  PodgraphError,
+  PodmanRuntime,
+  type PodmanRuntimeOptions,
+  type RemovalReport,
+  type Runtime,
+  removeGraph,
+} from 'podgraph';
+import ssh2 from 'ssh2';
+import { beforeEach, expect, test, vi } from 'vitest';
+import { sshStatsOf } from '../../src/runtime/podman/podman-runtime.ts';
+import { lines, podgraph } from '../cli/run-cli.ts';
+import { createInPodman, describeState, type Fixture, namesOf } from '../support/fixtures.ts';
+import { TINY_IMAGE } from '../support/podman-sandbox.ts';
+import { describePodman, useSandbox } from '../support/podman-tests.ts';
+import { describeSsh, useSshd } from '../support/ssh-tests.ts';
+
+const run = promisify(execFile);
+
+/** Pods, a chain, running containers and one shared through its network. */
+const HOST: Fixture = {
+  pods: ['p1', 'p2'],
+  containers: [
+    { name: 'p1-a', pod: 'p1', running: true },
+    { name: 'p1-b', pod: 'p1', requires: ['p1-a'] },
+    { name: 'p2-a', pod: 'p2' },
+    { name: 'c0' },
+    { name: 'c1', requires: ['c0'] },
+    { name: 'c2', requires: ['c1'] },
+    { name: 'r1', running: true },
+    { name: 'r2', networkOf: 'r1' },
+  ],
+};
+
+async function reportByName(report: RemovalReport, names: Awaited<ReturnType<typeof namesOf>>): Promise<string[]> {
+  const nameOf = new Map<string, string>();
+  for (const [name, id] of names.containers) nameOf.set(id, name);
+  for (const [name, id] of names.pods) nameOf.set(id, `pod ${name}`);
+  return [...report.containers, ...report.pods]
+    .map(([id, error]) => `${nameOf.get(id) ?? id}: ${error === null ? 'removed' : error.code}`)
+    .sort();
+}
+
+async function removeAll(runtime: Runtime, force: boolean) {
+  const names = await namesOf(runtime);
+  const graph = await ContainerGraph.fromRuntime(runtime);
+  const report = await removeGraph(graph, { all: true, force, timeout: 0, runtime });
+  return reportByName(report, names);
+}
+
+async function failure(call: Promise<unknown>): Promise<PodgraphError> {
+  const error = await call.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  expect(error).toBeInstanceOf(PodgraphError);
+  return error as PodgraphError;
+}
+
+describePodman('ssh:// to a real sshd', () => {
+  describeSsh('(sshd)', () => {
+    const live = useSandbox();
+    const ssh = useSshd();
+    const socket = () => live.sandbox.url.slice('unix://'.length);
+    const runtimes: PodmanRuntime[] = [];
+    /** A runtime over ssh with the test's HOME (its known_hosts) and the accepted key. */
+    const overSsh = (options: PodmanRuntimeOptions = {}) => {
+      const runtime = new PodmanRuntime({
+        url: ssh.sshd.url(socket()),
+        identity: ssh.sshd.clientKey,
+        environment: { env: { HOME: ssh.sshd.home } },
+        ...options,
+      });
+      runtimes.push(runtime);
+      return runtime;
+    };
+    beforeEach(async () => {
+      for (const runtime of runtimes.splice(0)) runtime.close();
+      // Both host keys, as `ssh-keyscan` writes them (podman 4.3 asks for ECDSA first and refuses a mismatch).
+      ssh.sshd.trust(ssh.sshd.knownHostsLine, ssh.sshd.ecdsaKnownHostsLine);
+      // No connections but a test's own: a default connection's identity would serve a bare URL too, as in podman.
+      rmSync(join(ssh.sshd.home, '.config'), { recursive: true, force: true });
+      await ssh.sshd.startSshd();
+      await live.sandbox.clear();
+    });
+
+    test.each([true, false])(
+      'the whole removal over ssh:// gives the same report and leaves the same state as over unix (force: %s)',
+      async (force) => {
+        await createInPodman(live.sandbox, HOST);
+        const overUnix = await removeAll(live.runtime, force);
+        const stateAfterUnix = await describeState(live.runtime);
+        await live.sandbox.clear();
+        await createInPodman(live.sandbox, HOST);
+        const runtime = overSsh();
+        expect(await removeAll(runtime, force)).toEqual(overUnix);
+        expect(await describeState(runtime)).toEqual(stateAfterUnix);
+        expect(await describeState(live.runtime)).toEqual(stateAfterUnix);
+        expect(sshStatsOf(runtime)?.connections).toBe(1);
+      },
+    );
+
+    test('podman --remote --url ssh://... --identity KEY ps works against the same sshd', async () => {
+      await live.sandbox.podman('create', '--name', 'seen-over-ssh', TINY_IMAGE);
+      const { stdout } = await run(
+        'podman',
+        ['--remote', '--url', ssh.sshd.url(socket()), '--identity', ssh.sshd.clientKey, 'ps', '-a', '--format', '{{.Names}}'],
+        {
+          env: { ...live.sandbox.env, HOME: ssh.sshd.home },
+        },
+      );
+      expect(stdout.trim()).toBe('seen-over-ssh');
+      expect((await overSsh().inspect()).containers?.map((c) => c.name)).toEqual(['seen-over-ssh']);
+    });
+
+    test('podgraph rm -fa --url ssh://... --identity KEY removes over ssh, and exits', async () => {
+      await createInPodman(live.sandbox, { containers: [{ name: 'a' }, { name: 'b', requires: ['a'] }] });
+      const result = await podgraph(
+        ['rm', '-fa', '--url', ssh.sshd.url(socket()), '--identity', ssh.sshd.clientKey, '--progress', 'none'],
+        {
+          env: { HOME: ssh.sshd.home },
+        },
+      );
+      expect([result.code, result.stderr]).toEqual([0, '']);
+      expect(lines(result.stdout)).toHaveLength(2);
+      expect(await live.sandbox.podman('ps', '-aq')).toBe('');
+    });
+
+    test('an idle ssh runtime lets the process exit without close(), as an idle unix one does', async () => {
+      const options = { url: ssh.sshd.url(socket()), identity: ssh.sshd.clientKey, environment: { env: { HOME: ssh.sshd.home } } };
+      const script = [
+        `import { PodmanRuntime } from ${JSON.stringify(new URL('../../dist/index.js', import.meta.url).href)};`,
+        `const runtime = new PodmanRuntime(${JSON.stringify(options)});`,
+        'await runtime.ping();',
+        'await Promise.all([runtime.inspect(), runtime.inspect()]);',
+        "console.log('done, not closed');",
+      ].join('\n');
+      const { stdout } = await run('node', ['--input-type=module', '-e', script]);
+      expect(stdout.trim()).toBe('done, not closed');
+    });
+
+    test('close() ends the SSH connection; the runtime then refuses requests', async () => {
+      await ssh.sshd.untilIdle();
+      const runtime = overSsh();
+      await runtime.ping();
+      expect(ssh.sshd.connectionProcesses()).toBeGreaterThan(0);
+      runtime.close();
+      await ssh.sshd.untilIdle();
+      expect((await failure(runtime.ping())).message).toContain(
+        `the ssh connection to ${ssh.sshd.user}@127.0.0.1:${ssh.sshd.port} was closed`,
+      );
+    });
+
+    test('Nagle is off on the SSH connection (with it on, requests on new channels stalled about 40 ms)', async () => {
+      const noDelay = vi.spyOn(ssh2.Client.prototype, 'setNoDelay');
+      try {
+        await overSsh().ping();
+        expect(noDelay).toHaveBeenCalledWith(true);
+      } finally {
+        noDelay.mockRestore();
+      }
+    });
+
+    test('a hashed known_hosts entry is accepted', async () => {
+      ssh.sshd.trust(ssh.sshd.knownHostsLine);
+      await run('ssh-keygen', ['-H', '-f', ssh.sshd.knownHosts]);
+      await overSsh().ping();
+    });
+
+    test('a server with several host keys shows the one known_hosts has (ssh2 alone would pick ed25519)', async () => {
+      ssh.sshd.trust(ssh.sshd.ecdsaKnownHostsLine);
+      await overSsh().ping();
+    });
+
+    test('an unknown host is refused, naming host:port and saying how to trust it', async () => {
+      ssh.sshd.trust();
+      const error = await failure(overSsh().ping());
+      expect(error.code).toBe('RUNTIME');
+      expect(error.message).toContain(
+        `podman service at ${ssh.sshd.url(socket())}: GET /_ping: ssh: the host key of 127.0.0.1:${ssh.sshd.port} is unknown`,
+      );
+      expect(error.message).toContain(`trust the host with \`ssh-keyscan -p ${ssh.sshd.port} 127.0.0.1 >> ~/.ssh/known_hosts\``);
+    });
+
+    test('a host key that does not match known_hosts is refused', async () => {
+      ssh.sshd.trust(ssh.sshd.wrongKnownHostsLine);
+      const error = await failure(overSsh().ping());
+      expect(error.code).toBe('RUNTIME');
+      expect(error.message).toMatch(
+        new RegExp(
+          `ssh: the host key of 127\\.0\\.0\\.1:${ssh.sshd.port} does not match ~/\\.ssh/known_hosts: the server showed ssh-ed25519 key SHA256:\\S+, which is not the key on record`,
+        ),
+      );
+    });
+
+    test('a client key the server does not accept is refused clearly', async () => {
+      const error = await failure(overSsh({ identity: ssh.sshd.strangerKey }).ping());
+      expect(error.code).toBe('RUNTIME');
+      expect(error.message).toContain(
+        `ssh: ${ssh.sshd.user}@127.0.0.1:${ssh.sshd.port} refused the identity ${ssh.sshd.strangerKey}: authentication failed`,
+      );
+    });
+
+    test('a key with a passphrase is a clear error, not a prompt', async () => {
+      const error = await failure(overSsh({ identity: ssh.sshd.passphraseKey }).ping());
+      expect(error.message).toContain(
+        `the identity file ${ssh.sshd.passphraseKey} is protected by a passphrase, and podgraph does not ask for one`,
+      );
+    });
+
+    test('a podman machine connection is accepted with an unknown host key; the same connection not marked as one is refused', async () => {
+      ssh.sshd.trust();
+      const config = join(ssh.sshd.home, '.config', 'containers');
+      mkdirSync(config, { recursive: true });
+      const destination = { URI: ssh.sshd.url(socket()), Identity: ssh.sshd.clientKey };
+      writeFileSync(
+        join(config, 'podman-connections.json'),
+        JSON.stringify({ Connection: { Default: 'vm', Connections: { vm: { ...destination, IsMachine: true }, plain: destination } } }),
+      );
+      const environment = { env: { HOME: ssh.sshd.home } };
+      const machine = new PodmanRuntime({ environment }); // the default connection
+      runtimes.push(machine);
+      expect([machine.connection, machine.destination.isMachine]).toEqual(['vm', true]);
+      await machine.ping();
+      const plain = new PodmanRuntime({ connection: 'plain', environment });
+      runtimes.push(plain);
+      const error = await failure(plain.ping());
+      expect(error.message).toContain(
+        `podman service at ${ssh.sshd.url(socket())} (connection plain): GET /_ping: ssh: the host key of 127.0.0.1:${ssh.sshd.port} is unknown`,
+      );
+    });
+
+    test('without an identity, the keys of SSH_AUTH_SOCK; with neither, a clear error', async () => {
+      const agentSocket = join(ssh.sshd.dir, 'agent.sock');
+      const agent = spawn('ssh-agent', ['-D', '-a', agentSocket], { stdio: 'ignore' });
+      try {
+        for (let waited = 0; waited < 200 && !existsSync(agentSocket); waited++) await new Promise((resolve) => setTimeout(resolve, 25));
+        await run('ssh-add', [ssh.sshd.clientKey], { env: { ...process.env, SSH_AUTH_SOCK: agentSocket } });
+        const viaAgent = new PodmanRuntime({
+          url: ssh.sshd.url(socket()),
+          environment: { env: { HOME: ssh.sshd.home, SSH_AUTH_SOCK: agentSocket } },
+        });
+        runtimes.push(viaAgent);
+        await viaAgent.ping();
+      } finally {
+        agent.kill('SIGTERM');
+      }
+      const neither = new PodmanRuntime({ url: ssh.sshd.url(socket()), environment: { env: { HOME: ssh.sshd.home } } });
+      runtimes.push(neither);
+      expect((await failure(neither.ping())).message).toContain(
+        `no identity file was given and SSH_AUTH_SOCK is not set: podgraph has no key to log in to ${ssh.sshd.user}@127.0.0.1:${ssh.sshd.port} with`,
+      );
+    });
+
+    test('a socket that is not there on the server is RUNTIME saying so', async () => {
+      const error = await failure(overSsh({ url: ssh.sshd.url('/nonexistent/podman.sock') }).ping());
+      expect(error.message).toContain(`cannot open podman's socket /nonexistent/podman.sock on the server`);
+    });
+
+    test('nothing listening is RUNTIME: connection refused', async () => {
+      const runtime = overSsh();
+      await ssh.sshd.kill();
+      const error = await failure(runtime.ping());
+      expect(error.message).toContain(`ssh: cannot connect to 127.0.0.1:${ssh.sshd.port}: connection refused`);
+    });
+
+    test('a lost SSH connection is made again on the next request', async () => {
+      const runtime = overSsh();
+      await runtime.ping();
+      await ssh.sshd.kill();
+      expect((await failure(runtime.ping())).code).toBe('RUNTIME');
+      await ssh.sshd.startSshd();
+      await runtime.ping();
+      expect(sshStatsOf(runtime)?.connections).toBe(2);
+    });
+
+    test('32 concurrent removals over one SSH connection, on at most maxSockets channels', async () => {
+      const names = Array.from({ length: 32 }, (_, i) => `many-${i}`);
+      for (let i = 0; i < names.length; i += 8) {
+        await Promise.all(names.slice(i, i + 8).map((name) => live.sandbox.podman('create', '--name', name, TINY_IMAGE)));
+      }
+      const runtime = overSsh({ maxSockets: 6 });
+      const graph = await ContainerGraph.fromRuntime(runtime);
+      let inFlight = 0;
+      let mostInFlight = 0;
+      const counting: Runtime = {
+        inspect: () => runtime.inspect(),
+        removePod: (id, options) => runtime.removePod(id, options),
+        async removeContainer(id, options) {
+          mostInFlight = Math.max(mostInFlight, ++inFlight);
+          try {
+            await runtime.removeContainer(id, options);
+          } finally {
+            inFlight--;
+          }
+        },
+      };
+      const report = await removeGraph(graph, { all: true, force: true, concurrency: 32, runtime: counting });
+      expect(report.ok).toBe(true);
+      expect(mostInFlight).toBe(32);
+      expect(await live.sandbox.podman('ps', '-aq')).toBe('');
+      const stats = sshStatsOf(runtime)!;
+      expect(stats.connections).toBe(1);
+      // The Agent counts a channel before it opens: 32 requests share the 6 channels.
+      expect(stats.maxChannelsOpen).toBe(6);
+      expect(stats.channelsOpened).toBe(6);
+    });
+
+    test('sshd killed mid-removal: the call ends, and nothing reported removed still exists', async () => {
+      const names = Array.from({ length: 24 }, (_, i) => `doomed-${i}`);
+      for (let i = 0; i < names.length; i += 8) {
+        await Promise.all(names.slice(i, i + 8).map((name) => live.sandbox.podman('create', '--name', name, TINY_IMAGE)));
+      }
+      const runtime = overSsh();
+      const graph = await ContainerGraph.fromRuntime(runtime);
+      let removed = 0;
+      let killing: Promise<void> | undefined;
+      const report = await removeGraph(graph, {
+        all: true,
+        force: true,
+        concurrency: 2,
+        runtime,
+        onEvent: (event) => {
+          if (event.type === 'removed' && ++removed === 4) killing = ssh.sshd.kill();
+        },
+      });
+      await killing;
+      expect(report.ok).toBe(false);
+      const left = new Set((await live.sandbox.podman('ps', '-aq', '--no-trunc')).split('\n').filter(Boolean));
+      const reportedRemoved = [...report.containers].filter(([, error]) => error === null).map(([id]) => id);
+      expect(reportedRemoved.length).toBeGreaterThanOrEqual(4);
+      expect(reportedRemoved.filter((id) => left.has(id))).toEqual([]);
+      for (const [, error] of report.containers) if (error !== null) expect(error.code).toBe('RUNTIME');
+      expect(left.size).toBeGreaterThan(0);
+    });
+  });
+});
