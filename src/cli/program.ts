@@ -39,7 +39,7 @@ function podmanStyle(text: string, path: string): string {
     .replace(/^unknown option '-([^-'])'/, "unknown shorthand flag: '$1' in -$1")
     .replace(/^unknown option '([^']+)'/, 'unknown flag: $1')
     .replace(
-      /^unknown command '([^']+)'[^]*/,
+      /^unknown command '([^']+)'[\s\S]*/,
       (_, name: string) => `unrecognized command \`${['podgraph', path, name].filter(Boolean).join(' ')}\``,
     )
     // Our own parsers already say it podman's way; drop commander's preamble.
