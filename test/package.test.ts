@@ -78,6 +78,14 @@ test('the CLI loads commander, and the SVG layout only when it draws (graph --fo
   expect(bare).not.toContain('@dagrejs/dagre');
 });
 
+test("the CLI's start loads no command: `podgraph --help` reads neither the remover, nor a runtime, nor the connection files", () => {
+  const { files } = importGraph(resolve(DIST, 'cli/main.js'));
+  expect(files).toContain('cli/program.js');
+  expect(
+    files.filter((file) => /^(removal\/(remove-graph|removal-run)|runtime\/|cli\/commands\/(remove|plan|graph)\.js)/.test(file)),
+  ).toEqual([]);
+});
+
 test("the SDK's import graph has no top-level await: a CommonJS script can require() it", () => {
   const script = `
     const sdk = require(${JSON.stringify(ENTRY)});

@@ -3,41 +3,13 @@
  * `--farm`: where a command connects, resolved as `podman --remote` resolves it. Several `-c`,
  * or a farm, name several hosts: `rm` and `pod rm` then remove on all of them at once.
  */
-import { type Command, Option } from 'commander';
 import { environmentOf } from '../runtime/podman/connection/environment.js';
 import { farmConnections, readConnections } from '../runtime/podman/connection/resolve.js';
 import type { PodmanRuntimeOptions } from '../runtime/podman/podman-runtime.js';
 import { CliError } from './cli-error.js';
+import type { ConnectionFlags } from './connection-options.js';
 
-export interface ConnectionFlags {
-  url?: string;
-  connection?: string[];
-  host?: string;
-  identity?: string;
-  farm?: string;
-}
-
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
-}
-
-/** Adds the flags; `hosts` also adds `--farm` and lets `-c` repeat (commands that remove). */
-export function connectionFlags(command: Command, hosts: boolean): Command {
-  command
-    .addOption(
-      new Option(
-        '-c, --connection <name>',
-        hosts
-          ? 'podman connection to use (podgraph system connection list); repeat it to remove on several hosts at once'
-          : 'podman connection to use (podgraph system connection list)',
-      ).argParser(collect),
-    )
-    .option('-H, --host <url>', 'podman API service URL, as --url (docker-style)')
-    .option('--identity <file>', "ssh private key for ssh:// (default: the connection's, $CONTAINER_SSHKEY, else ssh-agent)");
-  if (hosts)
-    command.option('--farm <name>', 'remove on every connection of this farm (podman-connections.json Farm, containers.conf [farms])');
-  return command;
-}
+export type { ConnectionFlags } from './connection-options.js';
 
 /** One runtime's options from the flags, or a CliError for flags that do not go together. */
 export function runtimeOptionsOf(flags: ConnectionFlags): PodmanRuntimeOptions {

@@ -1,17 +1,19 @@
 /**
  * The `podgraph` program: podman's `rm` and `pod rm` over whole graphs, `plan` to see what they
  * would do, `graph` to draw it. Every error, commander's included, is printed podman's way
- * (`Error: ...` on stderr) with podman's exit codes.
+ * (`Error: ...` on stderr) with podman's exit codes. Each command's code is imported when it runs, so
+ * `podgraph --help` (and a script calling podgraph a hundred times) loads only the program.
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { CliError, EXIT } from './cli-error.js';
-import { GRAPH_FORMATS, type GraphFlags, runGraph } from './commands/graph.js';
+import type { GraphFlags } from './commands/graph.js';
+import { GRAPH_FORMATS } from './commands/graph-formats.js';
 import type { Io } from './commands/io.js';
-import { type PlanFlags, runPlan } from './commands/plan.js';
-import { type RemoveFlags, runRemove } from './commands/remove.js';
-import { systemCommand } from './commands/system-connection.js';
-import { connectionFlags } from './connection-flags.js';
+import type { PlanFlags } from './commands/plan.js';
+import type { RemoveFlags } from './commands/remove.js';
+import { systemCommand } from './commands/system-command.js';
+import { connectionFlags } from './connection-options.js';
 import { collect, collectCsv, parseConcurrency, parseMilliseconds, parseSeconds, type TargetKind } from './options.js';
 import { PROGRESS_MODES } from './progress.js';
 
@@ -137,7 +139,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   runFlags(sourceFlags(rm, true))
     .argument('[names...]', 'container names or ids (a unique id prefix will do)')
     .action(async (names: string[], flags: RemoveFlags) => {
-      exitCode = await runRemove('container', names, flags, io);
+      exitCode = await (await import('./commands/remove.js')).runRemove('container', names, flags, io);
     });
 
   const pod = program.command('pod').description('Remove pods: podgraph pod rm (podman pod rm)');
@@ -148,7 +150,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   runFlags(sourceFlags(podRm, true))
     .argument('[names...]', 'pod names or ids (a unique id prefix will do)')
     .action(async (names: string[], flags: RemoveFlags) => {
-      exitCode = await runRemove('pod', names, flags, io);
+      exitCode = await (await import('./commands/remove.js')).runRemove('pod', names, flags, io);
     });
 
   const plan = program
@@ -159,7 +161,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     .option('--json', 'the plan as JSON')
     .argument('[names...]', 'container names or ids')
     .action(async (names: string[], flags: PlanFlags) => {
-      exitCode = await runPlan('container', names, flags, io);
+      exitCode = await (await import('./commands/plan.js')).runPlan('container', names, flags, io);
     });
   const planPod = plan.command('pod').description('What podgraph pod rm would do: plan pod rm');
   const planPodRm = removalFlags(planPod.command('rm').description('What podgraph pod rm would do'), 'pod');
@@ -167,7 +169,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     .option('--json', 'the plan as JSON')
     .argument('[names...]', 'pod names or ids')
     .action(async (names: string[], flags: PlanFlags) => {
-      exitCode = await runPlan('pod', names, flags, io);
+      exitCode = await (await import('./commands/plan.js')).runPlan('pod', names, flags, io);
     });
 
   sourceFlags(
@@ -184,7 +186,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     )
     .option('-o, --output <file>', 'write to FILE instead of stdout')
     .action(async (flags: GraphFlags) => {
-      exitCode = await runGraph(flags, io);
+      exitCode = await (await import('./commands/graph.js')).runGraph(flags, io);
     });
 
   systemCommand(program, io, (code) => {

@@ -9,10 +9,8 @@ import { renderDot } from '../render/dot.js';
 import { drawingOf } from '../render/drawing.js';
 import { renderMermaid } from '../render/mermaid.js';
 import { openSource, type SourceFlags } from '../source.js';
+import type { GraphFormat } from './graph-formats.js';
 import type { Io } from './io.js';
-
-export const GRAPH_FORMATS = ['dot', 'mermaid', 'svg', 'json'] as const;
-export type GraphFormat = (typeof GRAPH_FORMATS)[number];
 
 export interface GraphFlags extends SourceFlags {
   format: GraphFormat;

@@ -3,13 +3,12 @@
  * (podman-connections.json, then containers.conf's `service_destinations`), with podman 5's
  * columns (Name, URI, Identity, Default, ReadWrite). `--format json` prints podman's JSON.
  */
-import { type Command, Option } from 'commander';
 import { environmentOf } from '../../runtime/podman/connection/environment.js';
 import { type PodmanConnection, readConnections } from '../../runtime/podman/connection/resolve.js';
 import { CliError } from '../cli-error.js';
 import type { Io } from './io.js';
 
-interface ListFlags {
+export interface ListFlags {
   format?: string;
   quiet?: boolean;
 }
@@ -51,19 +50,4 @@ export function listConnections(flags: ListFlags, io: Io): number {
   ];
   io.stdout.write(`${table(rows)}\n`);
   return 0;
-}
-
-/** Adds `system connection list` (alias `ls`) to the program; `done` receives the exit code. */
-export function systemCommand(program: Command, io: Io, done: (exitCode: number) => void): void {
-  const system = program.command('system').description('Manage podman connections: podgraph system connection list');
-  const connection = system.command('connection').description("podman's connections: podgraph system connection list");
-  connection
-    .command('list')
-    .alias('ls')
-    .description('List the podman connections podgraph can use (-c NAME), marking the default')
-    .addOption(new Option('--format <format>', 'json for JSON').choices(['json']))
-    .option('-q, --quiet', 'names only')
-    .action((flags: ListFlags) => {
-      done(listConnections(flags, io));
-    });
 }
