@@ -4,11 +4,11 @@
  * same report, code for code.
  */
 import { createServer } from 'node:net';
-import { ContainerGraph, MemoryRuntime, PodmanRuntime, type RemovalReport, type Runtime, removeGraph } from 'podgraph';
+import { ContainerGraph, MemoryRuntime, PodmanRuntime, removeGraph } from 'podgraph';
 import { beforeEach, expect, test } from 'vitest';
-import { createInPodman, describeState, type Fixture, fixtureSpec, namesOf } from '../support/fixtures.ts';
-import { checkRemoveEvents, removeEvents, unrecordedRemovals } from '../support/podman-events.ts';
+import { createInPodman, describeState, type Fixture, fixtureSpec } from '../support/fixtures.ts';
 import { describePodman, useSandbox } from '../support/podman-tests.ts';
+import { removeAll } from '../support/remove-all.ts';
 
 /** 3 pods of 3 containers, a 4-level chain, a running container shared through its network. */
 const MIXED: Fixture = {
@@ -31,30 +31,6 @@ const MIXED: Fixture = {
     { name: 'r2', networkOf: 'r1' },
   ],
 };
-
-/** The report in names: `name: removed` or `name: CODE`, sorted. */
-async function reportByName(report: RemovalReport, names: Awaited<ReturnType<typeof namesOf>>): Promise<string[]> {
-  const nameOf = new Map<string, string>();
-  for (const [name, id] of names.containers) nameOf.set(id, name);
-  for (const [name, id] of names.pods) nameOf.set(id, `pod ${name}`);
-  return [...report.containers, ...report.pods]
-    .map(([id, error]) => `${nameOf.get(id) ?? id}: ${error === null ? 'removed' : error.code}`)
-    .sort();
-}
-
-/** Removes everything; on a real podman, its own event log must show the order rules held. */
-async function removeAll(runtime: Runtime, force: boolean) {
-  const names = await namesOf(runtime);
-  const graph = await ContainerGraph.fromRuntime(runtime);
-  const since = new Date();
-  const report = await removeGraph(graph, { all: true, force, timeout: 0, runtime });
-  if (runtime instanceof PodmanRuntime) {
-    const events = await removeEvents(runtime.url, since);
-    expect(checkRemoveEvents(graph, events)).toEqual([]);
-    expect(unrecordedRemovals(report, events)).toEqual([]);
-  }
-  return { report, byName: await reportByName(report, names) };
-}
 
 describePodman('end to end on a real podman', () => {
   const live = useSandbox();

@@ -8,22 +8,15 @@ import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import {
-  ContainerGraph,
-  PodgraphError,
-  PodmanRuntime,
-  type PodmanRuntimeOptions,
-  type RemovalReport,
-  type Runtime,
-  removeGraph,
-} from 'podgraph';
+import { ContainerGraph, PodgraphError, PodmanRuntime, type PodmanRuntimeOptions, type Runtime, removeGraph } from 'podgraph';
 import ssh2 from 'ssh2';
 import { beforeEach, expect, test, vi } from 'vitest';
 import { sshStatsOf } from '../../src/runtime/podman/podman-runtime.ts';
 import { lines, podgraph } from '../cli/run-cli.ts';
-import { createInPodman, describeState, type Fixture, namesOf } from '../support/fixtures.ts';
+import { createInPodman, describeState, type Fixture } from '../support/fixtures.ts';
 import { TINY_IMAGE } from '../support/podman-sandbox.ts';
 import { describePodman, useSandbox } from '../support/podman-tests.ts';
+import { removeAll } from '../support/remove-all.ts';
 import { describeSsh, useSshd } from '../support/ssh-tests.ts';
 
 const run = promisify(execFile);
@@ -42,22 +35,6 @@ const HOST: Fixture = {
     { name: 'r2', networkOf: 'r1' },
   ],
 };
-
-async function reportByName(report: RemovalReport, names: Awaited<ReturnType<typeof namesOf>>): Promise<string[]> {
-  const nameOf = new Map<string, string>();
-  for (const [name, id] of names.containers) nameOf.set(id, name);
-  for (const [name, id] of names.pods) nameOf.set(id, `pod ${name}`);
-  return [...report.containers, ...report.pods]
-    .map(([id, error]) => `${nameOf.get(id) ?? id}: ${error === null ? 'removed' : error.code}`)
-    .sort();
-}
-
-async function removeAll(runtime: Runtime, force: boolean) {
-  const names = await namesOf(runtime);
-  const graph = await ContainerGraph.fromRuntime(runtime);
-  const report = await removeGraph(graph, { all: true, force, timeout: 0, runtime });
-  return reportByName(report, names);
-}
 
 async function failure(call: Promise<unknown>): Promise<PodgraphError> {
   const error = await call.then(
@@ -99,12 +76,12 @@ describePodman('ssh:// to a real sshd', () => {
       'the whole removal over ssh:// gives the same report and leaves the same state as over unix (force: %s)',
       async (force) => {
         await createInPodman(live.sandbox, HOST);
-        const overUnix = await removeAll(live.runtime, force);
+        const overUnix = (await removeAll(live.runtime, force)).byName;
         const stateAfterUnix = await describeState(live.runtime);
         await live.sandbox.clear();
         await createInPodman(live.sandbox, HOST);
         const runtime = overSsh();
-        expect(await removeAll(runtime, force)).toEqual(overUnix);
+        expect((await removeAll(runtime, force)).byName).toEqual(overUnix);
         expect(await describeState(runtime)).toEqual(stateAfterUnix);
         expect(await describeState(live.runtime)).toEqual(stateAfterUnix);
         expect(sshStatsOf(runtime)?.connections).toBe(1);
