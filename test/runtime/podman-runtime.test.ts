@@ -362,6 +362,35 @@ describe('PodmanRuntime: requests and replies', () => {
     });
   });
 
+  test('a container whose storage is gone (a removal cut short) comes from the list and goes first in its scope', async () => {
+    const containers = [{ Id: 'a' }, { Id: 'b' }, { Id: 'half', Names: ['half'], State: 'removing' }, { Id: 'c' }];
+    const details: Record<string, unknown> = {
+      a: { Id: 'a', Name: 'a', Dependencies: [], State: { Status: 'created' } },
+      b: { Id: 'b', Name: 'b', Dependencies: ['a'], State: { Status: 'created' } },
+      c: { Id: 'c', Name: 'c', Dependencies: ['half'], State: { Status: 'created' } },
+    };
+    const { runtime } = await fakePodman((req, res) => {
+      const url = req.url!;
+      if (url === '/v4.0.0/libpod/pods/json') return json(res, 200, []);
+      if (url === '/v4.0.0/libpod/containers/json?all=true') return json(res, 200, containers);
+      const id = /containers\/([^/]+)\/json$/.exec(url)?.[1] ?? '';
+      if (id === 'half') {
+        const message = 'getting container from store "half": container not known';
+        return json(res, 500, { cause: 'container not known', message, response: 500 });
+      }
+      return json(res, 200, details[id]);
+    });
+    const spec = await runtime.inspect();
+    // it depends on everything of its scope but what depends on it (c), so it is removed before a and b
+    expect(spec.containers?.find((container) => container.id === 'half')).toEqual({
+      id: 'half',
+      name: 'half',
+      state: 'stopping',
+      dependsOn: ['a', 'b'],
+    });
+    expect(ContainerGraph.fromSpec(spec).dependentsOf('a').sort()).toEqual(['b', 'half']);
+  });
+
   test('a service dying during removeGraph: failed calls are RUNTIME past the retry budget, their dependencies blocked, nothing claimed removed', async () => {
     let answered = 0;
     const { runtime } = await fakePodman(

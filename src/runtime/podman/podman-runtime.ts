@@ -7,7 +7,7 @@ import { type ConnectionEnvironment, environmentOf } from './connection/environm
 import { type PodmanDestination, resolveDestination } from './connection/resolve.js';
 import { PodmanClient, type PodmanReply, type PodmanTransport } from './podman-client.js';
 import { busyAnswer, errorText, type PodmanItemKind, podmanError } from './podman-errors.js';
-import { inspectPodman } from './podman-inspect.js';
+import { inspectPodman, STORAGE_GONE, STORAGE_GONE_TEXT } from './podman-inspect.js';
 import { parsePodmanUrl } from './podman-url.js';
 import { markTransient, Retrier, type RetryOptions, resolveRetry } from './retry.js';
 import { type SshStats, SshTransport } from './ssh/ssh-transport.js';
@@ -175,6 +175,7 @@ export class PodmanRuntime implements Runtime {
         const full = `${this.#prefix}${path}`;
         const reply = await this.#request('GET', full, {});
         if (reply.status === 404) return null;
+        if (reply.status === 500 && STORAGE_GONE_TEXT.test(errorText(reply.body))) return STORAGE_GONE;
         if (reply.status !== 200) throw podmanError('container', this.#client.where('GET', full), reply.status, reply.body);
         return reply.body;
       },
