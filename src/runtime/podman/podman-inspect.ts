@@ -11,10 +11,11 @@ export type GetJson = (path: string) => Promise<unknown>;
 /**
  * What a container's inspect answers when its storage is gone but podman's database still has
  * it: a removal cut short (the service killed midway). podman 4.3.1 answers HTTP 500 `getting
- * container from store "ID": container not known`; `podman rm` still removes it.
+ * container from store "ID": container not known`, or `reading information about layer "ID":
+ * layer not known` when the container is there but its layer went; `podman rm` still removes it.
  */
 export const STORAGE_GONE = Symbol('storage gone');
-export const STORAGE_GONE_TEXT = /getting container from store .*: container not known/;
+export const STORAGE_GONE_TEXT = /getting container from store .*: container not known|reading information about layer .*: layer not known/;
 
 interface ListedPod {
   Id: string;
