@@ -549,6 +549,23 @@ describe('PodmanRuntime: retries and deadlines', () => {
     expect(requests).toHaveLength(answers.length);
   });
 
+  test("podman's transient answer, a list racing a removal (500 no such container), is retried; a vanished inspect is left out", async () => {
+    let lists = 0;
+    const { runtime, requests } = await fakePodman(
+      (req, res) => {
+        const url = req.url!;
+        const gone = { cause: 'no such container', message: 'container x does not exist in database: no such container', response: 500 };
+        if (url === '/v4.0.0/libpod/pods/json') return ++lists === 1 ? json(res, 500, gone) : json(res, 200, []);
+        if (url === '/v4.0.0/libpod/containers/json?all=true') return json(res, 200, [{ Id: 'x' }, { Id: 'y' }]);
+        if (url.includes('/x/')) return json(res, 500, gone);
+        return json(res, 200, { Id: 'y', Name: 'y', Dependencies: [], State: { Status: 'created' } });
+      },
+      { retry: fast },
+    );
+    expect(await runtime.inspect()).toEqual({ pods: [], containers: [{ id: 'y', name: 'y', state: 'created', dependsOn: [] }] });
+    expect(requests.filter((request) => request === 'GET /v4.0.0/libpod/pods/json')).toHaveLength(2);
+  });
+
   test('retry: false turns retries off', async () => {
     let request = 0;
     const { runtime, requests } = await fakePodman((req, res) => (++request === 1 ? removed(req, res) : req.socket.destroy()), {

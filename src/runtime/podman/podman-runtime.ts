@@ -6,7 +6,7 @@ import type { RemoveCallOptions, Runtime, RuntimeRetry } from '../runtime.js';
 import { type ConnectionEnvironment, environmentOf } from './connection/environment.js';
 import { type PodmanDestination, resolveDestination } from './connection/resolve.js';
 import { PodmanClient, type PodmanReply, type PodmanTransport } from './podman-client.js';
-import { busyAnswer, errorText, type PodmanItemKind, podmanError } from './podman-errors.js';
+import { busyAnswer, codeOf, errorText, type PodmanItemKind, podmanError } from './podman-errors.js';
 import { inspectPodman, STORAGE_GONE, STORAGE_GONE_TEXT } from './podman-inspect.js';
 import { parsePodmanUrl } from './podman-url.js';
 import { markTransient, Retrier, type RetryOptions, resolveRetry } from './retry.js';
@@ -173,9 +173,12 @@ export class PodmanRuntime implements Runtime {
     return inspectPodman(
       async (path) => {
         const full = `${this.#prefix}${path}`;
-        const reply = await this.#request('GET', full, {});
+        const listing = !path.startsWith('/libpod/containers/') || path.startsWith('/libpod/containers/json');
+        const reply = await this.#request('GET', full, { listing });
         if (reply.status === 404) return null;
         if (reply.status === 500 && STORAGE_GONE_TEXT.test(errorText(reply.body))) return STORAGE_GONE;
+        // A container removed between the list and its inspect: podman 4.3.1 answers 500 "does not exist in database".
+        if (reply.status === 500 && codeOf('container', 500, errorText(reply.body)) === 'NO_SUCH_CTR') return null;
         if (reply.status !== 200) throw podmanError('container', this.#client.where('GET', full), reply.status, reply.body);
         return reply.body;
       },
@@ -223,6 +226,8 @@ export class PodmanRuntime implements Runtime {
       as?: 'json' | 'text';
       stopSeconds?: number;
       onRetry?: ((retry: RuntimeRetry) => void) | undefined;
+      /** A list of pods or containers: "no such" in its answer is a race with a removal, not an answer. */
+      listing?: boolean;
     },
   ): Promise<PodmanReply> {
     const margin = this.#callTimeout;
@@ -233,7 +238,7 @@ export class PodmanRuntime implements Runtime {
         : { ms: stop * 1000 + margin, why: `${stop} s to stop it plus callTimeout ${margin / 1000} s` };
     const attempt = async () => {
       const reply = await this.#client.request(method, path, { signal: options.signal, as: options.as ?? 'json', deadline });
-      const busy = busyAnswer(reply.status, reply.body);
+      const busy = busyAnswer(reply.status, reply.body, options.listing === true);
       if (busy !== undefined) {
         throw markTransient(new PodgraphError('RUNTIME', `${this.#client.where(method, path)}: HTTP ${reply.status}: ${busy}`), 'busy');
       }
