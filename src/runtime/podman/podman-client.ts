@@ -21,7 +21,7 @@ export interface PodmanTransport {
  * the connection itself (no socket, permission denied, the service dying midway, a reply that is
  * not JSON, an ssh refusal, no answer by the deadline) reject with a RUNTIME PodgraphError naming
  * the URL (and the connection's name, when there is one) and the request; an aborted request
- * rejects with ABORTED. Each request is one attempt: {@link Retrier} decides about another.
+ * rejects with ABORTED. Each request is one attempt: the runtime's `Retrier` decides about another.
  */
 export class PodmanClient {
   readonly endpoint: PodmanEndpoint;
@@ -72,7 +72,9 @@ export class PodmanClient {
     return new Promise<PodmanReply>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
       let timedOut: PodgraphError | undefined;
+      let settled = false;
       const settle = (settler: () => void) => {
+        settled = true;
         if (timer !== undefined) clearTimeout(timer);
         settler();
       };
@@ -99,11 +101,15 @@ export class PodmanClient {
         );
       });
       if (deadline !== undefined && Number.isFinite(deadline.ms)) {
-        timer = setTimeout(() => {
-          // Not retried: podman may still be doing it, and a hung service would hang the retry too.
-          timedOut = fail(`no answer within ${deadline.ms / 1000} s (${deadline.why})`);
-          req.destroy(timedOut);
-        }, deadline.ms);
+        // From when the request has a connection: time queued for one of `maxSockets` is not podman's.
+        req.once('socket', () => {
+          if (settled) return;
+          timer = setTimeout(() => {
+            // Not retried: podman may still be doing it, and a hung service would hang the retry too.
+            timedOut = fail(`no answer within ${deadline.ms / 1000} s (${deadline.why})`);
+            req.destroy(timedOut);
+          }, deadline.ms);
+        });
       }
       req.on('error', (error: NodeJS.ErrnoException) =>
         settle(() => {

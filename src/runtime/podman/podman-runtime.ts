@@ -73,7 +73,7 @@ export interface PodmanRuntimeOptions {
    * reached its service fails at once; refusals (absent, running, dependents, infra, any podman
    * error) are never retried. `false`: no retries.
    *
-   * @default { budget: 20_000, initialDelay: 100, maxDelay: 2_000 }: rides through a service
+   * @default { budget: 20_000, initialDelay: 100, maxDelay: 1_000 }: rides through a service
    * restart of a few seconds, and a dead service still ends a removal in about 20 s
    */
   retry?: RetryOptions | false;

@@ -28,9 +28,11 @@ export interface RetryOptions {
    */
   initialDelay?: number;
   /**
-   * The largest back-off, in ms.
+   * The largest back-off, in ms: also how late, at worst, a request notices that the service is
+   * back (with full jitter, half that on average).
    *
-   * @default 2_000
+   * @default 1_000: a local connection attempt costs well under a millisecond, so waking up once
+   * a second is cheap, and a 1 s outage cost about 1.9 s with 2 s here (bench:podman)
    */
   maxDelay?: number;
 }
@@ -60,7 +62,7 @@ interface ResolvedRetry {
   maxDelay: number;
 }
 
-export const DEFAULT_RETRY: ResolvedRetry = { budget: 20_000, initialDelay: 100, maxDelay: 2_000 };
+export const DEFAULT_RETRY: ResolvedRetry = { budget: 20_000, initialDelay: 100, maxDelay: 1_000 };
 
 export function resolveRetry(value: unknown): ResolvedRetry | false {
   if (value === undefined) return DEFAULT_RETRY;
