@@ -102,8 +102,8 @@ export class Retrier {
   }
 
   /**
-   * Runs `attempt` until it settles with anything but a transient failure, or the budget is
-   * spent. A runtime that never had an answer fails at once: a wrong URL or a service that is not
+   * Runs `attempt` (which resolves with any answer of the service, whatever its status) until it
+   * settles with anything but a transient failure, or the budget is spent. A runtime that never had an answer fails at once: a wrong URL or a service that is not
    * there is not a restart, and saying so at once is kinder than 20 s of silence.
    */
   async run<T>(
@@ -118,13 +118,15 @@ export class Retrier {
         outcome = { ok: false, error };
       }
       const kind = outcome.ok ? undefined : transientKind(outcome.error);
-      if (kind === undefined) {
-        // An answer, whatever it says: the service is there.
+      if (outcome.ok) {
+        // An answer, whatever its status: the service is there.
         this.#reached = true;
         this.#unreachableSince = undefined;
-        if (outcome.ok) return outcome.value;
-        throw outcome.error;
+        return outcome.value;
       }
+      // Final failures (aborted, no answer by the deadline, refused by ssh, permission denied)
+      // say nothing of whether the service is there: they leave the clock as it is.
+      if (kind === undefined) throw outcome.error;
       const error = (outcome as { error: PodgraphError }).error;
       if (kind === 'busy') this.#reached = true;
       const policy = this.#policy;
