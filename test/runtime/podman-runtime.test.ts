@@ -505,6 +505,14 @@ describe('PodmanRuntime: retries and deadlines', () => {
     const { runtime, requests } = await fakePodman((req) => req.socket.destroy());
     await failure(runtime.removeContainer('c', { force: false }));
     expect(requests).toHaveLength(1);
+    // a failure that is no answer (here an abort) does not count as having reached the service
+    const controller = new AbortController();
+    controller.abort(new Error('stop'));
+    expect((await failure(missing.removeContainer('c', { force: false, signal: controller.signal }))).code).toBe('ABORTED');
+    const again = performance.now();
+    await failure(missing.removeContainer('c', { force: false, onRetry: (retry) => retries.push(retry) }));
+    expect(performance.now() - again).toBeLessThan(1_000);
+    expect(retries).toEqual([]);
   });
 
   test("refusals are never retried: absent, running, dependents, infra, and podman's other errors", async () => {
