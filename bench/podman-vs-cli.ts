@@ -10,10 +10,14 @@
  * Then the same podgraph removal over ssh:// (OpenSSH's sshd on loopback in front of the same
  * service, test/support/ssh-sandbox.ts) against over the unix socket: the cost of the SSH hop.
  *
+ * Then the same removal with the service SIGKILLed once in the middle (when half the calls have
+ * started) and restarted at once, against without: the cost of riding through a restart.
+ *
  *   npm run bench:podman               # 3 rounds
  *   npm run bench:podman -- 5          # rounds
+ *   npm run bench:podman -- 3 restart  # the restart comparison only
  */
-import { ContainerGraph, defaultConcurrency, PodmanRuntime, type PodmanRuntimeOptions, removeGraph } from 'podgraph';
+import { ContainerGraph, defaultConcurrency, PodmanRuntime, type PodmanRuntimeOptions, type RemovalEvent, removeGraph } from 'podgraph';
 import { sshStatsOf } from '../src/runtime/podman/podman-runtime.ts';
 import { createInPodman, type Fixture } from '../test/support/fixtures.ts';
 import { PodmanSandbox } from '../test/support/podman-sandbox.ts';
@@ -61,14 +65,25 @@ interface PodgraphRun {
   channels?: number;
 }
 
-async function podgraph(sandbox: PodmanSandbox, options: PodmanRuntimeOptions = { url: sandbox.url }): Promise<PodgraphRun> {
+async function podgraph(
+  sandbox: PodmanSandbox,
+  options: PodmanRuntimeOptions = { url: sandbox.url },
+  onEvent?: (event: RemovalEvent, calls: number) => void,
+): Promise<PodgraphRun> {
   const runtime = new PodmanRuntime(options);
   try {
     const cpu = process.cpuUsage();
     const started = performance.now();
     const graph = await ContainerGraph.fromRuntime(runtime);
     const inspectMs = performance.now() - started;
-    const report = await removeGraph(graph, { all: true, force: true, timeout: 0, runtime });
+    const calls = graph.size + graph.podIds().length;
+    const report = await removeGraph(graph, {
+      all: true,
+      force: true,
+      timeout: 0,
+      runtime,
+      ...(onEvent === undefined ? {} : { onEvent: (event: RemovalEvent) => onEvent(event, calls) }),
+    });
     const ms = performance.now() - started;
     const used = process.cpuUsage(cpu);
     const cpuMs = (used.user + used.system) / 1000;
@@ -80,9 +95,67 @@ async function podgraph(sandbox: PodmanSandbox, options: PodmanRuntimeOptions = 
   }
 }
 
+/** The removal with the service SIGKILLed when half the calls have started, and restarted `downMs` later. */
+async function withRestart(sandbox: PodmanSandbox, downMs: number): Promise<PodgraphRun & { restartMs: number; retries: number }> {
+  let started = 0;
+  let retries = 0;
+  let restart: Promise<number> | undefined;
+  const run = await podgraph(sandbox, { url: sandbox.url }, (event, calls) => {
+    if (event.type === 'retry') retries++;
+    if (event.type !== 'start' || ++started !== Math.floor(calls / 2)) return;
+    restart = (async () => {
+      const killed = performance.now();
+      await sandbox.stopService('SIGKILL');
+      await new Promise((resolve) => setTimeout(resolve, downMs));
+      await sandbox.startService();
+      return performance.now() - killed;
+    })();
+  });
+  if (restart === undefined) throw new Error('the service was not restarted');
+  return { ...run, restartMs: await restart, retries };
+}
+
+async function restartSection(sandbox: PodmanSandbox, rounds: number): Promise<void> {
+  const plain: PodgraphRun[] = [];
+  const DOWN = [0, 1000];
+  const restarted: Array<Array<Awaited<ReturnType<typeof withRestart>>>> = DOWN.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    const sides = ['plain', ...DOWN.map((_, i) => i)];
+    for (const side of round % 2 === 0 ? sides : sides.reverse()) {
+      await createInPodman(sandbox, fixture);
+      if (side === 'plain') plain.push(await podgraph(sandbox));
+      else restarted[side as number]!.push(await withRestart(sandbox, DOWN[side as number]!));
+    }
+  }
+  const plainMs = median(plain.map((r) => r.ms));
+  console.log(
+    `\npodgraph removeGraph, the same fixture, with one SIGKILL of the service when half the calls have started and a restart (at once, or 1 s later), median of ${rounds} rounds\n`,
+  );
+  console.log('| removal | wall time | service down (kill to answering) | retried attempts | ratio to without |');
+  console.log('|---|---:|---:|---:|---:|');
+  console.log(`| without a restart | ${(plainMs / 1000).toFixed(2)} s | | | 1.00x |`);
+  for (const [i, runs] of restarted.entries()) {
+    const ms = median(runs.map((r) => r.ms));
+    console.log(
+      `| one restart in the middle${DOWN[i] ? `, ${DOWN[i]} ms later` : ''} | ${(ms / 1000).toFixed(2)} s | ${median(runs.map((r) => r.restartMs)).toFixed(0)} ms | ${runs.map((r) => r.retries).join(', ')} | ${(ms / plainMs).toFixed(2)}x |`,
+    );
+  }
+  console.log(
+    `\nrounds (s): without ${plain.map((r) => (r.ms / 1000).toFixed(2)).join(', ')}; ${restarted.map((runs, i) => `down ${DOWN[i]} ms ${runs.map((r) => (r.ms / 1000).toFixed(2)).join(', ')}`).join('; ')}`,
+  );
+}
+
 const rounds = Number(process.argv[2] ?? 3);
+const only = process.argv[3];
 const sandbox = await PodmanSandbox.start();
 try {
+  if (only !== 'restart') await cliAndSsh(sandbox, rounds);
+  await restartSection(sandbox, rounds);
+} finally {
+  await sandbox.dispose();
+}
+
+async function cliAndSsh(sandbox: PodmanSandbox, rounds: number): Promise<void> {
   const version = await sandbox.podman('version', '--format', '{{.Client.Version}}');
   const cli: Array<{ ms: number; runs: number }> = [];
   const ours: PodgraphRun[] = [];
@@ -147,6 +220,4 @@ try {
       await sshd.dispose();
     }
   }
-} finally {
-  await sandbox.dispose();
 }

@@ -10,7 +10,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { ContainerGraph, MemoryRuntime, PodgraphError, removeGraph } from 'podgraph';
+import { ContainerGraph, MemoryRuntime, PodgraphError, PodmanRuntime, removeGraph } from 'podgraph';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runCli } from '../src/cli/program.ts';
 
@@ -219,5 +219,43 @@ describe('fuzz', () => {
     const runtime = new MemoryRuntime(graph);
     await expect(removeGraph(graph, { all: true, runtime, concurrency: 0 })).rejects.toBeInstanceOf(PodgraphError);
     expect(runtime.log).toHaveLength(0);
+  });
+
+  test('random PodmanRuntimeOptions: the constructor accepts them or throws INVALID_ARG, never anything else', () => {
+    const odd = fc.constantFrom(undefined, null, NaN, -1, 0, 0.5, 1, 1e9, Infinity, -Infinity, '', 'a', [], {}, true, false, () => 1);
+    const retry = fc.oneof(
+      odd,
+      fc.dictionary(fc.constantFrom('budget', 'initialDelay', 'maxDelay', 'other'), fc.oneof(odd, fc.double()), { maxKeys: 4 }),
+    );
+    const options = fc.record(
+      {
+        url: fc.oneof(
+          fc.constantFrom('unix:///nonexistent/podgraph-fuzz.sock', 'tcp://127.0.0.1:1', 'ssh://u@127.0.0.1:1/s.sock'),
+          fc.string(),
+          odd,
+        ),
+        retry,
+        callTimeout: fc.oneof(odd, fc.double()),
+        maxSockets: odd,
+        inspectConcurrency: odd,
+        apiVersion: fc.oneof(fc.constantFrom('v4.0.0', 'v5'), fc.string(), odd),
+        concurrency: odd,
+      },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(options, (input) => {
+        try {
+          new PodmanRuntime({
+            environment: { env: {}, readFile: () => undefined, listDir: () => undefined },
+            ...(input as object),
+          }).close();
+        } catch (error) {
+          expect(error).toBeInstanceOf(PodgraphError);
+          expect((error as PodgraphError).code).toBe('INVALID_ARG');
+        }
+      }),
+      { seed: SEED, numRuns: 2000 },
+    );
   });
 });

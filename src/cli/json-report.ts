@@ -21,8 +21,9 @@ export function errorJson(error: PodgraphError): ErrorJson {
 }
 
 export function eventJson(event: RemovalEvent, elapsedMs: number): string {
-  const { type, kind, id, done, total, inFlight, error } = event;
+  const { type, kind, id, done, total, inFlight, error, attempt } = event;
   const json: Record<string, unknown> = { type, kind, id, done, total, inFlight, elapsedMs: Math.round(elapsedMs) };
+  if (attempt !== undefined) json.attempt = attempt;
   if (error !== undefined) json.error = errorJson(error);
   return JSON.stringify(json);
 }

@@ -1,8 +1,10 @@
 /**
  * Progress of a removal, on stderr so that stdout stays podman's:
  * - `live` (the default on a terminal): one line redrawn in place, items done / total, calls in
- *   flight, failures, elapsed time; cleared at the end, so what stays on screen is podman's output.
- * - `plain` (the default on a pipe): a line per settled item, `podgraph: [done/total] ...`.
+ *   flight, failures, retried attempts, elapsed time; cleared at the end, so what stays on
+ *   screen is podman's output.
+ * - `plain` (the default on a pipe): a line per settled item, `podgraph: [done/total] ...`, and
+ *   one per retried attempt, `podgraph: retrying ...`, saying why.
  * - `none`: nothing but podman's own lines, for a script that parses podman's stderr too.
  * `--json` replaces all of this with one JSON event per line on stdout.
  */
@@ -51,8 +53,13 @@ export function createProgress(options: ProgressOptions): Progress {
   const mode = progressMode(options.mode, options.stderr);
   const { stderr, label, elapsed } = options;
   let failed = 0;
+  let retries = 0;
   let last: RemovalEvent | undefined;
   const count = (event: RemovalEvent) => {
+    if (event.type === 'retry') {
+      retries++;
+      return; // not a settled item: the counts stay those of the last one
+    }
     if (event.type === 'failed' && event.error?.code !== 'ABORTED') failed++;
     last = event;
   };
@@ -67,6 +74,10 @@ export function createProgress(options: ProgressOptions): Progress {
         count(event);
         if (event.type === 'start') return;
         const item = `${event.kind} ${label(event.kind, event.id)}`;
+        if (event.type === 'retry') {
+          stderr.write(`podgraph: retrying ${item} (attempt ${event.attempt} failed: ${event.error?.message}) (${seconds(elapsed())})\n`);
+          return;
+        }
         const what =
           event.type === 'removed'
             ? `removed ${item}`
@@ -87,7 +98,7 @@ export function createProgress(options: ProgressOptions): Progress {
   let drawnAt = -Infinity;
   const text = () => {
     const counts = last === undefined ? 'starting' : `${last.done}/${last.total} done, ${last.inFlight} in flight, ${failed} failed`;
-    const full = `podgraph: ${counts}, ${seconds(elapsed())}`;
+    const full = `podgraph: ${counts}${retries > 0 ? `, ${retries} retried` : ''}, ${seconds(elapsed())}`;
     // A terminal may report 0 columns (no size known): then assume 80.
     const width = stderr.columns !== undefined && stderr.columns > 0 ? stderr.columns : 80;
     return full.length < width ? full : full.slice(0, Math.max(0, width - 1));

@@ -1,6 +1,6 @@
 import { getMaxListeners, setMaxListeners } from 'node:events';
 import { PodgraphError, safeString } from '../errors.js';
-import type { RemoveCallOptions, Runtime } from '../runtime/runtime.js';
+import type { RemoveCallOptions, Runtime, RuntimeRetry } from '../runtime/runtime.js';
 import { type ItemKind, notAttempted } from '../sentences.js';
 import { absorbedInfra, type CallDag } from './call-dag.js';
 import type { ResolvedOptions } from './options.js';
@@ -135,9 +135,13 @@ export class RemovalRun implements ShareMember {
     }
     this.#emit('start', node);
     const graph = this.#dag.graph;
+    const options =
+      this.#options.onEvent === undefined
+        ? this.#callOptions
+        : { ...this.#callOptions, onRetry: (retry: RuntimeRetry) => this.#emit('retry', node, retry.error, retry.attempt) };
     return node < graph.size
-      ? this.#runtime.removeContainer(graph.ids[node], this.#callOptions)
-      : this.#runtime.removePod(graph.podIds[node - graph.size], this.#callOptions);
+      ? this.#runtime.removeContainer(graph.ids[node], options)
+      : this.#runtime.removePod(graph.podIds[node - graph.size], options);
   };
 
   /** Tells the other calls on the runtime (with a pod, its infra container too). */
@@ -215,7 +219,7 @@ export class RemovalRun implements ShareMember {
     else this.#emit('failed', node, outcome);
   }
 
-  #emit(type: RemovalEvent['type'], node: number, error?: PodgraphError): void {
+  #emit(type: RemovalEvent['type'], node: number, error?: PodgraphError, attempt?: number): void {
     const onEvent = this.#options.onEvent;
     if (onEvent === undefined) return;
     const graph = this.#dag.graph;
@@ -228,6 +232,7 @@ export class RemovalRun implements ShareMember {
       inFlight: this.#inFlight,
     };
     if (error !== undefined) event.error = error;
+    if (attempt !== undefined) event.attempt = attempt;
     try {
       onEvent(event);
     } catch (listenerError) {

@@ -5,18 +5,21 @@ import type { Selection } from './selection.js';
 /** Progress of a removal, passed to {@link RemoveOptions.onEvent}. */
 export interface RemovalEvent {
   /**
-   * `start`: a runtime call began; `removed`: the item is gone (or was already); `failed`: it
-   * will not be removed in this call, which covers items blocked by a failed dependent
-   * (DEPENDENCY_FAILED) and ABORTED ones too.
+   * `start`: a runtime call began; `retry`: an attempt of it failed for want of the service and
+   * will be made again (the runtime says so); `removed`: the item is gone (or was already);
+   * `failed`: it will not be removed in this call, which covers items blocked by a failed
+   * dependent (DEPENDENCY_FAILED) and ABORTED ones too.
    */
-  type: 'start' | 'removed' | 'failed';
+  type: 'start' | 'retry' | 'removed' | 'failed';
   kind: 'container' | 'pod';
   /** The item's id (never its name). */
   id: string;
   /**
-   * Why the item was not removed: set with `failed` only.
+   * Why the item was not removed (with `failed`), or why the attempt failed (with `retry`).
    */
   error?: PodgraphError;
+  /** With `retry`: the attempt that failed, from 1. */
+  attempt?: number;
   /** Report entries settled so far (removed or failed). */
   done: number;
   /** Report entries in all: the selected containers and pods. */

@@ -1,3 +1,4 @@
+import type { PodgraphError } from '../errors.js';
 import type { GraphSpec } from '../graph/spec.js';
 
 /** What the engine passes to each {@link Runtime} call. */
@@ -14,6 +15,23 @@ export interface RemoveCallOptions {
   volumes?: boolean;
   /** Aborts the call; the runtime then rejects with ABORTED. */
   signal?: AbortSignal;
+  /**
+   * Told of each attempt that failed and will be made again (a runtime that retries lost
+   * connections calls it before each back-off wait); the engine reports it as a `retry` event.
+   *
+   * @default undefined
+   */
+  onRetry?: (retry: RuntimeRetry) => void;
+}
+
+/** An attempt of a runtime call that failed and will be made again. */
+export interface RuntimeRetry {
+  /** The attempt that failed, from 1. */
+  attempt: number;
+  /** Why it failed (RUNTIME, naming where). */
+  error: PodgraphError;
+  /** Milliseconds until the next attempt. */
+  delay: number;
 }
 
 /**

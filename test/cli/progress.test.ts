@@ -32,6 +32,10 @@ function drive(mode: 'live' | 'plain' | 'none') {
   let now = 0;
   const progress = createProgress({ mode, stderr, label: (_, id) => id.toUpperCase(), elapsed: () => now, interval: 0 });
   progress.update(event('start', 'a', 0, 1));
+  progress.update({
+    ...event('retry', 'a', 0, 1, new PodgraphError('RUNTIME', 'podman service at unix:///s: DELETE /c/a: connection refused')),
+    attempt: 1,
+  });
   now = 1500;
   progress.update(event('removed', 'a', 1, 0));
   progress.line(stdout, 'a');
@@ -52,8 +56,8 @@ describe('progress', () => {
     const { stderr, stdout } = drive('live');
     expect(stdout).toBe('a\n');
     const frames = stderr.split('\r\x1b[K');
-    expect(frames).toContain('podgraph: 1/4 done, 0 in flight, 0 failed, 1.5s');
-    expect(frames).toContain('podgraph: 3/4 done, 0 in flight, 1 failed, 1.5s');
+    expect(frames).toContain('podgraph: 1/4 done, 0 in flight, 0 failed, 1 retried, 1.5s');
+    expect(frames).toContain('podgraph: 3/4 done, 0 in flight, 1 failed, 1 retried, 1.5s');
     expect(stderr.endsWith('\r\x1b[K')).toBe(true);
     expect(stderr).not.toContain('\n');
   });
@@ -65,9 +69,10 @@ describe('progress', () => {
     expect(stderr.text).toBe('\r\x1b[Kpodgraph: starting, 0.0s\r\x1b[K');
   });
 
-  test('plain: a line per settled item', () => {
+  test('plain: a line per settled item, and one per retried attempt saying why', () => {
     expect(drive('plain').stderr).toBe(
       [
+        'podgraph: retrying container A (attempt 1 failed: podman service at unix:///s: DELETE /c/a: connection refused) (0.0s)',
         'podgraph: [1/4] removed container A (0 in flight, 0 failed, 1.5s)',
         'podgraph: [2/4] failed container B: CTR_STATE_INVALID (0 in flight, 1 failed, 1.5s)',
         'podgraph: [3/4] skipped container C (interrupted) (0 in flight, 1 failed, 1.5s)',

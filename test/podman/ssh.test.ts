@@ -252,12 +252,21 @@ describePodman('ssh:// to a real sshd', () => {
       expect(error.message).toContain(`ssh: cannot connect to 127.0.0.1:${ssh.sshd.port}: connection refused`);
     });
 
-    test('a lost SSH connection is made again on the next request', async () => {
-      const runtime = overSsh();
+    test('a lost SSH connection is made again on the next request (retry: false)', async () => {
+      const runtime = overSsh({ retry: false });
       await runtime.ping();
       await ssh.sshd.kill();
       expect((await failure(runtime.ping())).code).toBe('RUNTIME');
       await ssh.sshd.startSshd();
+      await runtime.ping();
+      expect(sshStatsOf(runtime)?.connections).toBe(2);
+    });
+
+    test('a lost SSH connection is retried until sshd is back: the request rides through', async () => {
+      const runtime = overSsh();
+      await runtime.ping();
+      await ssh.sshd.kill();
+      setTimeout(() => void ssh.sshd.startSshd(), 300);
       await runtime.ping();
       expect(sshStatsOf(runtime)?.connections).toBe(2);
     });
@@ -294,12 +303,12 @@ describePodman('ssh:// to a real sshd', () => {
       expect(stats.channelsOpened).toBe(6);
     });
 
-    test('sshd killed mid-removal: the call ends, and nothing reported removed still exists', async () => {
+    test('sshd killed mid-removal and left dead: past the retry budget the call ends, and nothing reported removed still exists', async () => {
       const names = Array.from({ length: 24 }, (_, i) => `doomed-${i}`);
       for (let i = 0; i < names.length; i += 8) {
         await Promise.all(names.slice(i, i + 8).map((name) => live.sandbox.podman('create', '--name', name, TINY_IMAGE)));
       }
-      const runtime = overSsh();
+      const runtime = overSsh({ retry: { budget: 1_000 } });
       const graph = await ContainerGraph.fromRuntime(runtime);
       let removed = 0;
       let killing: Promise<void> | undefined;
@@ -320,6 +329,39 @@ describePodman('ssh:// to a real sshd', () => {
       expect(reportedRemoved.filter((id) => left.has(id))).toEqual([]);
       for (const [, error] of report.containers) if (error !== null) expect(error.code).toBe('RUNTIME');
       expect(left.size).toBeGreaterThan(0);
+    });
+
+    test('sshd killed mid-removal and started again: the one call rides through and removes everything', async () => {
+      await ssh.sshd.startSshd();
+      const names = Array.from({ length: 24 }, (_, i) => `phoenix-${i}`);
+      for (let i = 0; i < names.length; i += 8) {
+        await Promise.all(names.slice(i, i + 8).map((name) => live.sandbox.podman('create', '--name', name, TINY_IMAGE)));
+      }
+      const runtime = overSsh();
+      const graph = await ContainerGraph.fromRuntime(runtime);
+      let removed = 0;
+      let retries = 0;
+      let restart: Promise<void> | undefined;
+      const report = await removeGraph(graph, {
+        all: true,
+        force: true,
+        concurrency: 2,
+        runtime,
+        onEvent: (event) => {
+          if (event.type === 'retry') retries++;
+          if (event.type === 'removed' && ++removed === 4) {
+            restart = (async () => {
+              await ssh.sshd.kill();
+              await new Promise((resolve) => setTimeout(resolve, 300));
+              await ssh.sshd.startSshd();
+            })();
+          }
+        },
+      });
+      await restart;
+      expect([...report.containers.values()].filter((error) => error !== null)).toEqual([]);
+      expect(retries).toBeGreaterThan(0);
+      expect(await live.sandbox.podman('ps', '-aq')).toBe('');
     });
   });
 });

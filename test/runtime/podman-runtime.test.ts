@@ -9,7 +9,16 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ContainerGraph, type ErrorCode, PodgraphError, PodmanRuntime, removeGraph } from 'podgraph';
+import {
+  ContainerGraph,
+  type ErrorCode,
+  PodgraphError,
+  PodmanRuntime,
+  type PodmanRuntimeOptions,
+  type RemovalEvent,
+  type RuntimeRetry,
+  removeGraph,
+} from 'podgraph';
 import { afterEach, describe, expect, test } from 'vitest';
 import { codeOf } from '../../src/runtime/podman/podman-errors.ts';
 import { stateFromPodman } from '../../src/runtime/podman/podman-inspect.ts';
@@ -23,7 +32,10 @@ afterEach(async () => {
 });
 
 /** A fake service on a fresh unix socket; every request is recorded as `METHOD path`. */
-async function fakePodman(handler: Handler): Promise<{ runtime: PodmanRuntime; requests: string[]; server: Server }> {
+async function fakePodman(
+  handler: Handler,
+  options: Omit<PodmanRuntimeOptions, 'url'> = {},
+): Promise<{ runtime: PodmanRuntime; requests: string[]; server: Server; socket: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'podgraph-fake-'));
   const socket = join(dir, 'podman.sock');
   const requests: string[] = [];
@@ -32,12 +44,12 @@ async function fakePodman(handler: Handler): Promise<{ runtime: PodmanRuntime; r
     handler(req, res);
   });
   await new Promise<void>((resolve) => server.listen(socket, resolve));
-  const runtime = new PodmanRuntime({ url: `unix://${socket}` });
+  const runtime = new PodmanRuntime({ url: `unix://${socket}`, ...options });
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
   cleanups.push(() => server.closeAllConnections());
   cleanups.push(() => runtime.close());
-  return { runtime, requests, server };
+  return { runtime, requests, server, socket };
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {
@@ -350,12 +362,44 @@ describe('PodmanRuntime: requests and replies', () => {
     });
   });
 
-  test('a service dying during removeGraph: failed calls are RUNTIME, their dependencies blocked, nothing claimed removed', async () => {
-    let answered = 0;
+  test('a container whose storage is gone (a removal cut short) comes from the list and goes first in its scope', async () => {
+    const containers = [{ Id: 'a' }, { Id: 'b' }, { Id: 'half', Names: ['half'], State: 'removing' }, { Id: 'c' }];
+    const details: Record<string, unknown> = {
+      a: { Id: 'a', Name: 'a', Dependencies: [], State: { Status: 'created' } },
+      b: { Id: 'b', Name: 'b', Dependencies: ['a'], State: { Status: 'created' } },
+      c: { Id: 'c', Name: 'c', Dependencies: ['half'], State: { Status: 'created' } },
+    };
     const { runtime } = await fakePodman((req, res) => {
-      if (answered++ < 2) return json(res, 200, [{ Id: req.url, RawInput: req.url }]);
-      req.socket.destroy();
+      const url = req.url!;
+      if (url === '/v4.0.0/libpod/pods/json') return json(res, 200, []);
+      if (url === '/v4.0.0/libpod/containers/json?all=true') return json(res, 200, containers);
+      const id = /containers\/([^/]+)\/json$/.exec(url)?.[1] ?? '';
+      if (id === 'half') {
+        const message = 'getting container from store "half": container not known';
+        return json(res, 500, { cause: 'container not known', message, response: 500 });
+      }
+      return json(res, 200, details[id]);
     });
+    const spec = await runtime.inspect();
+    // it depends on everything of its scope but what depends on it (c), so it is removed before a and b
+    expect(spec.containers?.find((container) => container.id === 'half')).toEqual({
+      id: 'half',
+      name: 'half',
+      state: 'stopping',
+      dependsOn: ['a', 'b'],
+    });
+    expect(ContainerGraph.fromSpec(spec).dependentsOf('a').sort()).toEqual(['b', 'half']);
+  });
+
+  test('a service dying during removeGraph: failed calls are RUNTIME past the retry budget, their dependencies blocked, nothing claimed removed', async () => {
+    let answered = 0;
+    const { runtime } = await fakePodman(
+      (req, res) => {
+        if (answered++ < 2) return json(res, 200, [{ Id: req.url, RawInput: req.url }]);
+        req.socket.destroy();
+      },
+      { retry: { budget: 200, initialDelay: 10, maxDelay: 50 } },
+    );
     const graph = ContainerGraph.fromSpec({
       containers: [{ id: 'a' }, { id: 'b', dependsOn: ['a'] }, { id: 'c', dependsOn: ['b'] }, { id: 'd', dependsOn: ['c'] }],
     });
@@ -367,6 +411,244 @@ describe('PodmanRuntime: requests and replies', () => {
     expect(report.containers.get('b')?.message).toContain(
       `podman service at ${runtime.url}: DELETE /v4.0.0/libpod/containers/b?force=false`,
     );
+    expect(report.containers.get('b')?.message).toContain('past the retry budget of 0.2 s');
     expect(report.containers.get('a')?.code).toBe('DEPENDENCY_FAILED');
+  });
+});
+
+describe('PodmanRuntime: retries and deadlines', () => {
+  const removed = (req: IncomingMessage, res: ServerResponse) =>
+    req.url!.includes('/pods/') ? json(res, 200, { Err: null, Id: 'p' }) : json(res, 200, [{ Id: 'c', RawInput: 'c' }]);
+  const fast = { budget: 2_000, initialDelay: 5, maxDelay: 20 };
+
+  test('a lost connection after the service was reached is retried until it answers, and each retry is told', async () => {
+    let request = 0;
+    const { runtime, requests } = await fakePodman(
+      (req, res) => {
+        // the first answers; the next two lose the connection before replying
+        if (++request === 2 || request === 3) return req.socket.destroy();
+        removed(req, res);
+      },
+      { retry: fast },
+    );
+    await runtime.removeContainer('a', { force: false });
+    const retries: RuntimeRetry[] = [];
+    await runtime.removeContainer('b', { force: false, onRetry: (retry) => retries.push(retry) });
+    expect(requests).toEqual([
+      'DELETE /v4.0.0/libpod/containers/a?force=false',
+      ...Array.from({ length: 3 }, () => 'DELETE /v4.0.0/libpod/containers/b?force=false'),
+    ]);
+    expect(retries.map((retry) => [retry.attempt, retry.error.code])).toEqual([
+      [1, 'RUNTIME'],
+      [2, 'RUNTIME'],
+    ]);
+    expect(retries[0]!.error.message).toMatch(
+      `podman service at ${runtime.url}: DELETE /v4.0.0/libpod/containers/b?force=false: the service closed the connection`,
+    );
+    for (const retry of retries) expect(retry.delay).toBeLessThanOrEqual(20);
+  });
+
+  test('a service that restarts (its socket gone for a while) is waited for; removeGraph reports each retry as an event', async () => {
+    const { runtime, server, socket } = await fakePodman(removed, { retry: fast });
+    await runtime.ping();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    setTimeout(() => server.listen(socket), 150);
+    const events: RemovalEvent[] = [];
+    const report = await removeGraph(ContainerGraph.fromSpec({ containers: [{ id: 'c' }] }), {
+      all: true,
+      runtime,
+      onEvent: (event) => events.push(event),
+    });
+    expect(report.ok).toBe(true);
+    const retries = events.filter((event) => event.type === 'retry');
+    expect(retries.length).toBeGreaterThan(0);
+    expect(retries[0]).toMatchObject({ kind: 'container', id: 'c', attempt: 1, error: { code: 'RUNTIME' } });
+    // the idle keep-alive connection breaks first (EPIPE or reset), then the socket is missing until it is back
+    expect(retries.some((event) => event.error!.message.includes('the socket does not exist'))).toBe(true);
+    expect(events.map((event) => event.type).filter((type) => type !== 'retry')).toEqual(['start', 'removed']);
+  });
+
+  test('the budget is counted for the runtime, not per request: past it every request fails at once, naming the URL', async () => {
+    let up = true;
+    const { runtime, requests } = await fakePodman((req, res) => (up ? removed(req, res) : req.socket.destroy()), {
+      retry: { budget: 300, initialDelay: 10, maxDelay: 50 },
+    });
+    await runtime.removeContainer('a', { force: false });
+    up = false;
+    const started = performance.now();
+    const error = await failure(runtime.removeContainer('b', { force: false }));
+    const waited = performance.now() - started;
+    expect(error.code).toBe('RUNTIME');
+    expect(error.message).toMatch(
+      new RegExp(`^podman service at ${runtime.url}: DELETE .*: the service closed the connection .*past the retry budget of 0.3 s\\)$`),
+    );
+    expect(waited).toBeGreaterThanOrEqual(290);
+    expect(waited).toBeLessThan(5_000);
+    // the clock is still running: the next request gets one attempt, no new 300 ms
+    const before = requests.length;
+    expect((await failure(runtime.removeContainer('c', { force: false }))).message).toContain('past the retry budget');
+    expect(requests.length - before).toBe(1);
+    // and an answer stops it
+    up = true;
+    await runtime.removeContainer('d', { force: false });
+  });
+
+  test('a runtime that never reached its service fails at once, naming the URL', async () => {
+    const retries: RuntimeRetry[] = [];
+    const missing = new PodmanRuntime({ url: 'unix:///nonexistent/podgraph/podman.sock' });
+    const started = performance.now();
+    const error = await failure(missing.removeContainer('c', { force: false, onRetry: (retry) => retries.push(retry) }));
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(error.message).toMatch(/^podman service at unix:\/\/\/nonexistent\/podgraph\/podman.sock: DELETE .*the socket does not exist/);
+    expect(retries).toEqual([]);
+    const { runtime, requests } = await fakePodman((req) => req.socket.destroy());
+    await failure(runtime.removeContainer('c', { force: false }));
+    expect(requests).toHaveLength(1);
+    // a failure that is no answer (here an abort) does not count as having reached the service
+    const controller = new AbortController();
+    controller.abort(new Error('stop'));
+    expect((await failure(missing.removeContainer('c', { force: false, signal: controller.signal }))).code).toBe('ABORTED');
+    const again = performance.now();
+    await failure(missing.removeContainer('c', { force: false, onRetry: (retry) => retries.push(retry) }));
+    expect(performance.now() - again).toBeLessThan(1_000);
+    expect(retries).toEqual([]);
+  });
+
+  test("refusals are never retried: absent, running, dependents, infra, and podman's other errors", async () => {
+    const answers: Array<[number, unknown]> = [
+      [404, { cause: 'no such container', message: 'no container with name or ID "c" found: no such container', response: 404 }],
+      [
+        500,
+        {
+          cause: 'container state improper',
+          message:
+            'cannot remove container c as it is running - running or paused containers cannot be removed without force: container state improper',
+          response: 500,
+        },
+      ],
+      [
+        500,
+        {
+          cause: 'container already exists',
+          message: 'container c has dependent containers which must be removed before it: d: container already exists',
+          response: 500,
+        },
+      ],
+      [
+        500,
+        {
+          cause: 'container c is the infra container of pod p and cannot be removed without removing the pod',
+          message: 'container c is the infra container of pod p and cannot be removed without removing the pod',
+          response: 500,
+        },
+      ],
+      [500, { cause: 'disk quota exceeded', message: 'error removing storage: disk quota exceeded', response: 500 }],
+    ];
+    let answer = 0;
+    const { runtime, requests } = await fakePodman((_req, res) => json(res, ...answers[answer]!), { retry: fast });
+    const codes: string[] = [];
+    for (answer = 0; answer < answers.length; answer++) {
+      const retries: RuntimeRetry[] = [];
+      codes.push((await failure(runtime.removeContainer('c', { force: false, onRetry: (retry) => retries.push(retry) }))).code);
+      expect(retries).toEqual([]);
+    }
+    expect(codes).toEqual(['NO_SUCH_CTR', 'CTR_STATE_INVALID', 'CTR_EXISTS', 'INFRA_CTR', 'RUNTIME']);
+    expect(requests).toHaveLength(answers.length);
+  });
+
+  test("podman's transient answer, a list racing a removal (500 no such container), is retried; a vanished inspect is left out", async () => {
+    let lists = 0;
+    const { runtime, requests } = await fakePodman(
+      (req, res) => {
+        const url = req.url!;
+        const gone = { cause: 'no such container', message: 'container x does not exist in database: no such container', response: 500 };
+        if (url === '/v4.0.0/libpod/pods/json') return ++lists === 1 ? json(res, 500, gone) : json(res, 200, []);
+        if (url === '/v4.0.0/libpod/containers/json?all=true') return json(res, 200, [{ Id: 'x' }, { Id: 'y' }]);
+        if (url.includes('/x/')) return json(res, 500, gone);
+        return json(res, 200, { Id: 'y', Name: 'y', Dependencies: [], State: { Status: 'created' } });
+      },
+      { retry: fast },
+    );
+    expect(await runtime.inspect()).toEqual({ pods: [], containers: [{ id: 'y', name: 'y', state: 'created', dependsOn: [] }] });
+    expect(requests.filter((request) => request === 'GET /v4.0.0/libpod/pods/json')).toHaveLength(2);
+  });
+
+  test('retry: false turns retries off', async () => {
+    let request = 0;
+    const { runtime, requests } = await fakePodman((req, res) => (++request === 1 ? removed(req, res) : req.socket.destroy()), {
+      retry: false,
+    });
+    await runtime.removeContainer('a', { force: false });
+    await failure(runtime.removeContainer('b', { force: false }));
+    expect(requests).toHaveLength(2);
+  });
+
+  test('an abort during a back-off wait ends the call at once with ABORTED', async () => {
+    let request = 0;
+    const { runtime } = await fakePodman((req, res) => (++request === 1 ? removed(req, res) : req.socket.destroy()), {
+      retry: { budget: 120_000, initialDelay: 30_000, maxDelay: 30_000 },
+    });
+    await runtime.removeContainer('a', { force: false });
+    const controller = new AbortController();
+    const call = runtime.removeContainer('b', { force: false, signal: controller.signal });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const aborted = performance.now();
+    controller.abort(new Error('user pressed Ctrl-C'));
+    const error = await failure(call);
+    expect(error.code).toBe('ABORTED');
+    expect(performance.now() - aborted).toBeLessThan(2_000);
+  });
+
+  test('a call that gets no answer within its deadline fails RUNTIME naming the call and the limit, and is not retried', async () => {
+    let request = 0;
+    const { runtime, requests } = await fakePodman((req, res) => (++request === 1 ? removed(req, res) : undefined), {
+      callTimeout: 200,
+      retry: fast,
+    });
+    await runtime.removeContainer('a', { force: false });
+    const error = await failure(runtime.removeContainer('b', { force: true, timeout: 0 }));
+    expect(error.code).toBe('RUNTIME');
+    expect(error.message).toBe(
+      `podman service at ${runtime.url}: DELETE /v4.0.0/libpod/containers/b?force=true&timeout=0: no answer within 0.2 s (0 s to stop it plus callTimeout 0.2 s)`,
+    );
+    expect(requests).toHaveLength(2);
+    const inspect = await failure(runtime.inspect());
+    expect(inspect.message).toBe(
+      `podman service at ${runtime.url}: GET /v4.0.0/libpod/pods/json: no answer within 0.2 s (callTimeout 0.2 s)`,
+    );
+  });
+
+  test("the deadline leaves room for the stop: timeout seconds, else the container's own stop timeout, else podman's 10 s", async () => {
+    let request = 0;
+    const { runtime } = await fakePodman(
+      (req, res) => {
+        if (++request <= 3) {
+          const url = req.url!;
+          if (url === '/v4.0.0/libpod/pods/json') return json(res, 200, []);
+          if (url === '/v4.0.0/libpod/containers/json?all=true') return json(res, 200, [{ Id: 'slow' }]);
+          return json(res, 200, { Id: 'slow', Name: 'slow', Dependencies: [], State: { Status: 'running' }, Config: { StopTimeout: 1 } });
+        }
+        setTimeout(() => removed(req, res), 400); // answers after 0.4 s, within 1 s + 0.1 s but not 0 s + 0.1 s
+      },
+      { callTimeout: 100 },
+    );
+    await runtime.inspect();
+    await runtime.removeContainer('slow', { force: true });
+    expect((await failure(runtime.removeContainer('slow', { force: true, timeout: 0 }))).message).toContain('no answer within 0.1 s');
+  });
+
+  test('retry and callTimeout are checked when the runtime is made', () => {
+    expect(() => new PodmanRuntime({ url: 'tcp://h:1', retry: { budget: -1 } })).toThrow(
+      'Expected `retry.budget` to be a finite number >= 0 (milliseconds), got `-1` (number)',
+    );
+    expect(() => new PodmanRuntime({ url: 'tcp://h:1', retry: { initialDelay: 500, maxDelay: 100 } })).toThrow(
+      'Expected `retry.maxDelay` to be at least `retry.initialDelay` (500), got `100` (number)',
+    );
+    expect(() => new PodmanRuntime({ url: 'tcp://h:1', retry: true as never })).toThrow('Expected `retry` to be false or an object');
+    expect(() => new PodmanRuntime({ url: 'tcp://h:1', callTimeout: 0 })).toThrow(
+      'Expected `callTimeout` to be a number of milliseconds > 0 or Infinity, got `0` (number)',
+    );
+    expect(new PodmanRuntime({ url: 'tcp://h:1', callTimeout: Infinity, retry: false }).url).toBe('tcp://h:1');
   });
 });

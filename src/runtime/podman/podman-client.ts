@@ -1,6 +1,7 @@
 import { Agent, request } from 'node:http';
 import { PodgraphError } from '../../errors.js';
 import type { PodmanEndpoint } from './podman-url.js';
+import { markTransient } from './retry.js';
 import { SshFailure } from './ssh/ssh-transport.js';
 
 export interface PodmanReply {
@@ -18,8 +19,9 @@ export interface PodmanTransport {
 /**
  * JSON over HTTP to podman's API service, one keep-alive connection pool per client. Failures of
  * the connection itself (no socket, permission denied, the service dying midway, a reply that is
- * not JSON, an ssh refusal) reject with a RUNTIME PodgraphError naming the URL (and the
- * connection's name, when there is one) and the request; an aborted request rejects with ABORTED.
+ * not JSON, an ssh refusal, no answer by the deadline) reject with a RUNTIME PodgraphError naming
+ * the URL (and the connection's name, when there is one) and the request; an aborted request
+ * rejects with ABORTED. Each request is one attempt: the runtime's `Retrier` decides about another.
  */
 export class PodmanClient {
   readonly endpoint: PodmanEndpoint;
@@ -44,10 +46,20 @@ export class PodmanClient {
     return `podman service at ${this.endpoint.url}${connection}: ${method} ${path}`;
   }
 
-  /** `as: 'text'` for the few endpoints that answer plain text (`/_ping` says `OK`). */
-  request(method: 'GET' | 'DELETE', path: string, signal?: AbortSignal, as: 'json' | 'text' = 'json'): Promise<PodmanReply> {
+  /**
+   * One attempt of a request. `as: 'text'` for the few endpoints that answer plain text (`/_ping`
+   * says `OK`); `deadline` (ms) fails it RUNTIME when no whole answer came by then. Failures that
+   * mean the service was not there are marked `unreachable` (`markTransient`).
+   */
+  request(
+    method: 'GET' | 'DELETE',
+    path: string,
+    options: { signal?: AbortSignal | undefined; as?: 'json' | 'text'; deadline?: { ms: number; why: string } } = {},
+  ): Promise<PodmanReply> {
+    const { signal, as = 'json', deadline } = options;
     const what = `${method} ${path}`;
     const fail = (detail: string, cause?: unknown) => new PodgraphError('RUNTIME', `${this.where(method, path)}: ${detail}`, { cause });
+    const lost = (detail: string, cause?: unknown) => markTransient(fail(detail, cause), 'unreachable');
     if (signal?.aborted) return Promise.reject(aborted(what, signal));
     const endpoint = this.endpoint;
     // Over ssh the Agent makes the connection; the host only names it ("d", as podman's client does).
@@ -58,28 +70,55 @@ export class PodmanClient {
           ? { socketPath: endpoint.socketPath }
           : { host: endpoint.host, port: endpoint.port };
     return new Promise<PodmanReply>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      let timedOut: PodgraphError | undefined;
+      let settled = false;
+      const settle = (settler: () => void) => {
+        settled = true;
+        if (timer !== undefined) clearTimeout(timer);
+        settler();
+      };
       const req = request({ ...target, method, path, agent: this.#agent, headers: { accept: 'application/json' }, signal }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('error', (error) =>
-          reject(signal?.aborted ? aborted(what, signal) : fail(`the reply was cut off (${error.message})`, error)),
+          settle(() =>
+            reject(timedOut ? timedOut : signal?.aborted ? aborted(what, signal) : lost(`the reply was cut off (${error.message})`, error)),
+          ),
         );
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          const status = res.statusCode ?? 0;
-          if (as === 'text') return resolve({ status, body: text });
-          if (text.trim() === '') return resolve({ status, body: undefined });
-          try {
-            resolve({ status, body: JSON.parse(text) });
-          } catch (error) {
-            reject(fail(`HTTP ${status} with a reply that is not JSON: ${JSON.stringify(text.slice(0, 200))}`, error));
-          }
+        res.on('end', () =>
+          settle(() => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            const status = res.statusCode ?? 0;
+            if (as === 'text') return resolve({ status, body: text });
+            if (text.trim() === '') return resolve({ status, body: undefined });
+            try {
+              resolve({ status, body: JSON.parse(text) });
+            } catch (error) {
+              reject(fail(`HTTP ${status} with a reply that is not JSON: ${JSON.stringify(text.slice(0, 200))}`, error));
+            }
+          }),
+        );
+      });
+      if (deadline !== undefined && Number.isFinite(deadline.ms)) {
+        // From when the request has a connection: time queued for one of `maxSockets` is not podman's.
+        req.once('socket', () => {
+          if (settled) return;
+          timer = setTimeout(() => {
+            // Not retried: podman may still be doing it, and a hung service would hang the retry too.
+            timedOut = fail(`no answer within ${deadline.ms / 1000} s (${deadline.why})`);
+            req.destroy(timedOut);
+          }, deadline.ms);
         });
-      });
-      req.on('error', (error: NodeJS.ErrnoException) => {
-        if (signal?.aborted) return reject(aborted(what, signal));
-        reject(fail(connectionProblem(error), error));
-      });
+      }
+      req.on('error', (error: NodeJS.ErrnoException) =>
+        settle(() => {
+          if (timedOut !== undefined) return reject(timedOut);
+          if (signal?.aborted) return reject(aborted(what, signal));
+          const problem = connectionProblem(error);
+          reject(problem.transient ? lost(problem.text, error) : fail(problem.text, error));
+        }),
+      );
       req.end();
     });
   }
@@ -95,18 +134,32 @@ function aborted(what: string, signal: AbortSignal): PodgraphError {
   return new PodgraphError('ABORTED', `${what} was aborted`, { cause: signal.reason });
 }
 
-function connectionProblem(error: NodeJS.ErrnoException): string {
-  if (error instanceof SshFailure) return error.message;
+/** What went wrong with the connection, and whether it is the kind a restarting service causes. */
+function connectionProblem(error: NodeJS.ErrnoException): { text: string; transient: boolean } {
+  if (error instanceof SshFailure) return { text: error.message, transient: error.transient };
   switch (error.code) {
     case 'ENOENT':
-      return `cannot connect: the socket does not exist (${error.message}); is \`podman system service\` running?`;
+      return {
+        text: `cannot connect: the socket does not exist (${error.message}); is \`podman system service\` running?`,
+        transient: true,
+      };
     case 'EACCES':
-      return `cannot connect: permission denied (${error.message})`;
+      return { text: `cannot connect: permission denied (${error.message})`, transient: false };
     case 'ECONNREFUSED':
-      return `cannot connect: connection refused (${error.message}); is \`podman system service\` running?`;
+      return {
+        text: `cannot connect: connection refused (${error.message}); is \`podman system service\` running?`,
+        transient: true,
+      };
     case 'ECONNRESET':
-      return `the service closed the connection before replying (${error.message})`;
+      return { text: `the service closed the connection before replying (${error.message})`, transient: true };
+    case 'EPIPE':
+      return { text: `the connection broke while sending (${error.message})`, transient: true };
+    case 'ETIMEDOUT':
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+    case 'EAI_AGAIN':
+      return { text: `cannot reach the service (${error.message})`, transient: true };
     default:
-      return `request failed: ${error.message}`;
+      return { text: `request failed: ${error.message}`, transient: false };
   }
 }

@@ -44,3 +44,17 @@ export function errorText(body: unknown): string {
   if (typeof fields?.cause === 'string' && fields.cause !== '') return fields.cause;
   return body === undefined ? 'an empty reply' : safeString(JSON.stringify(body));
 }
+
+/**
+ * podman's answers that mean "not now" rather than "no": worth another attempt. Found by trying
+ * podman 4.3.1 under load (two removals of the same 36 running containers at unbounded
+ * concurrency, with `podman ps` and API inspects alongside): removals answered only what they
+ * should (removed, or 404 for the loser of a race), BoltDB waits for its lock rather than timing
+ * out, and the one transient answer was a list that raced a removal: HTTP 500 "container ID does
+ * not exist in database: no such container" (or "no such pod") for the whole list.
+ */
+export function busyAnswer(status: number, body: unknown, listing: boolean): string | undefined {
+  if (status !== 500 || !listing) return undefined;
+  const text = errorText(body);
+  return /no such (container|pod)/.test(text) ? text : undefined;
+}

@@ -2,8 +2,20 @@ import pLimit from 'p-limit';
 import { PodgraphError } from '../../errors.js';
 import { type ContainerSpec, type ContainerState, createdNanos, type GraphSpec, type PodSpec } from '../../graph/spec.js';
 
-/** A GET that resolves with the JSON body of a 2xx reply, null for a 404 and rejects otherwise. */
+/**
+ * A GET that resolves with the JSON body of a 2xx reply, null for a 404, {@link STORAGE_GONE}
+ * for a container whose storage podman no longer has, and rejects otherwise.
+ */
 export type GetJson = (path: string) => Promise<unknown>;
+
+/**
+ * What a container's inspect answers when its storage is gone but podman's database still has
+ * it: a removal cut short (the service killed midway). podman 4.3.1 answers HTTP 500 `getting
+ * container from store "ID": container not known`, or `reading information about layer "ID":
+ * layer not known` when the container is there but its layer went; `podman rm` still removes it.
+ */
+export const STORAGE_GONE = Symbol('storage gone');
+export const STORAGE_GONE_TEXT = /getting container from store .*: container not known|reading information about layer .*: layer not known/;
 
 interface ListedPod {
   Id: string;
@@ -26,7 +38,7 @@ interface InspectedContainer {
   IsInfra?: boolean;
   Dependencies?: string[] | null;
   State?: { Status?: string; ExitCode?: number };
-  Config?: { Labels?: Record<string, string> | null };
+  Config?: { Labels?: Record<string, string> | null; StopTimeout?: number };
   Created?: string;
 }
 
@@ -61,19 +73,41 @@ export function stateFromPodman(status: string | undefined): ContainerState {
  * podman keeps changing while we look, so the snapshot keeps only what it can vouch for: a
  * container gone before its inspect is left out, as is one in a pod created after the pod list
  * (its pod is not in the snapshot), and dependencies point only at containers in the snapshot.
+ * A container whose storage is gone (a removal cut short) comes from the list, to go first.
+ * `stopTimeouts` gets each container's own stop timeout where it is not podman's 10 s.
  */
-export async function inspectPodman(get: GetJson, concurrency: number): Promise<GraphSpec> {
+export async function inspectPodman(get: GetJson, concurrency: number, stopTimeouts?: Map<string, number>): Promise<GraphSpec> {
   const listedPods = asArray<ListedPod>(await get('/libpod/pods/json'), 'pods/json');
   const listed = asArray<ListedContainer>(await get('/libpod/containers/json?all=true'), 'containers/json');
   const pods: PodSpec[] = listedPods.map((pod) => ({ id: pod.Id, name: pod.Name, ...labelsOf(pod.Labels) }));
   const podIds = new Set(pods.map((pod) => pod.id));
   const limit = pLimit(concurrency);
   const inspected = await Promise.all(
-    listed.map((container) => limit(async () => (await get(`/libpod/containers/${container.Id}/json`)) as InspectedContainer | null)),
+    listed.map((container) =>
+      limit(async () => (await get(`/libpod/containers/${container.Id}/json`)) as InspectedContainer | typeof STORAGE_GONE | null),
+    ),
   );
   const containers: ContainerSpec[] = [];
-  for (const detail of inspected) {
+  const halfRemoved: ContainerSpec[] = [];
+  for (const [index, detail] of inspected.entries()) {
     if (detail === null) continue;
+    if (detail === STORAGE_GONE) {
+      const entry = listed[index]!;
+      const pod = entry.Pod !== undefined && entry.Pod !== '' ? entry.Pod : undefined;
+      if (pod !== undefined && !podIds.has(pod)) continue;
+      const name = entry.Names?.[0];
+      halfRemoved.push({
+        id: entry.Id,
+        ...(name ? { name } : {}),
+        ...(pod !== undefined ? { pod } : {}),
+        ...(entry.IsInfra === true ? { infra: true } : {}),
+        state: stateFromPodman(entry.State),
+        dependsOn: [],
+      });
+      continue;
+    }
+    const stopTimeout = detail.Config?.StopTimeout;
+    if (stopTimeouts !== undefined && typeof stopTimeout === 'number' && stopTimeout !== 10) stopTimeouts.set(detail.Id, stopTimeout);
     const pod = detail.Pod !== undefined && detail.Pod !== '' ? detail.Pod : undefined;
     if (pod !== undefined && !podIds.has(pod)) continue;
     const state = stateFromPodman(detail.State?.Status);
@@ -90,9 +124,31 @@ export async function inspectPodman(get: GetJson, concurrency: number): Promise<
       ...(exited ? { exitCode: detail.State!.ExitCode } : {}),
     });
   }
-  const known = new Set(containers.map((container) => container.id));
+  const known = new Set([...containers, ...halfRemoved].map((container) => container.id));
   for (const container of containers) container.dependsOn = container.dependsOn!.filter((id) => known.has(id));
-  return { pods, containers };
+  for (const container of halfRemoved) container.dependsOn = firstOfItsScope(container, containers);
+  return { pods, containers: [...containers, ...halfRemoved] };
+}
+
+/**
+ * A half-removed container's dependencies are unknown (its inspect fails), so it goes first: it
+ * depends on every container of its pod (or of those outside pods) that does not depend on it,
+ * infra containers aside. Its dependents, if any, are known from their own inspects.
+ */
+function firstOfItsScope(container: ContainerSpec, containers: readonly ContainerSpec[]): string[] {
+  const scope = containers.filter((other) => other.pod === container.pod && other.infra !== true);
+  const byId = new Map(scope.map((other) => [other.id, other]));
+  const reaches = new Set<string>([container.id]);
+  // Those that depend on it, transitively: iterate to a fixed point (scopes are small).
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const other of scope) {
+      if (reaches.has(other.id) || !other.dependsOn!.some((id) => reaches.has(id))) continue;
+      reaches.add(other.id);
+      grew = true;
+    }
+  }
+  return [...byId.keys()].filter((id) => !reaches.has(id));
 }
 
 /** `{ labels }` when podman reports any (it says null or {} for none). */

@@ -2,13 +2,14 @@ import { userInfo } from 'node:os';
 import { posix, win32 } from 'node:path';
 import { describe, invalidArg, PodgraphError } from '../../errors.js';
 import type { GraphSpec } from '../../graph/spec.js';
-import type { RemoveCallOptions, Runtime } from '../runtime.js';
+import type { RemoveCallOptions, Runtime, RuntimeRetry } from '../runtime.js';
 import { type ConnectionEnvironment, environmentOf } from './connection/environment.js';
 import { type PodmanDestination, resolveDestination } from './connection/resolve.js';
-import { PodmanClient, type PodmanTransport } from './podman-client.js';
-import { errorText, type PodmanItemKind, podmanError } from './podman-errors.js';
-import { inspectPodman } from './podman-inspect.js';
+import { PodmanClient, type PodmanReply, type PodmanTransport } from './podman-client.js';
+import { busyAnswer, codeOf, errorText, type PodmanItemKind, podmanError } from './podman-errors.js';
+import { inspectPodman, STORAGE_GONE, STORAGE_GONE_TEXT } from './podman-inspect.js';
 import { parsePodmanUrl } from './podman-url.js';
+import { markTransient, Retrier, type RetryOptions, resolveRetry } from './retry.js';
 import { type SshStats, SshTransport } from './ssh/ssh-transport.js';
 
 /** Where a {@link PodmanRuntime} finds podman's API service, and how it talks to it. */
@@ -64,6 +65,29 @@ export interface PodmanRuntimeOptions {
    * @default the larger of 3 x CPUs + 1 and the largest `concurrency` of a removal in flight
    */
   concurrency?: number;
+  /**
+   * Retries of requests that failed for want of the service (refused, reset, broken pipe, the
+   * socket missing while the service restarts, a reply cut off, an ssh connection or channel
+   * lost): exponential back-off with full jitter until the service has been unreachable for
+   * `budget` ms, counted for the runtime as a whole (any answer resets it). A runtime that never
+   * reached its service fails at once; refusals (absent, running, dependents, infra, any podman
+   * error) are never retried. `false`: no retries.
+   *
+   * @default { budget: 20_000, initialDelay: 100, maxDelay: 1_000 }: rides through a service
+   * restart of a few seconds, and a dead service still ends a removal in about 20 s
+   */
+  retry?: RetryOptions | false;
+  /**
+   * Milliseconds a request may wait for its answer on top of the time podman may spend stopping a
+   * container: a removal gets the stop timeout (`timeout` seconds, else the container's own, 10 s
+   * by default; one stop for a pod, whose members the engine removes first) plus this; any other
+   * request this alone. Past it the call fails RUNTIME naming the request and the limit, so a hung
+   * podman cannot hang a removal. Such a call is not retried: podman may still be doing it.
+   * `Infinity`: no deadline.
+   *
+   * @default 30_000: an API removal takes tens of ms, a loaded podman a few seconds
+   */
+  callTimeout?: number;
 }
 
 interface RemovedItem {
@@ -88,6 +112,10 @@ export class PodmanRuntime implements Runtime {
   readonly #client: PodmanClient;
   readonly #prefix: string;
   readonly #inspectConcurrency: number;
+  readonly #retrier: Retrier;
+  readonly #callTimeout: number;
+  /** Containers whose own stop timeout (seconds) is not podman's 10 s, as the last inspect saw them. */
+  readonly #stopTimeouts = new Map<string, number>();
 
   constructor(options: PodmanRuntimeOptions = {}) {
     for (const key of ['connection', 'url', 'identity'] as const) {
@@ -108,6 +136,12 @@ export class PodmanRuntime implements Runtime {
     this.destination = { ...destination, url: endpoint.url };
     this.#prefix = `/${apiVersion}`;
     this.#inspectConcurrency = positiveInteger(options, 'inspectConcurrency', 8);
+    this.#retrier = new Retrier(resolveRetry(options.retry));
+    const callTimeout = options.callTimeout ?? 30_000;
+    if (typeof callTimeout !== 'number' || Number.isNaN(callTimeout) || callTimeout <= 0) {
+      throw invalidArg(`Expected \`callTimeout\` to be a number of milliseconds > 0 or Infinity, got ${describe(callTimeout)}`);
+    }
+    this.#callTimeout = callTimeout;
     let transport: PodmanTransport | undefined;
     if ('ssh' in endpoint) {
       const knownHostsFile = (environment.platform === 'win32' ? win32 : posix).join(environment.home, '.ssh', 'known_hosts');
@@ -129,24 +163,33 @@ export class PodmanRuntime implements Runtime {
 
   /** Resolves when the service answers `/_ping`; rejects with RUNTIME naming the URL otherwise. */
   async ping(signal?: AbortSignal): Promise<void> {
-    const reply = await this.#client.request('GET', '/_ping', signal, 'text');
+    const reply = await this.#request('GET', '/_ping', { signal, as: 'text' });
     if (reply.status !== 200)
       throw new PodgraphError('RUNTIME', `${this.#client.where('GET', '/_ping')}: HTTP ${reply.status}: ${errorText(reply.body)}`);
   }
 
   inspect(): Promise<GraphSpec> {
-    return inspectPodman(async (path) => {
-      const full = `${this.#prefix}${path}`;
-      const reply = await this.#client.request('GET', full);
-      if (reply.status === 404) return null;
-      if (reply.status !== 200) throw podmanError('container', this.#client.where('GET', full), reply.status, reply.body);
-      return reply.body;
-    }, this.#inspectConcurrency);
+    this.#stopTimeouts.clear();
+    return inspectPodman(
+      async (path) => {
+        const full = `${this.#prefix}${path}`;
+        const listing = !path.startsWith('/libpod/containers/') || path.startsWith('/libpod/containers/json');
+        const reply = await this.#request('GET', full, { listing });
+        if (reply.status === 404) return null;
+        if (reply.status === 500 && STORAGE_GONE_TEXT.test(errorText(reply.body))) return STORAGE_GONE;
+        // A container removed between the list and its inspect: podman 4.3.1 answers 500 "does not exist in database".
+        if (reply.status === 500 && codeOf('container', 500, errorText(reply.body)) === 'NO_SUCH_CTR') return null;
+        if (reply.status !== 200) throw podmanError('container', this.#client.where('GET', full), reply.status, reply.body);
+        return reply.body;
+      },
+      this.#inspectConcurrency,
+      this.#stopTimeouts,
+    );
   }
 
   removeContainer(id: string, options: RemoveCallOptions): Promise<void> {
     // A 200 lists each removed item; a failed one carries `Err` (podman 4.3 answers 200 for some failures).
-    return this.#delete('container', `/libpod/containers/${encodeURIComponent(id)}`, options, (body) =>
+    return this.#delete('container', id, `/libpod/containers/${encodeURIComponent(id)}`, options, (body) =>
       Array.isArray(body) ? (body as RemovedItem[]).map((item) => item.Err).find(isError) : undefined,
     );
   }
@@ -160,7 +203,7 @@ export class PodmanRuntime implements Runtime {
   }
 
   removePod(id: string, options: RemoveCallOptions): Promise<void> {
-    return this.#delete('pod', `/libpod/pods/${encodeURIComponent(id)}`, options, (body) => {
+    return this.#delete('pod', id, `/libpod/pods/${encodeURIComponent(id)}`, options, (body) => {
       const err = (body as RemovedItem | undefined)?.Err;
       return isError(err) ? err : undefined;
     });
@@ -171,9 +214,43 @@ export class PodmanRuntime implements Runtime {
     this.#client.close();
   }
 
+  /**
+   * A request, tried again while the service is unreachable (see `retry`), each attempt with its
+   * deadline; a transient answer of podman's is thrown marked `busy` so it is tried again too.
+   */
+  #request(
+    method: 'GET' | 'DELETE',
+    path: string,
+    options: {
+      signal?: AbortSignal | undefined;
+      as?: 'json' | 'text';
+      stopSeconds?: number;
+      onRetry?: ((retry: RuntimeRetry) => void) | undefined;
+      /** A list of pods or containers: "no such" in its answer is a race with a removal, not an answer. */
+      listing?: boolean;
+    },
+  ): Promise<PodmanReply> {
+    const margin = this.#callTimeout;
+    const stop = options.stopSeconds;
+    const deadline =
+      stop === undefined
+        ? { ms: margin, why: `callTimeout ${margin / 1000} s` }
+        : { ms: stop * 1000 + margin, why: `${stop} s to stop it plus callTimeout ${margin / 1000} s` };
+    const attempt = async () => {
+      const reply = await this.#client.request(method, path, { signal: options.signal, as: options.as ?? 'json', deadline });
+      const busy = busyAnswer(reply.status, reply.body, options.listing === true);
+      if (busy !== undefined) {
+        throw markTransient(new PodgraphError('RUNTIME', `${this.#client.where(method, path)}: HTTP ${reply.status}: ${busy}`), 'busy');
+      }
+      return reply;
+    };
+    return this.#retrier.run(attempt, { signal: options.signal, onRetry: options.onRetry, what: `${method} ${path}` });
+  }
+
   /** A DELETE that fails on an error status, and on a 2xx whose body `failedItem` finds an `Err` in. */
   async #delete(
     kind: PodmanItemKind,
+    id: string,
     path: string,
     options: RemoveCallOptions,
     failedItem: (body: unknown) => string | undefined,
@@ -183,7 +260,10 @@ export class PodmanRuntime implements Runtime {
     // libpod's name is `volumes` (`v` is the Docker API's, which libpod paths ignore); pods take none.
     if (options.volumes === true && kind === 'container') query.set('volumes', 'true');
     const full = `${this.#prefix}${path}?${query}`;
-    const reply = await this.#client.request('DELETE', full, options.signal);
+    const stopSeconds = options.timeout ?? (kind === 'container' ? this.#stopTimeouts.get(id) : undefined) ?? 10;
+    // A retried DELETE whose lost attempt did remove the item answers 404: NO_SUCH_*, which the
+    // engine counts as removed, and rightly: the item is gone, and this call is why.
+    const reply = await this.#request('DELETE', full, { signal: options.signal, stopSeconds, onRetry: options.onRetry });
     const ok = reply.status >= 200 && reply.status <= 299;
     const err = ok ? failedItem(reply.body) : undefined;
     if (!ok || err !== undefined) throw podmanError(kind, this.#client.where('DELETE', full), reply.status, ok ? err : reply.body);

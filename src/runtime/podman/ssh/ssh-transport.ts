@@ -43,11 +43,17 @@ export interface SshTransportOptions {
   readFile(path: string): string | undefined;
 }
 
-/** A failure of the ssh layer; its message is the whole explanation, for the client to prefix with where. */
+/**
+ * A failure of the ssh layer; its message is the whole explanation, for the client to prefix with
+ * where. `transient`: the connection or a channel was lost or could not be made for now (sshd or
+ * the service restarting), worth another attempt; refusals (host keys, authentication, keys) are not.
+ */
 export class SshFailure extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
+  readonly transient: boolean;
+  constructor(message: string, options?: { cause?: unknown; transient?: boolean }) {
     super(message, options);
     this.name = 'SshFailure';
+    this.transient = options?.transient ?? false;
   }
 }
 
@@ -154,7 +160,7 @@ export class SshTransport {
         /Not connected/.test(error.message)
           ? `the ssh connection to ${this.server} was lost`
           : `${this.server} cannot open podman's socket ${socketPath} on the server (${error.message}); is \`podman system service\` listening there?`,
-        { cause: error },
+        { cause: error, transient: true },
       );
     });
     const stats = this.stats;
@@ -239,7 +245,7 @@ export class SshTransport {
         if (!ready) reject(this.#explain(error, verdict));
       });
       client.once('close', () => {
-        if (!ready) reject(new SshFailure(`ssh: ${this.server} closed the connection during the SSH handshake`));
+        if (!ready) reject(new SshFailure(`ssh: ${this.server} closed the connection during the SSH handshake`, { transient: true }));
       });
       try {
         client.connect(config);
@@ -288,18 +294,25 @@ export class SshTransport {
       case 'client-dns':
         return new SshFailure(`ssh: cannot resolve ${address.host}: ${error.message}`, { cause: error });
       case 'client-timeout':
-        return new SshFailure(`ssh: ${hostPort} did not complete the SSH handshake within 20 s`, { cause: error });
+        return new SshFailure(`ssh: ${hostPort} did not complete the SSH handshake within 20 s`, { cause: error, transient: true });
     }
     switch (error.code) {
       case 'ECONNREFUSED':
-        return new SshFailure(`ssh: cannot connect to ${hostPort}: connection refused; is sshd running there?`, { cause: error });
+        return new SshFailure(`ssh: cannot connect to ${hostPort}: connection refused; is sshd running there?`, {
+          cause: error,
+          transient: true,
+        });
       case 'ENOTFOUND':
       case 'EAI_AGAIN':
-        return new SshFailure(`ssh: cannot resolve ${address.host} (${error.code})`, { cause: error });
+        return new SshFailure(`ssh: cannot resolve ${address.host} (${error.code})`, {
+          cause: error,
+          transient: error.code === 'EAI_AGAIN',
+        });
       case 'ETIMEDOUT':
       case 'EHOSTUNREACH':
       case 'ENETUNREACH':
-        return new SshFailure(`ssh: cannot reach ${hostPort} (${error.code})`, { cause: error });
+      case 'ECONNRESET':
+        return new SshFailure(`ssh: cannot reach ${hostPort} (${error.code})`, { cause: error, transient: true });
     }
     return new SshFailure(`ssh: ${hostPort}: ${error.message}`, { cause: error });
   }
@@ -339,7 +352,9 @@ class ChannelSocket extends Duplex {
     });
     channel.once('end', () => this.push(null));
     channel.once('close', () => this.destroy());
-    channel.on('error', (error: Error) => this.destroy(error));
+    channel.on('error', (error: Error) =>
+      this.destroy(new SshFailure(`the ssh channel was lost (${error.message})`, { cause: error, transient: true })),
+    );
     for (const resume of this.#waiting.splice(0)) resume();
   }
 
