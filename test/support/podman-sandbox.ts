@@ -74,6 +74,9 @@ export class PodmanSandbox {
   readonly env: NodeJS.ProcessEnv;
   #service: ChildProcess | undefined;
 
+  /** When the sandbox was made (RFC 3339), where its event log starts for the checks. */
+  readonly #started = new Date().toISOString();
+
   private constructor(dir: string) {
     this.dir = dir;
     this.url = `unix://${join(dir, 'podman.sock')}`;
@@ -169,10 +172,34 @@ export class PodmanSandbox {
     throw new Error(`containers are left in the sandbox: ${await this.podman('ps', '-a')}`);
   }
 
-  /** Stops the service, removes everything in the store and deletes the folder. */
+  /**
+   * Stops the service, removes everything in the store and deletes the folder. First, podman's
+   * own event log of the sandbox's whole life is checked (every podman test, whoever removed
+   * what): no container or pod removed twice, no pod removed before one of its members. It
+   * throws, after cleaning up, when podman recorded such a removal.
+   */
   async dispose(): Promise<void> {
     await this.stopService();
+    const violations = await this.removalViolations().catch((error: unknown) => [`reading podman's event log failed: ${String(error)}`]);
     await this.clear().catch(() => undefined);
     rmSync(this.dir, { recursive: true, force: true });
+    if (violations.length > 0) throw new Error(`podman's event log of the sandbox:\n${violations.join('\n')}`);
+  }
+
+  /** What podman's `remove` events since the sandbox started say against the order rules that need no graph. */
+  async removalViolations(): Promise<string[]> {
+    const text = await this.podman('events', '--stream=false', '--since', this.#started, '--filter', 'event=remove', '--format', 'json');
+    const out: string[] = [];
+    const removed = new Set<string>();
+    for (const line of text.split('\n').filter((l) => l.trim() !== '')) {
+      const event = JSON.parse(line) as { ID: string; Name: string; Type: string; PodID?: string };
+      const key = `${event.Type} ${event.ID}`;
+      if (removed.has(key)) out.push(`${event.Type} ${event.Name} (${event.ID}) was removed twice`);
+      removed.add(key);
+      if (event.Type === 'container' && event.PodID && removed.has(`pod ${event.PodID}`)) {
+        out.push(`container ${event.Name} was removed after its pod ${event.PodID}`);
+      }
+    }
+    return out;
   }
 }
