@@ -5,23 +5,12 @@
  */
 import { ContainerGraph, PodmanRuntime, type RemovalEvent, type RemovalReport, type Runtime, removeGraph } from 'podgraph';
 import { beforeEach, expect, test } from 'vitest';
+import { seededRandom } from '../../bench/shapes.ts';
 import { podgraph, startPodgraph } from '../cli/run-cli.ts';
 import { type Fixture, type FixtureContainer, namesOf } from '../support/fixtures.ts';
 import { checkRemoveEvents, removeEvents } from '../support/podman-events.ts';
 import { type PodmanSandbox, TINY_IMAGE } from '../support/podman-sandbox.ts';
 import { describePodman, useSandbox } from '../support/podman-tests.ts';
-
-/** mulberry32: a small seeded generator, so a failing schedule can be replayed. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * About 60 items: 4 pods of 4 members (one running in each) with their infra containers, 5
@@ -97,7 +86,7 @@ describePodman('a real podman service that restarts, dies, or changes under a re
       const graph = await ContainerGraph.fromRuntime(runtime);
       const total = graph.size + graph.podIds().length;
       expect(total).toBeGreaterThanOrEqual(55);
-      const random = seeded(Number(process.env.PODGRAPH_SEED ?? 13));
+      const random = seededRandom(Number(process.env.PODGRAPH_SEED ?? 13)); // a failing schedule replays with its seed
       // 3 distinct moments, counted in runtime calls started, spread over the removal
       const moments = new Set<number>();
       while (moments.size < 3) moments.add(3 + Math.floor(random() * (total - 10)));

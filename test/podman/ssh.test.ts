@@ -8,11 +8,12 @@ import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { ContainerGraph, PodgraphError, PodmanRuntime, type PodmanRuntimeOptions, type Runtime, removeGraph } from 'podgraph';
+import { ContainerGraph, PodmanRuntime, type PodmanRuntimeOptions, type Runtime, removeGraph } from 'podgraph';
 import ssh2 from 'ssh2';
 import { beforeEach, expect, test, vi } from 'vitest';
 import { sshStatsOf } from '../../src/runtime/podman/podman-runtime.ts';
 import { lines, podgraph } from '../cli/run-cli.ts';
+import { failure } from '../support/failure.ts';
 import { createInPodman, describeState, type Fixture } from '../support/fixtures.ts';
 import { TINY_IMAGE } from '../support/podman-sandbox.ts';
 import { describePodman, useSandbox } from '../support/podman-tests.ts';
@@ -35,15 +36,6 @@ const HOST: Fixture = {
     { name: 'r2', networkOf: 'r1' },
   ],
 };
-
-async function failure(call: Promise<unknown>): Promise<PodgraphError> {
-  const error = await call.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(PodgraphError);
-  return error as PodgraphError;
-}
 
 describePodman('ssh:// to a real sshd', () => {
   describeSsh('(sshd)', () => {

@@ -23,6 +23,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { codeOf } from '../../src/runtime/podman/podman-errors.ts';
 import { stateFromPodman } from '../../src/runtime/podman/podman-inspect.ts';
 import { parsePodmanUrl } from '../../src/runtime/podman/podman-url.ts';
+import { failure } from '../support/failure.ts';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -55,15 +56,6 @@ async function fakePodman(
 function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
-}
-
-async function failure(call: Promise<unknown>): Promise<PodgraphError> {
-  const error = await call.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(PodgraphError);
-  return error as PodgraphError;
 }
 
 describe('PodmanRuntime: url', () => {
