@@ -40,6 +40,8 @@ export function onInterrupt(notice: (text: string) => void): Interrupt {
 export function finishingInFlight(runtime: Runtime): Runtime {
   const calm = ({ signal: _, ...options }: RemoveCallOptions): RemoveCallOptions => options;
   const shielded: Runtime = {
+    // The runtime's own bound on calls in flight, if it has one, holds through the shield too.
+    ...(runtime.concurrency === undefined ? {} : { concurrency: runtime.concurrency }),
     inspect: () => runtime.inspect(),
     removeContainer: (id, options) => runtime.removeContainer(id, calm(options)),
     removePod: (id, options) => runtime.removePod(id, calm(options)),
