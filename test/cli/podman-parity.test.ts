@@ -10,10 +10,10 @@ import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { PodmanRuntime } from 'podgraph';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { PodmanSandbox, TINY_IMAGE } from '../support/podman-sandbox.ts';
-import { describePodman } from '../support/podman-tests.ts';
+import type { PodmanRuntime } from 'podgraph';
+import { beforeAll, expect, test } from 'vitest';
+import { type PodmanSandbox, TINY_IMAGE } from '../support/podman-sandbox.ts';
+import { describePodman, useSandbox } from '../support/podman-tests.ts';
 import { type CliResult, lines, podgraph } from './run-cli.ts';
 
 const exec = promisify(execFile);
@@ -130,13 +130,9 @@ const LABELLED: Ctr[] = [
 ];
 
 describePodman('podgraph rm --filter / -v / --cidfile / --pod-id-file / storage-only, side by side with podman 4.3', () => {
-  beforeAll(async () => {
-    sandbox = await PodmanSandbox.start();
-    runtime = new PodmanRuntime({ url: sandbox.url });
-  });
-  afterAll(async () => {
-    runtime?.close();
-    await sandbox?.dispose();
+  const live = useSandbox();
+  beforeAll(() => {
+    ({ sandbox, runtime } = live);
   });
 
   test('--filter label=: an unmatched dependent keeps a match (125); with --depend it goes too (0)', async () => {

@@ -11,11 +11,11 @@
  * running one is stopped first, which can give its dependents time to go.
  */
 
-import { PodmanRuntime } from 'podgraph';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { PodmanRuntime } from 'podgraph';
+import { beforeAll, expect, test } from 'vitest';
 import { createInPodman, describeState, type Fixture, namesOf } from '../support/fixtures.ts';
-import { PodmanSandbox } from '../support/podman-sandbox.ts';
-import { describePodman } from '../support/podman-tests.ts';
+import type { PodmanSandbox } from '../support/podman-sandbox.ts';
+import { describePodman, useSandbox } from '../support/podman-tests.ts';
 import { type CliResult, lines, podgraph } from './run-cli.ts';
 
 let sandbox: PodmanSandbox;
@@ -113,13 +113,9 @@ const MIXED: Fixture = {
 };
 
 describePodman('podgraph rm / pod rm side by side with podman rm / pod rm', () => {
-  beforeAll(async () => {
-    sandbox = await PodmanSandbox.start();
-    runtime = new PodmanRuntime({ url: sandbox.url });
-  });
-  afterAll(async () => {
-    runtime?.close();
-    await sandbox?.dispose();
+  const live = useSandbox();
+  beforeAll(() => {
+    ({ sandbox, runtime } = live);
   });
 
   test('rm of stopped containers: 0', async () => {

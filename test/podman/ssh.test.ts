@@ -42,6 +42,13 @@ describePodman('ssh:// to a real sshd', () => {
     const live = useSandbox();
     const ssh = useSshd();
     const socket = () => live.sandbox.url.slice('unix://'.length);
+    /** `count` containers with no dependencies, `PREFIX-i`, created 8 at a time. */
+    const createSingles = async (prefix: string, count: number) => {
+      const names = Array.from({ length: count }, (_, i) => `${prefix}-${i}`);
+      for (let i = 0; i < names.length; i += 8) {
+        await Promise.all(names.slice(i, i + 8).map((name) => live.sandbox.podman('create', '--name', name, TINY_IMAGE)));
+      }
+    };
     const runtimes: PodmanRuntime[] = [];
     /** A runtime over ssh with the test's HOME (its known_hosts) and the accepted key. */
     const overSsh = (options: PodmanRuntimeOptions = {}) => {
@@ -296,10 +303,7 @@ describePodman('ssh:// to a real sshd', () => {
     });
 
     test('sshd killed mid-removal and left dead: past the retry budget the call ends, and nothing reported removed still exists', async () => {
-      const names = Array.from({ length: 24 }, (_, i) => `doomed-${i}`);
-      for (let i = 0; i < names.length; i += 8) {
-        await Promise.all(names.slice(i, i + 8).map((name) => live.sandbox.podman('create', '--name', name, TINY_IMAGE)));
-      }
+      await createSingles('doomed', 24);
       const runtime = overSsh({ retry: { budget: 1_000 } });
       const graph = await ContainerGraph.fromRuntime(runtime);
       let removed = 0;
@@ -325,10 +329,7 @@ describePodman('ssh:// to a real sshd', () => {
 
     test('sshd killed mid-removal and started again: the one call rides through and removes everything', async () => {
       await ssh.sshd.startSshd();
-      const names = Array.from({ length: 24 }, (_, i) => `phoenix-${i}`);
-      for (let i = 0; i < names.length; i += 8) {
-        await Promise.all(names.slice(i, i + 8).map((name) => live.sandbox.podman('create', '--name', name, TINY_IMAGE)));
-      }
+      await createSingles('phoenix', 24);
       const runtime = overSsh();
       const graph = await ContainerGraph.fromRuntime(runtime);
       let removed = 0;
