@@ -6,15 +6,16 @@ const unavailable = podmanUnavailable();
 const inCi = process.env.CI === 'true';
 
 /**
- * A describe block that needs podman. Without podman it is skipped, saying why, except in CI
- * (`CI=true`), where podman tests must run: there it fails instead.
+ * A describe block that needs a service this machine may lack (`unavailable` says why, or is
+ * undefined). Without it the block is skipped, saying why, except in CI (`CI=true`), where these
+ * tests must run: there it fails instead.
  */
-export function describePodman(name: string, body: () => void): void {
+export function describeNeeding(what: string, unavailable: string | undefined, name: string, body: () => void): void {
   if (unavailable === undefined) {
     describe(name, body);
   } else if (inCi) {
     describe(name, () => {
-      it('needs podman, which CI must install', () => {
+      it(`needs ${what}, which CI must install`, () => {
         throw new Error(`CI=true but ${unavailable}`);
       });
     });
@@ -22,6 +23,11 @@ export function describePodman(name: string, body: () => void): void {
     console.warn(`skipping "${name}": ${unavailable}`);
     describe.skip(`${name} (skipped: ${unavailable})`, body);
   }
+}
+
+/** A describe block that needs podman. */
+export function describePodman(name: string, body: () => void): void {
+  describeNeeding('podman', unavailable, name, body);
 }
 
 export interface LivePodman {

@@ -1,27 +1,12 @@
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
 import { podmanUnavailable } from './podman-sandbox.ts';
+import { describeNeeding } from './podman-tests.ts';
 import { SshSandbox, sshUnavailable } from './ssh-sandbox.ts';
 
 const unavailable = podmanUnavailable() ?? sshUnavailable();
-const inCi = process.env.CI === 'true';
-
-/**
- * A describe block that needs podman and OpenSSH's sshd. Without them it is skipped, saying why,
- * except in CI (`CI=true`), where these tests must run: there it fails instead.
- */
+/** A describe block that needs podman and OpenSSH's sshd (skipped without them, failing in CI). */
 export function describeSsh(name: string, body: () => void): void {
-  if (unavailable === undefined) {
-    describe(name, body);
-  } else if (inCi) {
-    describe(name, () => {
-      it('needs podman and sshd, which CI must install', () => {
-        throw new Error(`CI=true but ${unavailable}`);
-      });
-    });
-  } else {
-    console.warn(`skipping "${name}": ${unavailable}`);
-    describe.skip(`${name} (skipped: ${unavailable})`, body);
-  }
+  describeNeeding('podman and sshd', unavailable, name, body);
 }
 
 /** A private sshd for the enclosing describe block; its fields are set once `beforeAll` has run. */
