@@ -38,10 +38,12 @@ export function removeEvents(url: string, since: Date): Promise<RemoveEvent[]> {
         const events = text
           .split('\n')
           .filter((line) => line.trim() !== '')
-          .map((line): RemoveEvent => {
-            const event = JSON.parse(line) as { Type: string; id: string; Actor: { Attributes: Record<string, string> } };
+          .map((line) => ({ line, event: JSON.parse(line) as { Type: string; id: string; Actor: { Attributes: Record<string, string> } } }))
+          // Volumes and images have `remove` events too, keyed by name: the rules are about the graph.
+          .filter(({ event }) => event.Type === 'container' || event.Type === 'pod')
+          .map(({ line, event }): RemoveEvent => {
             return {
-              type: event.Type === 'pod' ? 'pod' : 'container',
+              type: event.Type as RemoveEvent['type'],
               id: event.id,
               name: event.Actor.Attributes.name ?? '',
               podId: event.Actor.Attributes.podId ?? '',

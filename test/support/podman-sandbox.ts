@@ -175,7 +175,7 @@ export class PodmanSandbox {
   /**
    * Stops the service, removes everything in the store and deletes the folder. First, podman's
    * own event log of the sandbox's whole life is checked (every podman test, whoever removed
-   * what): no container or pod removed twice, no pod removed before one of its members. It
+   * what): no container, pod or volume removed twice, no pod removed before one of its members. It
    * throws, after cleaning up, when podman recorded such a removal.
    */
   async dispose(): Promise<void> {
@@ -192,9 +192,10 @@ export class PodmanSandbox {
     const out: string[] = [];
     const removed = new Set<string>();
     for (const line of text.split('\n').filter((l) => l.trim() !== '')) {
-      const event = JSON.parse(line) as { ID: string; Name: string; Type: string; PodID?: string };
-      const key = `${event.Type} ${event.ID}`;
-      if (removed.has(key)) out.push(`${event.Type} ${event.Name} (${event.ID}) was removed twice`);
+      const event = JSON.parse(line) as { ID?: string; Name: string; Type: string; PodID?: string };
+      // A volume's event has no ID: its name is what identifies it.
+      const key = `${event.Type} ${event.ID ?? event.Name}`;
+      if (removed.has(key)) out.push(`${event.Type} ${event.Name} (${event.ID ?? 'by name'}) was removed twice`);
       removed.add(key);
       if (event.Type === 'container' && event.PodID && removed.has(`pod ${event.PodID}`)) {
         out.push(`container ${event.Name} was removed after its pod ${event.PodID}`);
