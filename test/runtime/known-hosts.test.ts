@@ -9,7 +9,7 @@ import {
   knownHostsName,
   knownKeyTypes,
   parseKnownHosts,
-} from '../../src/runtime/podman/ssh/known-hosts.ts';
+} from '../../src/runtime/service/ssh/known-hosts.ts';
 
 const KEY = 'AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl';
 const OTHER = 'AAAAC3NzaC1lZDI1NTE5AAAAIA5n3cPHKl6aLw2yAsLAgWB4kqvYqK64BRUyt3h0Vjen';

@@ -22,7 +22,7 @@ import {
 import { afterEach, describe, expect, test } from 'vitest';
 import { codeOf } from '../../src/runtime/podman/podman-errors.ts';
 import { stateFromPodman } from '../../src/runtime/podman/podman-inspect.ts';
-import { parsePodmanUrl } from '../../src/runtime/podman/podman-url.ts';
+import { parseServiceUrl as parsePodmanUrl } from '../../src/runtime/service/service-url.ts';
 import { failure } from '../support/failure.ts';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -71,7 +71,7 @@ describe('PodmanRuntime: url', () => {
       ssh: { user: 'core', password: undefined, host: '127.0.0.1', port: 50123, socketPath: '/run/user/501/podman/podman.sock' },
     });
     // podman 5: port 22 and the local user when left out; a password stays out of `url`.
-    expect(parsePodmanUrl('ssh://h.example/run/podman/podman.sock', 'me')).toEqual({
+    expect(parsePodmanUrl('ssh://h.example/run/podman/podman.sock', { user: 'me' })).toEqual({
       url: 'ssh://h.example/run/podman/podman.sock',
       ssh: { user: 'me', password: undefined, host: 'h.example', port: 22, socketPath: '/run/podman/podman.sock' },
     });

@@ -3,14 +3,14 @@ import { posix, win32 } from 'node:path';
 import { describe, invalidArg, PodgraphError } from '../../errors.js';
 import type { GraphSpec } from '../../graph/spec.js';
 import type { RemoveCallOptions, Runtime, RuntimeRetry } from '../runtime.js';
+import { markTransient, Retrier, type RetryOptions, resolveRetry } from '../service/retry.js';
+import { PODMAN_SERVICE, ServiceClient, type ServiceReply, type ServiceTransport } from '../service/service-client.js';
+import { parseServiceUrl } from '../service/service-url.js';
+import { type SshStats, SshTransport } from '../service/ssh/ssh-transport.js';
 import { type ConnectionEnvironment, environmentOf } from './connection/environment.js';
 import { type PodmanDestination, resolveDestination } from './connection/resolve.js';
-import { PodmanClient, type PodmanReply, type PodmanTransport } from './podman-client.js';
 import { busyAnswer, codeOf, errorText, type PodmanItemKind, podmanError } from './podman-errors.js';
 import { inspectPodman, STORAGE_GONE, STORAGE_GONE_TEXT } from './podman-inspect.js';
-import { parsePodmanUrl } from './podman-url.js';
-import { markTransient, Retrier, type RetryOptions, resolveRetry } from './retry.js';
-import { type SshStats, SshTransport } from './ssh/ssh-transport.js';
 
 /** Where a {@link PodmanRuntime} finds podman's API service, and how it talks to it. */
 export interface PodmanRuntimeOptions {
@@ -109,7 +109,7 @@ export class PodmanRuntime implements Runtime {
   readonly connection: string | undefined;
   /** Where it connects and which rule chose it. */
   readonly destination: PodmanDestination;
-  readonly #client: PodmanClient;
+  readonly #client: ServiceClient;
   readonly #prefix: string;
   readonly #inspectConcurrency: number;
   readonly #retrier: Retrier;
@@ -126,7 +126,7 @@ export class PodmanRuntime implements Runtime {
     }
     const environment = environmentOf(options.environment);
     const destination = resolveDestination(options, environment);
-    const endpoint = parsePodmanUrl(destination.url, defaultUser(environment));
+    const endpoint = parseServiceUrl(destination.url, { user: defaultUser(environment) });
     const apiVersion = options.apiVersion ?? 'v4.0.0';
     if (!/^v\d+(\.\d+){0,2}$/.test(apiVersion)) throw invalidArg(`Expected \`apiVersion\` like 'v4.0.0', got ${describe(apiVersion)}`);
     const maxSockets = positiveInteger(options, 'maxSockets', 64);
@@ -142,7 +142,7 @@ export class PodmanRuntime implements Runtime {
       throw invalidArg(`Expected \`callTimeout\` to be a number of milliseconds > 0 or Infinity, got ${describe(callTimeout)}`);
     }
     this.#callTimeout = callTimeout;
-    let transport: PodmanTransport | undefined;
+    let transport: ServiceTransport | undefined;
     if ('ssh' in endpoint) {
       const knownHostsFile = (environment.platform === 'win32' ? win32 : posix).join(environment.home, '.ssh', 'known_hosts');
       const ssh = new SshTransport({
@@ -153,12 +153,13 @@ export class PodmanRuntime implements Runtime {
         knownHostsFile,
         knownHostsShown: '~/.ssh/known_hosts',
         maxChannels: maxSockets,
+        service: { owner: "podman's", start: PODMAN_SERVICE.start },
         readFile: (path) => environment.readFile(path),
       });
       SSH_STATS.set(this, ssh.stats);
       transport = ssh;
     }
-    this.#client = new PodmanClient(endpoint, maxSockets, { transport, connection: destination.connection });
+    this.#client = new ServiceClient(endpoint, maxSockets, { service: PODMAN_SERVICE, transport, connection: destination.connection });
   }
 
   /** Resolves when the service answers `/_ping`; rejects with RUNTIME naming the URL otherwise. */
@@ -229,7 +230,7 @@ export class PodmanRuntime implements Runtime {
       /** A list of pods or containers: "no such" in its answer is a race with a removal, not an answer. */
       listing?: boolean;
     },
-  ): Promise<PodmanReply> {
+  ): Promise<ServiceReply> {
     const margin = this.#callTimeout;
     const stop = options.stopSeconds;
     const deadline =

@@ -1,5 +1,5 @@
 /**
- * Riding through a podman service that goes away for a while (a restart, a socket-activated
+ * Riding through an engine's service (podman's or Docker's) that goes away for a while (a restart, a socket-activated
  * service starting up, an ssh connection lost): requests that failed for want of the service are
  * tried again with exponential back-off and full jitter, until the service has been unreachable
  * for `budget` ms. The clock is the runtime's, not the request's: the first failure starts it,
@@ -9,7 +9,7 @@
 import { describe, invalidArg, PodgraphError } from '../../errors.js';
 import type { RuntimeRetry } from '../runtime.js';
 
-/** How a {@link PodmanRuntime} retries requests that failed for want of the service. */
+/** How a {@link PodmanRuntime} or {@link DockerRuntime} retries requests that failed for want of the service. */
 export interface RetryOptions {
   /**
    * Milliseconds the service may stay unreachable, counted for the runtime as a whole from the
@@ -39,7 +39,7 @@ export interface RetryOptions {
 
 /**
  * Why an attempt failed, as far as retrying goes: `unreachable`, no answer came (refused, reset,
- * no socket, a reply cut off, an ssh channel lost); `busy`, podman answered that it could not do
+ * no socket, a reply cut off, an ssh channel lost); `busy`, the service answered that it could not do
  * it now (a transient answer); anything else is final.
  */
 export type FailureKind = 'unreachable' | 'busy';

@@ -1,40 +1,53 @@
 import { Agent, request } from 'node:http';
 import { PodgraphError } from '../../errors.js';
-import type { PodmanEndpoint } from './podman-url.js';
 import { markTransient } from './retry.js';
+import type { ServiceEndpoint } from './service-url.js';
 import { SshFailure } from './ssh/ssh-transport.js';
 
-export interface PodmanReply {
+/** Which engine's service a client talks to, for every message: `podman service`, `` `podman system service` ``. */
+export interface ServiceName {
+  /** How the service is named before its URL: `podman service`, `Docker daemon`. */
+  readonly label: string;
+  /** What starts it, for hints: `` `podman system service` ``, `dockerd`. */
+  readonly start: string;
+}
+
+export const PODMAN_SERVICE: ServiceName = { label: 'podman service', start: '`podman system service`' };
+export const DOCKER_SERVICE: ServiceName = { label: 'Docker daemon', start: 'dockerd' };
+
+export interface ServiceReply {
   status: number;
   /** The parsed JSON body (undefined for an empty one). */
   body: unknown;
 }
 
 /** How requests reach the service when it is not a local socket or TCP: an Agent that makes the connections. */
-export interface PodmanTransport {
+export interface ServiceTransport {
   readonly agent: Agent;
   close(): void;
 }
 
 /**
- * JSON over HTTP to podman's API service, one keep-alive connection pool per client. Failures of
+ * JSON over HTTP to an engine's API service (podman's or Docker's), one keep-alive connection pool per client. Failures of
  * the connection itself (no socket, permission denied, the service dying midway, a reply that is
  * not JSON, an ssh refusal, no answer by the deadline) reject with a RUNTIME PodgraphError naming
  * the URL (and the connection's name, when there is one) and the request; an aborted request
  * rejects with ABORTED. Each request is one attempt: the runtime's `Retrier` decides about another.
  */
-export class PodmanClient {
-  readonly endpoint: PodmanEndpoint;
+export class ServiceClient {
+  readonly endpoint: ServiceEndpoint;
   readonly #agent: Agent;
-  readonly #transport: PodmanTransport | undefined;
+  readonly #transport: ServiceTransport | undefined;
   readonly #connection: string | undefined;
+  readonly service: ServiceName;
 
   constructor(
-    endpoint: PodmanEndpoint,
+    endpoint: ServiceEndpoint,
     maxSockets: number,
-    options: { transport?: PodmanTransport; connection?: string | undefined } = {},
+    options: { service: ServiceName; transport?: ServiceTransport | undefined; connection?: string | undefined },
   ) {
     this.endpoint = endpoint;
+    this.service = options.service;
     this.#transport = options.transport;
     this.#connection = options.connection;
     this.#agent = options.transport?.agent ?? new Agent({ keepAlive: true, maxSockets });
@@ -43,7 +56,7 @@ export class PodmanClient {
   /** `podman service at URL (connection NAME): METHOD path`: where a request went, for every message about it. */
   where(method: string, path: string): string {
     const connection = this.#connection === undefined ? '' : ` (connection ${this.#connection})`;
-    return `podman service at ${this.endpoint.url}${connection}: ${method} ${path}`;
+    return `${this.service.label} at ${this.endpoint.url}${connection}: ${method} ${path}`;
   }
 
   /**
@@ -52,10 +65,10 @@ export class PodmanClient {
    * mean the service was not there are marked `unreachable` (`markTransient`).
    */
   request(
-    method: 'GET' | 'DELETE',
+    method: 'GET' | 'DELETE' | 'POST',
     path: string,
     options: { signal?: AbortSignal | undefined; as?: 'json' | 'text'; deadline?: { ms: number; why: string } } = {},
-  ): Promise<PodmanReply> {
+  ): Promise<ServiceReply> {
     const { signal, as = 'json', deadline } = options;
     const what = `${method} ${path}`;
     const fail = (detail: string, cause?: unknown) => new PodgraphError('RUNTIME', `${this.where(method, path)}: ${detail}`, { cause });
@@ -69,7 +82,7 @@ export class PodmanClient {
         : 'socketPath' in endpoint
           ? { socketPath: endpoint.socketPath }
           : { host: endpoint.host, port: endpoint.port };
-    return new Promise<PodmanReply>((resolve, reject) => {
+    return new Promise<ServiceReply>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
       let timedOut: PodgraphError | undefined;
       let settled = false;
@@ -101,11 +114,11 @@ export class PodmanClient {
         );
       });
       if (deadline !== undefined && Number.isFinite(deadline.ms)) {
-        // From when the request has a connection: time queued for one of `maxSockets` is not podman's.
+        // From when the request has a connection: time queued for one of `maxSockets` is not the service's.
         req.once('socket', () => {
           if (settled) return;
           timer = setTimeout(() => {
-            // Not retried: podman may still be doing it, and a hung service would hang the retry too.
+            // Not retried: the service may still be doing it, and a hung service would hang the retry too.
             timedOut = fail(`no answer within ${deadline.ms / 1000} s (${deadline.why})`);
             req.destroy(timedOut);
           }, deadline.ms);
@@ -115,7 +128,7 @@ export class PodmanClient {
         settle(() => {
           if (timedOut !== undefined) return reject(timedOut);
           if (signal?.aborted) return reject(aborted(what, signal));
-          const problem = connectionProblem(error);
+          const problem = connectionProblem(error, this.service);
           reject(problem.transient ? lost(problem.text, error) : fail(problem.text, error));
         }),
       );
@@ -135,19 +148,19 @@ function aborted(what: string, signal: AbortSignal): PodgraphError {
 }
 
 /** What went wrong with the connection, and whether it is the kind a restarting service causes. */
-function connectionProblem(error: NodeJS.ErrnoException): { text: string; transient: boolean } {
+function connectionProblem(error: NodeJS.ErrnoException, service: ServiceName): { text: string; transient: boolean } {
   if (error instanceof SshFailure) return { text: error.message, transient: error.transient };
   switch (error.code) {
     case 'ENOENT':
       return {
-        text: `cannot connect: the socket does not exist (${error.message}); is \`podman system service\` running?`,
+        text: `cannot connect: the socket does not exist (${error.message}); is ${service.start} running?`,
         transient: true,
       };
     case 'EACCES':
       return { text: `cannot connect: permission denied (${error.message})`, transient: false };
     case 'ECONNREFUSED':
       return {
-        text: `cannot connect: connection refused (${error.message}); is \`podman system service\` running?`,
+        text: `cannot connect: connection refused (${error.message}); is ${service.start} running?`,
         transient: true,
       };
     case 'ECONNRESET':

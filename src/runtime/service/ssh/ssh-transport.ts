@@ -1,5 +1,5 @@
 /**
- * HTTP to podman over ssh, as podman's own client does it (golang.org/x/crypto/ssh,
+ * HTTP to an engine's API socket over ssh (podman's or Docker's), as podman's own client does it (golang.org/x/crypto/ssh,
  * `client.Dial("unix", path)`): one SSH connection per runtime, and every HTTP connection a
  * `direct-streamlocal@openssh.com` channel to the service's socket on the server.
  *
@@ -16,7 +16,7 @@ import { createHash } from 'node:crypto';
 import { Agent } from 'node:http';
 import { Duplex } from 'node:stream';
 import type { Client, ClientChannel, ConnectConfig } from 'ssh2';
-import type { SshAddress } from '../podman-url.js';
+import type { SshAddress } from '../service-url.js';
 import {
   checkHostKey,
   type HostKeyVerdict,
@@ -40,6 +40,8 @@ export interface SshTransportOptions {
   knownHostsShown: string;
   /** Channels open at once at most. */
   maxChannels: number;
+  /** Whose socket it is and what serves it, for hints: `podman's` and `` `podman system service` ``. */
+  service: { owner: string; start: string };
   readFile(path: string): string | undefined;
 }
 
@@ -159,7 +161,7 @@ export class SshTransport {
       throw new SshFailure(
         /Not connected/.test(error.message)
           ? `the ssh connection to ${this.server} was lost`
-          : `${this.server} cannot open podman's socket ${socketPath} on the server (${error.message}); is \`podman system service\` listening there?`,
+          : `${this.server} cannot open ${this.#options.service.owner} socket ${socketPath} on the server (${error.message}); is ${this.#options.service.start} listening there?`,
         { cause: error, transient: true },
       );
     });
