@@ -21,6 +21,6 @@ export type { ConnectionEnvironment } from './runtime/podman/connection/environm
 export type { DestinationSource, PodmanConnection, PodmanDestination } from './runtime/podman/connection/resolve.js';
 export type { PodmanRuntimeOptions } from './runtime/podman/podman-runtime.js';
 export { PodmanRuntime } from './runtime/podman/podman-runtime.js';
-export type { RetryOptions } from './runtime/podman/retry.js';
 export type { RemoveCallOptions, Runtime, RuntimeRetry } from './runtime/runtime.js';
+export type { RetryOptions } from './runtime/service/retry.js';
 export type { ItemKind } from './sentences.js';
