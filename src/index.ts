@@ -17,10 +17,10 @@ export type { RemovalEvent, RemovalReport } from './removal/report.js';
 
 export { MemoryRuntime } from './runtime/memory/memory-runtime.js';
 export type { MemoryRuntimeOptions, OperationRecord, RuntimeCall, RuntimeOperation } from './runtime/memory/memory-runtime-options.js';
-export type { ConnectionEnvironment } from './runtime/podman/connection/environment.js';
 export type { DestinationSource, PodmanConnection, PodmanDestination } from './runtime/podman/connection/resolve.js';
 export type { PodmanRuntimeOptions } from './runtime/podman/podman-runtime.js';
 export { PodmanRuntime } from './runtime/podman/podman-runtime.js';
 export type { RemoveCallOptions, Runtime, RuntimeRetry } from './runtime/runtime.js';
+export type { ConnectionEnvironment } from './runtime/service/environment.js';
 export type { RetryOptions } from './runtime/service/retry.js';
 export type { ItemKind } from './sentences.js';

@@ -3,9 +3,10 @@
  * `--farm`: where a command connects, resolved as `podman --remote` resolves it. Several `-c`,
  * or a farm, name several hosts: `rm` and `pod rm` then remove on all of them at once.
  */
-import { environmentOf } from '../runtime/podman/connection/environment.js';
+
 import { farmConnections, readConnections } from '../runtime/podman/connection/resolve.js';
 import type { PodmanRuntimeOptions } from '../runtime/podman/podman-runtime.js';
+import { environmentOf } from '../runtime/service/environment.js';
 import { CliError } from './cli-error.js';
 import type { ConnectionFlags } from './connection-options.js';
 

@@ -5,10 +5,10 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ConnectionEnvironment } from 'podgraph';
 import { PodgraphError } from 'podgraph';
 import { describe, expect, test } from 'vitest';
 import { containersConfFiles } from '../../src/runtime/podman/connection/config-files.ts';
-import type { ConnectionEnvironment } from '../../src/runtime/podman/connection/environment.ts';
 import { farmConnections, readConnections, resolveDestination } from '../../src/runtime/podman/connection/resolve.ts';
 import { parseToml } from '../../src/runtime/podman/connection/toml.ts';
 

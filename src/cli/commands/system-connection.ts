@@ -3,8 +3,9 @@
  * (podman-connections.json, then containers.conf's `service_destinations`), with podman 5's
  * columns (Name, URI, Identity, Default, ReadWrite). `--format json` prints podman's JSON.
  */
-import { environmentOf } from '../../runtime/podman/connection/environment.js';
+
 import { type PodmanConnection, readConnections } from '../../runtime/podman/connection/resolve.js';
+import { environmentOf } from '../../runtime/service/environment.js';
 import { CliError } from '../cli-error.js';
 import type { Io } from './io.js';
 

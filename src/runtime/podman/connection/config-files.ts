@@ -6,7 +6,7 @@
  */
 import { posix, win32 } from 'node:path';
 import { invalidArg } from '../../../errors.js';
-import type { ConnectionEnvironment } from './environment.js';
+import type { ConnectionEnvironment } from '../../service/environment.js';
 import { parseToml, type TomlTable, type TomlValue } from './toml.js';
 
 /** A connection as podman stores it (containers/common `Destination`). */

@@ -13,8 +13,8 @@
  * in containers.conf's `service_destinations`. Files are read only when a rule needs them.
  */
 import { invalidArg } from '../../../errors.js';
+import type { ConnectionEnvironment } from '../../service/environment.js';
 import { type ConfigStore, readConfigStores } from './config-files.js';
-import type { ConnectionEnvironment } from './environment.js';
 
 /** podman's own default for a rootful service. */
 export const ROOTFUL_PODMAN_URL = 'unix:///run/podman/podman.sock';

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 
 export interface ConnectionEnvironment {
-  /** Environment variables: CONTAINER_*, CONTAINERS_CONF*, PODMAN_CONNECTIONS_CONF, XDG_*, HOME, SSH_AUTH_SOCK. */
+  /** Environment variables: CONTAINER_*, CONTAINERS_CONF*, PODMAN_CONNECTIONS_CONF, DOCKER_HOST, DOCKER_CONTEXT, DOCKER_CONFIG, XDG_*, HOME, SSH_AUTH_SOCK. */
   env: Readonly<Record<string, string | undefined>>;
   /** The effective user id (rootless when not 0); undefined where there is none (Windows). */
   uid: number | undefined;
