@@ -1,10 +1,9 @@
-import { userInfo } from 'node:os';
-import { posix, win32 } from 'node:path';
 import { describe, invalidArg, PodgraphError } from '../../errors.js';
 import type { GraphSpec } from '../../graph/spec.js';
 import type { RemoveCallOptions, Runtime, RuntimeRetry } from '../runtime.js';
 import { type ConnectionEnvironment, environmentOf } from '../service/environment.js';
 import { markTransient, Retrier, type RetryOptions, resolveRetry } from '../service/retry.js';
+import { callTimeoutOf, checkStrings, deadlineOf, defaultUser, knownHostsFileOf, positiveInteger } from '../service/runtime-options.js';
 import { PODMAN_SERVICE, ServiceClient, type ServiceReply, type ServiceTransport } from '../service/service-client.js';
 import { parseServiceUrl } from '../service/service-url.js';
 import { type SshStats, SshTransport } from '../service/ssh/ssh-transport.js';
@@ -118,39 +117,29 @@ export class PodmanRuntime implements Runtime {
   readonly #stopTimeouts = new Map<string, number>();
 
   constructor(options: PodmanRuntimeOptions = {}) {
-    for (const key of ['connection', 'url', 'identity'] as const) {
-      const value = options[key];
-      if (value !== undefined && (typeof value !== 'string' || value === '')) {
-        throw invalidArg(`Expected \`${key}\` to be a non-empty string, got ${describe(value)}`);
-      }
-    }
+    checkStrings(options, ['connection', 'url', 'identity']);
     const environment = environmentOf(options.environment);
     const destination = resolveDestination(options, environment);
     const endpoint = parseServiceUrl(destination.url, { user: defaultUser(environment) });
     const apiVersion = options.apiVersion ?? 'v4.0.0';
     if (!/^v\d+(\.\d+){0,2}$/.test(apiVersion)) throw invalidArg(`Expected \`apiVersion\` like 'v4.0.0', got ${describe(apiVersion)}`);
-    const maxSockets = positiveInteger(options, 'maxSockets', 64);
+    const maxSockets = positiveInteger(options.maxSockets, 'maxSockets', 64);
     this.url = endpoint.url;
     this.concurrency = options.concurrency;
     this.connection = destination.connection;
     this.destination = { ...destination, url: endpoint.url };
     this.#prefix = `/${apiVersion}`;
-    this.#inspectConcurrency = positiveInteger(options, 'inspectConcurrency', 8);
+    this.#inspectConcurrency = positiveInteger(options.inspectConcurrency, 'inspectConcurrency', 8);
     this.#retrier = new Retrier(resolveRetry(options.retry));
-    const callTimeout = options.callTimeout ?? 30_000;
-    if (typeof callTimeout !== 'number' || Number.isNaN(callTimeout) || callTimeout <= 0) {
-      throw invalidArg(`Expected \`callTimeout\` to be a number of milliseconds > 0 or Infinity, got ${describe(callTimeout)}`);
-    }
-    this.#callTimeout = callTimeout;
+    this.#callTimeout = callTimeoutOf(options.callTimeout);
     let transport: ServiceTransport | undefined;
     if ('ssh' in endpoint) {
-      const knownHostsFile = (environment.platform === 'win32' ? win32 : posix).join(environment.home, '.ssh', 'known_hosts');
       const ssh = new SshTransport({
         address: endpoint.ssh,
         identity: destination.identity,
         agentSocket: environment.env.SSH_AUTH_SOCK,
         isMachine: destination.isMachine,
-        knownHostsFile,
+        knownHostsFile: knownHostsFileOf(environment),
         knownHostsShown: '~/.ssh/known_hosts',
         maxChannels: maxSockets,
         service: { owner: "podman's", start: PODMAN_SERVICE.start },
@@ -231,12 +220,7 @@ export class PodmanRuntime implements Runtime {
       listing?: boolean;
     },
   ): Promise<ServiceReply> {
-    const margin = this.#callTimeout;
-    const stop = options.stopSeconds;
-    const deadline =
-      stop === undefined
-        ? { ms: margin, why: `callTimeout ${margin / 1000} s` }
-        : { ms: stop * 1000 + margin, why: `${stop} s to stop it plus callTimeout ${margin / 1000} s` };
+    const deadline = deadlineOf(this.#callTimeout, options.stopSeconds);
     const attempt = async () => {
       const reply = await this.#client.request(method, path, { signal: options.signal, as: options.as ?? 'json', deadline });
       const busy = busyAnswer(reply.status, reply.body, options.listing === true);
@@ -278,23 +262,6 @@ export function sshStatsOf(runtime: PodmanRuntime): SshStats | undefined {
   return SSH_STATS.get(runtime);
 }
 
-/** podman 5 logs in as the local user when an ssh URL names none. */
-function defaultUser(environment: ConnectionEnvironment): string {
-  if (environment.env.USER) return environment.env.USER;
-  try {
-    return userInfo().username;
-  } catch {
-    return 'root';
-  }
-}
-
 function isError(err: string | null | undefined): err is string {
   return typeof err === 'string' && err !== '';
-}
-
-function positiveInteger(options: PodmanRuntimeOptions, key: 'inspectConcurrency' | 'maxSockets', fallback: number): number {
-  const value = options[key];
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 1) throw invalidArg(`Expected \`${key}\` to be an integer from 1 and up, got ${describe(value)}`);
-  return value;
 }

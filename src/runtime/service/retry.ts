@@ -152,8 +152,8 @@ export class Retrier {
   }
 }
 
-/** Waits `ms`, or rejects with ABORTED at once when `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal | undefined, what: string): Promise<void> {
+/** Waits `ms`, or rejects with ABORTED (`what` was aborted) at once when `signal` aborts. */
+export function sleep(ms: number, signal: AbortSignal | undefined, what: string): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
       reject(new PodgraphError('ABORTED', `${what} was aborted`, { cause: signal.reason }));

@@ -1,4 +1,4 @@
-import { Agent, request } from 'node:http';
+import { Agent, type IncomingHttpHeaders, request } from 'node:http';
 import { PodgraphError } from '../../errors.js';
 import { markTransient } from './retry.js';
 import type { ServiceEndpoint } from './service-url.js';
@@ -19,6 +19,7 @@ export interface ServiceReply {
   status: number;
   /** The parsed JSON body (undefined for an empty one). */
   body: unknown;
+  headers: IncomingHttpHeaders;
 }
 
 /** How requests reach the service when it is not a local socket or TCP: an Agent that makes the connections. */
@@ -103,10 +104,11 @@ export class ServiceClient {
           settle(() => {
             const text = Buffer.concat(chunks).toString('utf8');
             const status = res.statusCode ?? 0;
-            if (as === 'text') return resolve({ status, body: text });
-            if (text.trim() === '') return resolve({ status, body: undefined });
+            const headers = res.headers;
+            if (as === 'text') return resolve({ status, body: text, headers });
+            if (text.trim() === '') return resolve({ status, body: undefined, headers });
             try {
-              resolve({ status, body: JSON.parse(text) });
+              resolve({ status, body: JSON.parse(text), headers });
             } catch (error) {
               reject(fail(`HTTP ${status} with a reply that is not JSON: ${JSON.stringify(text.slice(0, 200))}`, error));
             }

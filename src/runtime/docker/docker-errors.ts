@@ -1,0 +1,34 @@
+/**
+ * Docker's answers in SPEC's codes. Docker says 404 for a missing container and 409 for one it
+ * will not remove now; the report gives podman's sentence (as every runtime does) with Docker's
+ * own message as the cause. podman's Docker-compatible API answers its refusals with HTTP 500 in
+ * podman's words, read as PodmanRuntime reads them.
+ */
+import { PodgraphError } from '../../errors.js';
+import { noSuchContainer, stateInvalid } from '../../sentences.js';
+import { codeOf, errorText } from '../podman/podman-errors.js';
+
+export { errorText };
+
+/** 409 `removal of container X is already in progress`: someone else is removing it. */
+export const IN_PROGRESS = /removal of container .* is already in progress/;
+
+const REFUSED_STATE = /You cannot remove a (running|paused|restarting) container/;
+
+/** The error for a failed request about container `id`; `where` names the daemon and the request, for RUNTIME. */
+export function dockerError(id: string, where: string, status: number, body: unknown): PodgraphError {
+  const text = errorText(body);
+  const cause = new Error(`Docker: HTTP ${status}: ${text}`);
+  if (status === 404) return withCause(noSuchContainer(id), cause);
+  const state = REFUSED_STATE.exec(text)?.[1];
+  if (status === 409 && state !== undefined) return withCause(stateInvalid(id, state), cause);
+  if (status === 500) {
+    const code = codeOf('container', status, text);
+    if (code !== 'RUNTIME') return new PodgraphError(code, text, { cause });
+  }
+  return new PodgraphError('RUNTIME', `${where}: HTTP ${status}: ${text}`);
+}
+
+function withCause(error: PodgraphError, cause: Error): PodgraphError {
+  return new PodgraphError(error.code, error.message, { cause });
+}

@@ -1,0 +1,265 @@
+import { invalidArg, PodgraphError } from '../../errors.js';
+import type { GraphSpec } from '../../graph/spec.js';
+import { noSuchPod } from '../../sentences.js';
+import type { RemoveCallOptions, Runtime, RuntimeRetry } from '../runtime.js';
+import { type ConnectionEnvironment, environmentOf } from '../service/environment.js';
+import { Retrier, type RetryOptions, resolveRetry, sleep } from '../service/retry.js';
+import { callTimeoutOf, checkStrings, deadlineOf, defaultUser, knownHostsFileOf, positiveInteger } from '../service/runtime-options.js';
+import { DOCKER_SERVICE, ServiceClient, type ServiceReply, type ServiceTransport } from '../service/service-client.js';
+import { parseServiceUrl } from '../service/service-url.js';
+import { SshTransport } from '../service/ssh/ssh-transport.js';
+import { type DockerDestination, resolveDockerDestination } from './docker-destination.js';
+import { dockerError, errorText, IN_PROGRESS } from './docker-errors.js';
+import { inspectDocker } from './docker-inspect.js';
+
+/** Where a {@link DockerRuntime} finds the Docker daemon, and how it talks to it. */
+export interface DockerRuntimeOptions {
+  /**
+   * `unix:///path.sock`, `tcp://host[:port]` (port 2375 when left out) or
+   * `ssh://[user@]host[:port][/path.sock]` (the daemon's socket on the server, by default
+   * /var/run/docker.sock, reached by ssh's stream forwarding rather than `docker system dial-stdio`).
+   *
+   * @default DOCKER_HOST, else the current docker context (DOCKER_CONTEXT, else config.json's currentContext), else unix:///var/run/docker.sock
+   */
+  url?: string;
+  /**
+   * A docker context's name (`docker context ls`); wins over DOCKER_HOST and the current context, as `docker --context` does.
+   *
+   * @default undefined
+   */
+  context?: string;
+  /**
+   * An ssh private key file for ssh:// URLs. Without one: the keys of SSH_AUTH_SOCK.
+   *
+   * @default undefined
+   */
+  identity?: string;
+  /**
+   * What resolution and ssh read from the machine (environment variables, home, files).
+   *
+   * @default this process's
+   */
+  environment?: Partial<ConnectionEnvironment>;
+  /**
+   * Container inspects in flight at once during `inspect()` (Docker's list has no dependencies).
+   *
+   * @default 8
+   */
+  inspectConcurrency?: number;
+  /**
+   * Keep-alive connections at most (ssh channels, over ssh).
+   *
+   * @default 64
+   */
+  maxSockets?: number;
+  /**
+   * Runtime calls in flight at most over every removeGraph call on this runtime (an integer >= 1 or Infinity).
+   * @default the larger of 3 x CPUs + 1 and the largest `concurrency` of a removal in flight
+   */
+  concurrency?: number;
+  /**
+   * Retries of requests that failed for want of the daemon, as PodmanRuntime's (`false`: none).
+   *
+   * @default { budget: 20_000, initialDelay: 100, maxDelay: 1_000 }
+   */
+  retry?: RetryOptions | false;
+  /**
+   * Milliseconds a request may wait for its answer on top of the time the daemon may spend
+   * stopping a container (as PodmanRuntime's); also how long a removal someone else started may
+   * take to finish. `Infinity`: no deadline.
+   *
+   * @default 30_000
+   */
+  callTimeout?: number;
+}
+
+/**
+ * Docker Engine through its REST API. Docker refuses no removal because others depend on a
+ * container (it removes it and leaves them broken), so on Docker the order is entirely the
+ * engine's. Replies map onto SPEC's codes: 404 is NO_SUCH_CTR, 409 for a running or paused
+ * container without force is CTR_STATE_INVALID in podman's words with Docker's as the cause, and
+ * a 409 "already in progress" waits for the other removal and counts the container removed when
+ * it goes. The same class reads and removes through podman's Docker-compatible API (no pods
+ * there; podman's refusals come as HTTP 500 and map as PodmanRuntime maps them). Call `close()`
+ * when done so idle connections do not keep the process up.
+ */
+export class DockerRuntime implements Runtime {
+  /** Where it connects, without any password. */
+  readonly url: string;
+  readonly concurrency: number | undefined;
+  /** Where it connects and which rule chose it. */
+  readonly destination: DockerDestination;
+  readonly #client: ServiceClient;
+  readonly #inspectConcurrency: number;
+  readonly #retrier: Retrier;
+  readonly #callTimeout: number;
+  /** `/v1.41`: the daemon's own API version, asked once (`GET /version`). */
+  #prefix: Promise<string> | undefined;
+  /** Containers whose own stop timeout (seconds) is not Docker's 10 s, as the last inspect saw them. */
+  readonly #stopTimeouts = new Map<string, number>();
+  /** Containers the last inspect saw stopped: a forced removal with a timeout needs no stop first. */
+  readonly #stopped = new Set<string>();
+
+  constructor(options: DockerRuntimeOptions = {}) {
+    checkStrings(options, ['context', 'url', 'identity']);
+    const environment = environmentOf(options.environment);
+    const destination = resolveDockerDestination(options, environment);
+    const endpoint = parseServiceUrl(destination.url, { user: defaultUser(environment), sshSocket: '/var/run/docker.sock', tcpPort: 2375 });
+    if ('host' in endpoint && environment.env.DOCKER_TLS_VERIFY) {
+      throw invalidArg(
+        `DOCKER_TLS_VERIFY is set, but podgraph does not speak TLS to dockerd: use a unix:// or ssh:// URL for ${endpoint.url}`,
+      );
+    }
+    const maxSockets = positiveInteger(options.maxSockets, 'maxSockets', 64);
+    this.url = endpoint.url;
+    this.concurrency = options.concurrency;
+    this.destination = { ...destination, url: endpoint.url };
+    this.#inspectConcurrency = positiveInteger(options.inspectConcurrency, 'inspectConcurrency', 8);
+    this.#retrier = new Retrier(resolveRetry(options.retry));
+    this.#callTimeout = callTimeoutOf(options.callTimeout);
+    let transport: ServiceTransport | undefined;
+    if ('ssh' in endpoint) {
+      transport = new SshTransport({
+        address: endpoint.ssh,
+        identity: options.identity,
+        agentSocket: environment.env.SSH_AUTH_SOCK,
+        isMachine: false,
+        knownHostsFile: knownHostsFileOf(environment),
+        knownHostsShown: '~/.ssh/known_hosts',
+        maxChannels: maxSockets,
+        service: { owner: "Docker's", start: DOCKER_SERVICE.start },
+        readFile: (path) => environment.readFile(path),
+      });
+    }
+    this.#client = new ServiceClient(endpoint, maxSockets, { service: DOCKER_SERVICE, transport, connection: destination.context });
+  }
+
+  /**
+   * Which engine answers: `podman` when `/_ping` carries podman's `Libpod-Api-Version` header
+   * (podman's Docker-compatible API), else `docker`. Rejects with RUNTIME naming the URL when
+   * nothing answers.
+   */
+  async engine(signal?: AbortSignal): Promise<'docker' | 'podman'> {
+    const reply = await this.#request('GET', '/_ping', { signal, as: 'text' });
+    if (reply.status !== 200) {
+      throw new PodgraphError('RUNTIME', `${this.#client.where('GET', '/_ping')}: HTTP ${reply.status}: ${errorText(reply.body)}`);
+    }
+    return reply.headers['libpod-api-version'] !== undefined ? 'podman' : 'docker';
+  }
+
+  async inspect(): Promise<GraphSpec> {
+    const prefix = await this.#apiPrefix();
+    this.#stopTimeouts.clear();
+    const spec = await inspectDocker(
+      async (path) => {
+        const full = `${prefix}${path}`;
+        const reply = await this.#request('GET', full, {});
+        if (reply.status === 404) return null;
+        if (reply.status !== 200) throw dockerError(path, this.#client.where('GET', full), reply.status, reply.body);
+        return reply.body;
+      },
+      this.#inspectConcurrency,
+      this.#stopTimeouts,
+    );
+    this.#stopped.clear();
+    for (const container of spec.containers ?? []) {
+      if (container.state === 'created' || container.state === 'exited') this.#stopped.add(container.id);
+    }
+    return spec;
+  }
+
+  /**
+   * `DELETE /containers/{id}?force=&v=`. Docker's DELETE has no stop timeout, so a forced removal
+   * with `timeout` stops the container first (`POST /containers/{id}/stop?t=`) unless the last
+   * inspect saw it stopped. A 409 "already in progress" waits for that removal (see `#awaitGone`).
+   */
+  async removeContainer(id: string, options: RemoveCallOptions): Promise<void> {
+    const prefix = await this.#apiPrefix();
+    const ref = encodeURIComponent(id);
+    const stopSeconds = options.timeout ?? this.#stopTimeouts.get(id) ?? 10;
+    const call = { signal: options.signal, onRetry: options.onRetry, stopSeconds };
+    if (options.force && options.timeout !== undefined && !this.#stopped.has(id)) {
+      const path = `${prefix}/containers/${ref}/stop?t=${options.timeout}`;
+      const reply = await this.#request('POST', path, call);
+      // 204 stopped, 304 was not running; 404 gone; anything else leaves it to DELETE's force.
+      if (reply.status === 404) throw dockerError(id, this.#client.where('POST', path), reply.status, reply.body);
+    }
+    const query = new URLSearchParams({ force: String(options.force) });
+    if (options.volumes === true) query.set('v', 'true');
+    const path = `${prefix}/containers/${ref}?${query}`;
+    const reply = await this.#request('DELETE', path, call);
+    if (reply.status >= 200 && reply.status <= 299) return;
+    if (reply.status === 409 && IN_PROGRESS.test(errorText(reply.body))) return this.#awaitGone(id, prefix, options, stopSeconds);
+    throw dockerError(id, this.#client.where('DELETE', path), reply.status, reply.body);
+  }
+
+  /** Docker has no pods. */
+  removePod(id: string): Promise<void> {
+    return Promise.reject(noSuchPod(id));
+  }
+
+  /** Closes the idle keep-alive connections, and the SSH connection of an ssh:// runtime. */
+  close(): void {
+    this.#client.close();
+  }
+
+  /**
+   * Someone else is removing the container: polls its inspect until it is gone (removed, and by
+   * the caller's wish, so it counts as removed), at most the stop time plus `callTimeout`. If the
+   * other removal failed (the container is back to a state other than `removing`), this one
+   * tries again itself.
+   */
+  async #awaitGone(id: string, prefix: string, options: RemoveCallOptions, stopSeconds: number): Promise<void> {
+    const limit = stopSeconds * 1000 + this.#callTimeout;
+    const started = Date.now();
+    const path = `${prefix}/containers/${encodeURIComponent(id)}/json`;
+    for (let delay = 10; Date.now() - started < limit; delay = Math.min(delay * 2, 250)) {
+      await sleep(delay, options.signal, `waiting for another removal of container ${id}`);
+      const reply = await this.#request('GET', path, { signal: options.signal, onRetry: options.onRetry });
+      if (reply.status === 404) return;
+      if (reply.status !== 200) throw dockerError(id, this.#client.where('GET', path), reply.status, reply.body);
+      const status = (reply.body as { State?: { Status?: string } } | undefined)?.State?.Status;
+      if (status !== 'removing') return this.removeContainer(id, { ...options, timeout: undefined });
+    }
+    throw new PodgraphError(
+      'RUNTIME',
+      `${this.#client.where('DELETE', `${prefix}/containers/${id}`)}: another removal of it was still in progress after ${limit / 1000} s`,
+    );
+  }
+
+  #apiPrefix(): Promise<string> {
+    this.#prefix ??= this.#request('GET', '/version', {}).then(
+      (reply) => {
+        const version = (reply.body as { ApiVersion?: unknown } | undefined)?.ApiVersion;
+        if (reply.status !== 200 || typeof version !== 'string' || !/^\d+\.\d+$/.test(version)) {
+          throw new PodgraphError(
+            'RUNTIME',
+            `${this.#client.where('GET', '/version')}: HTTP ${reply.status}: no API version in ${errorText(reply.body)}`,
+          );
+        }
+        return `/v${version}`;
+      },
+      (error: unknown) => {
+        this.#prefix = undefined; // not reached yet: the next call asks again
+        throw error;
+      },
+    );
+    return this.#prefix;
+  }
+
+  /** A request, tried again while the daemon is unreachable (see `retry`), each attempt with its deadline. */
+  #request(
+    method: 'GET' | 'DELETE' | 'POST',
+    path: string,
+    options: {
+      signal?: AbortSignal | undefined;
+      as?: 'json' | 'text';
+      stopSeconds?: number;
+      onRetry?: ((retry: RuntimeRetry) => void) | undefined;
+    },
+  ): Promise<ServiceReply> {
+    const deadline = deadlineOf(this.#callTimeout, options.stopSeconds);
+    const attempt = () => this.#client.request(method, path, { signal: options.signal, as: options.as ?? 'json', deadline });
+    return this.#retrier.run(attempt, { signal: options.signal, onRetry: options.onRetry, what: `${method} ${path}` });
+  }
+}
