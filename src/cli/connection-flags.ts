@@ -17,6 +17,9 @@ export function runtimeOptionsOf(flags: ConnectionFlags): PodmanRuntimeOptions {
   if ((flags.connection?.length ?? 0) > 1 || flags.farm !== undefined) {
     throw new CliError('several connections (repeated -c, or --farm) work with rm and pod rm only');
   }
+  if (flags.context !== undefined && (flags.connection !== undefined || flags.url !== undefined || flags.host !== undefined)) {
+    throw new CliError('--context names a docker context: it cannot be used with -c, --url or -H');
+  }
   const options: PodmanRuntimeOptions = {};
   const connection = flags.connection?.[0];
   if (connection !== undefined) options.connection = connection;
@@ -53,6 +56,7 @@ export function anyConnectionFlag(flags: ConnectionFlags): string | undefined {
   if (flags.url !== undefined) return '--url';
   if (flags.host !== undefined) return '--host';
   if (flags.farm !== undefined) return '--farm';
+  if (flags.context !== undefined) return '--context';
   if (flags.identity !== undefined) return '--identity';
   return undefined;
 }

@@ -11,6 +11,7 @@ export interface ConnectionFlags {
   host?: string;
   identity?: string;
   farm?: string;
+  context?: string;
 }
 
 function collect(value: string, previous: string[] | undefined): string[] {
@@ -28,7 +29,8 @@ export function connectionFlags(command: Command, hosts: boolean): Command {
           : 'podman connection to use (podgraph system connection list)',
       ).argParser(collect),
     )
-    .option('-H, --host <url>', 'podman API service URL, as --url (docker-style)')
+    .option('--context <name>', 'docker context to use (docker context ls): remove on that Docker Engine')
+    .option('-H, --host <url>', 'API service URL, as --url (docker-style)')
     .option('--identity <file>', "ssh private key for ssh:// (default: the connection's, $CONTAINER_SSHKEY, else ssh-agent)");
   if (hosts)
     command.option('--farm <name>', 'remove on every connection of this farm (podman-connections.json Farm, containers.conf [farms])');

@@ -30,8 +30,9 @@ Examples:
   podgraph rm -fa -c web1 -c web2                  # on two podman connections at once
   podgraph system connection list                  # the connections podgraph can use
 
-Without -c, --url or --spec, podgraph connects where podman --remote would: $CONTAINER_CONNECTION,
-$CONTAINER_HOST, the default connection, else the rootful or rootless podman socket.`;
+Without -c, --context, --url or --spec, podgraph connects where podman --remote would
+($CONTAINER_CONNECTION, $CONTAINER_HOST, the default connection), else where docker would
+($DOCKER_HOST, $DOCKER_CONTEXT, the current context), else to podman's socket, else Docker's.`;
 
 /** commander's error text in podman's form: `Error: unknown flag: --x` and where to get help. */
 function podmanStyle(text: string, path: string): string {
@@ -99,7 +100,7 @@ function sourceFlags(command: Command, removes: boolean): Command {
   connectionFlags(command, removes)
     .option(
       '--url <url>',
-      'podman API service: unix:///path.sock, tcp://host:port or ssh://user@host[:port]/path.sock (default: where podman --remote connects)',
+      'podman or Docker API service (its /_ping says which): unix:///path.sock, tcp://host:port or ssh://user@host[:port]/path.sock (default: see below)',
     )
     .option(
       '--spec <file>',

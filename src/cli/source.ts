@@ -1,15 +1,16 @@
 /**
- * Where a command works: a real podman (`-c/--connection`, `--url`, `-H`, else where
- * `podman --remote` would connect) or a graph in a file (`--spec`), removed on the in-memory
- * runtime: a dry run or a demo, the file itself is never changed.
+ * Where a command works: a real podman or Docker (`-c/--connection`, `--context`, `--url`, `-H`,
+ * else where their own CLIs would connect; `engine.ts` says which) or a graph in a file
+ * (`--spec`), removed on the in-memory runtime: a dry run or a demo, the file itself is never changed.
  */
 import { PodgraphError } from '../errors.js';
 import { ContainerGraph } from '../graph/container-graph.js';
+import { DockerRuntime } from '../runtime/docker/docker-runtime.js';
 import { MemoryRuntime } from '../runtime/memory/memory-runtime.js';
-import { PodmanRuntime } from '../runtime/podman/podman-runtime.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { CliError } from './cli-error.js';
-import { anyConnectionFlag, type ConnectionFlags, runtimeOptionsOf } from './connection-flags.js';
+import { anyConnectionFlag, type ConnectionFlags } from './connection-flags.js';
+import { type EngineRuntime, openEngine } from './engine.js';
 import { loadSpecFile } from './spec-file.js';
 
 export interface SourceFlags extends ConnectionFlags {
@@ -36,26 +37,35 @@ export async function openSource(flags: SourceFlags): Promise<Source> {
     return { graph, runtime, description: `spec ${flags.spec}`, close: () => undefined };
   }
   if (flags.latency !== undefined) throw new CliError('--latency applies to --spec only: a real podman takes its own time');
-  let runtime: PodmanRuntime;
+  let runtime: EngineRuntime;
   try {
-    runtime = new PodmanRuntime(runtimeOptionsOf(flags));
+    runtime = await openEngine(flags);
   } catch (error) {
     if (error instanceof CliError) throw error;
-    const message = (error as Error).message.replace(/^`(connection|url|identity)`: /, '');
+    const message = (error as Error).message.replace(/^`(connection|context|url|identity)`: /, '');
     throw new CliError(connectionFlag === undefined ? message : `${connectionFlag}: ${message}`);
   }
-  const url = runtime.connection === undefined ? runtime.url : `${runtime.url} (connection ${runtime.connection})`;
+  const where = placeOf(runtime);
   try {
     const graph = await ContainerGraph.fromRuntime(runtime);
-    return { graph, runtime, description: `podman at ${url}`, close: () => runtime.close() };
+    return { graph, runtime, description: where, close: () => runtime.close() };
   } catch (error) {
     runtime.close();
     const message = error instanceof PodgraphError || error instanceof Error ? error.message : String(error);
     // The runtime's own messages already say where (`podman service at URL (connection NAME): ...`).
     throw new CliError(
-      message.startsWith('podman service at ')
+      /^(podman service|Docker daemon) at /.test(message)
         ? `cannot read the containers: ${message}`
-        : `cannot read the containers of podman at ${url}: ${message}`,
+        : `cannot read the containers of ${where}: ${message}`,
     );
   }
+}
+
+/** `podman at URL (connection NAME)` or `Docker at URL (context NAME)`, for messages. */
+function placeOf(runtime: EngineRuntime): string {
+  if (runtime instanceof DockerRuntime) {
+    const context = runtime.destination.context;
+    return `Docker at ${runtime.url}${context === undefined ? '' : ` (context ${context})`}`;
+  }
+  return `podman at ${runtime.url}${runtime.connection === undefined ? '' : ` (connection ${runtime.connection})`}`;
 }

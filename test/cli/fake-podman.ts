@@ -40,6 +40,10 @@ export async function fakePodman(containers: FakeContainer[], unlisted: string[]
     requests.push(`${req.method} ${req.url}`);
     const url = new URL(req.url ?? '/', 'http://podman');
     const path = url.pathname.replace(/^\/v[\d.]+/, '');
+    if (req.method === 'GET' && path === '/_ping') {
+      res.writeHead(200, { 'content-type': 'text/plain', 'libpod-api-version': '4.3.1' });
+      return res.end('OK');
+    }
     if (req.method === 'GET' && path === '/libpod/pods/json') return json(res, 200, []);
     if (req.method === 'GET' && path === '/libpod/containers/json') {
       return json(
