@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { posix, win32 } from 'node:path';
-import { describe, invalidArg } from '../../errors.js';
+import { invalidArg } from '../../errors.js';
 import type { ConnectionEnvironment } from '../service/environment.js';
 
 export const DEFAULT_DOCKER_URL = 'unix:///var/run/docker.sock';
@@ -80,17 +80,17 @@ function contextDestination(name: string, source: DockerDestinationSource, envir
   if (text === undefined) {
     const known = knownContexts(metaDir, environment);
     throw invalidArg(
-      `docker context ${describe(name)}${via} does not exist; known: ${['default', ...known].map((n) => describe(n)).join(', ')}`,
+      `docker context ${JSON.stringify(name)}${via} does not exist; known: ${['default', ...known].map((n) => JSON.stringify(n)).join(', ')}`,
     );
   }
   let meta: ContextMeta;
   try {
     meta = JSON.parse(text) as ContextMeta;
   } catch (error) {
-    throw invalidArg(`docker context ${describe(name)}: ${file} is not JSON: ${(error as Error).message}`);
+    throw invalidArg(`docker context ${JSON.stringify(name)}: ${file} is not JSON: ${(error as Error).message}`);
   }
   const host = meta.Endpoints?.docker?.Host;
-  if (typeof host !== 'string' || host === '') throw invalidArg(`docker context ${describe(name)} has no docker endpoint Host (${file})`);
+  if (typeof host !== 'string' || host === '') throw invalidArg(`docker context ${JSON.stringify(name)} has no docker endpoint Host (${file})`);
   return { url: host, context: name, source };
 }
 
