@@ -90,7 +90,8 @@ function contextDestination(name: string, source: DockerDestinationSource, envir
     throw invalidArg(`docker context ${JSON.stringify(name)}: ${file} is not JSON: ${(error as Error).message}`);
   }
   const host = meta.Endpoints?.docker?.Host;
-  if (typeof host !== 'string' || host === '') throw invalidArg(`docker context ${JSON.stringify(name)} has no docker endpoint Host (${file})`);
+  if (typeof host !== 'string' || host === '')
+    throw invalidArg(`docker context ${JSON.stringify(name)} has no docker endpoint Host (${file})`);
   return { url: host, context: name, source };
 }
 

@@ -194,7 +194,7 @@ export class DockerRuntime implements Runtime {
   }
 
   /** Docker has no pods. */
-  removePod(id: string): Promise<void> {
+  removePod(id: string, _options?: RemoveCallOptions): Promise<void> {
     return Promise.reject(noSuchPod(id));
   }
 

@@ -1,0 +1,177 @@
+/**
+ * DockerRuntime's requests, on a scripted Docker API (a unix socket that answers as dockerd
+ * does and records each request): the API version from /version in every path, a stop before a
+ * forced removal with a timeout (Docker's DELETE has none), and the waits after a 409 "already in
+ * progress": until the container is gone, again when the other removal failed, bounded.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DockerRuntime, type PodgraphError } from 'podgraph';
+import { afterEach, describe, expect, test } from 'vitest';
+
+type Handler = (req: IncomingMessage, path: string) => { status: number; body?: unknown; headers?: Record<string, string> };
+
+interface Fake {
+  url: string;
+  requests: string[];
+  close(): Promise<void>;
+}
+
+const opened: Fake[] = [];
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((fake) => fake.close()));
+});
+
+/** A Docker API at API version 1.41 whose other answers `handle` gives. */
+async function fakeDocker(handle: Handler): Promise<Fake> {
+  const dir = mkdtempSync(join(tmpdir(), 'podgraph-fake-docker-'));
+  const socket = join(dir, 'docker.sock');
+  const requests: string[] = [];
+  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    requests.push(`${req.method} ${req.url}`);
+    const path = req.url ?? '/';
+    const answer = path === '/version' ? { status: 200, body: { ApiVersion: '1.41', Version: '20.10.24' } } : handle(req, path);
+    res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
+    res.end(answer.body === undefined ? '' : JSON.stringify(answer.body));
+  });
+  await new Promise<void>((resolve) => server.listen(socket, resolve));
+  const fake: Fake = {
+    url: `unix://${socket}`,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => {
+          rmSync(dir, { recursive: true, force: true });
+          resolve();
+        });
+      }),
+  };
+  opened.push(fake);
+  return fake;
+}
+
+const running = { Id: 'c1', Name: '/c1', State: { Status: 'running' }, Config: { Labels: {} }, HostConfig: { NetworkMode: 'default' } };
+const IN_PROGRESS = { status: 409, body: { message: 'removal of container c1 is already in progress' } };
+
+function rejection(call: Promise<unknown>): Promise<PodgraphError> {
+  return call.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (reason: unknown) => reason as PodgraphError,
+  );
+}
+
+describe('DockerRuntime requests', () => {
+  test("every path carries the daemon's API version, asked once", async () => {
+    const fake = await fakeDocker((_req, path) => {
+      if (path === '/v1.41/containers/json?all=1') return { status: 200, body: [{ Id: 'c1' }] };
+      if (path === '/v1.41/containers/c1/json') return { status: 200, body: running };
+      return { status: 204 };
+    });
+    const runtime = new DockerRuntime({ url: fake.url });
+    const spec = await runtime.inspect();
+    await runtime.removeContainer('c1', { force: true });
+    runtime.close();
+    expect(spec.containers).toEqual([{ id: 'c1', name: 'c1', state: 'running', dependsOn: [] }]);
+    expect(fake.requests).toEqual([
+      'GET /version',
+      'GET /v1.41/containers/json?all=1',
+      'GET /v1.41/containers/c1/json',
+      'DELETE /v1.41/containers/c1?force=true',
+    ]);
+  });
+
+  test('a forced removal with a timeout stops a running container first; a stopped one, and one without a timeout, is not', async () => {
+    const stopped = { ...running, Id: 'c2', Name: '/c2', State: { Status: 'exited', ExitCode: 0 } };
+    const fake = await fakeDocker((_req, path) => {
+      if (path.endsWith('/containers/json?all=1')) return { status: 200, body: [{ Id: 'c1' }, { Id: 'c2' }] };
+      if (path.endsWith('/containers/c1/json')) return { status: 200, body: running };
+      if (path.endsWith('/containers/c2/json')) return { status: 200, body: stopped };
+      return { status: 204 };
+    });
+    const runtime = new DockerRuntime({ url: fake.url });
+    await runtime.inspect();
+    fake.requests.length = 0;
+    await runtime.removeContainer('c1', { force: true, timeout: 3, volumes: true });
+    await runtime.removeContainer('c2', { force: true, timeout: 3 });
+    await runtime.removeContainer('c1', { force: true });
+    runtime.close();
+    expect(fake.requests).toEqual([
+      'POST /v1.41/containers/c1/stop?t=3',
+      'DELETE /v1.41/containers/c1?force=true&v=true',
+      'DELETE /v1.41/containers/c2?force=true',
+      'DELETE /v1.41/containers/c1?force=true',
+    ]);
+  });
+
+  test('409 already in progress: waits while the container is `removing`, and counts it removed once it is gone', async () => {
+    let inspects = 0;
+    const fake = await fakeDocker((req) => {
+      if (req.method === 'DELETE') return IN_PROGRESS;
+      inspects++;
+      return inspects < 3
+        ? { status: 200, body: { ...running, State: { Status: 'removing' } } }
+        : { status: 404, body: { message: 'No such container: c1' } };
+    });
+    const runtime = new DockerRuntime({ url: fake.url });
+    await runtime.removeContainer('c1', { force: true });
+    runtime.close();
+    expect(fake.requests.filter((r) => r !== 'GET /version')).toEqual([
+      'DELETE /v1.41/containers/c1?force=true',
+      'GET /v1.41/containers/c1/json',
+      'GET /v1.41/containers/c1/json',
+      'GET /v1.41/containers/c1/json',
+    ]);
+  });
+
+  test('when the other removal failed (the container is back to exited), it removes the container itself', async () => {
+    let deletes = 0;
+    const fake = await fakeDocker((req) => {
+      if (req.method === 'DELETE') return ++deletes === 1 ? IN_PROGRESS : { status: 204 };
+      return { status: 200, body: { ...running, State: { Status: 'exited' } } };
+    });
+    const runtime = new DockerRuntime({ url: fake.url });
+    await runtime.removeContainer('c1', { force: true });
+    runtime.close();
+    expect(deletes).toBe(2);
+  });
+
+  test('a removal that stays in progress past the bound fails RUNTIME saying so', async () => {
+    const fake = await fakeDocker((req) =>
+      req.method === 'DELETE' ? IN_PROGRESS : { status: 200, body: { ...running, State: { Status: 'removing' } } },
+    );
+    const runtime = new DockerRuntime({ url: fake.url, callTimeout: 200 });
+    const error = await rejection(runtime.removeContainer('c1', { force: false, timeout: 0 }));
+    runtime.close();
+    expect(error.code).toBe('RUNTIME');
+    expect(error.message).toMatch(/another removal of it was still in progress after 0\.2 s$/);
+  });
+
+  test('an abort ends the wait with ABORTED', async () => {
+    const fake = await fakeDocker((req) =>
+      req.method === 'DELETE' ? IN_PROGRESS : { status: 200, body: { ...running, State: { Status: 'removing' } } },
+    );
+    const runtime = new DockerRuntime({ url: fake.url });
+    const controller = new AbortController();
+    const call = rejection(runtime.removeContainer('c1', { force: true, signal: controller.signal }));
+    setTimeout(() => controller.abort(), 50);
+    const error = await call;
+    runtime.close();
+    expect(error.code).toBe('ABORTED');
+  });
+
+  test('engine(): podman when /_ping carries Libpod-Api-Version, else docker; removePod is NO_SUCH_POD', async () => {
+    const podman = await fakeDocker(() => ({ status: 200, body: 'OK', headers: { 'libpod-api-version': '4.3.1' } }));
+    const docker = await fakeDocker(() => ({ status: 200, body: 'OK', headers: { 'api-version': '1.41' } }));
+    const onPodman = new DockerRuntime({ url: podman.url });
+    const onDocker = new DockerRuntime({ url: docker.url });
+    expect([await onPodman.engine(), await onDocker.engine()]).toEqual(['podman', 'docker']);
+    expect((await rejection(onDocker.removePod('p1', { force: true }))).code).toBe('NO_SUCH_POD');
+    onPodman.close();
+    onDocker.close();
+  });
+});
