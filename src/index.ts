@@ -15,8 +15,18 @@ export { planRemoval } from './removal/removal-plan.js';
 export { removeGraph } from './removal/remove-graph.js';
 export type { RemovalEvent, RemovalReport } from './removal/report.js';
 
+export type { DockerDestination, DockerDestinationSource } from './runtime/docker/docker-destination.js';
+export type { DockerRuntimeOptions } from './runtime/docker/docker-runtime.js';
+export { DockerRuntime } from './runtime/docker/docker-runtime.js';
 export { MemoryRuntime } from './runtime/memory/memory-runtime.js';
-export type { MemoryRuntimeOptions, OperationRecord, RuntimeCall, RuntimeOperation } from './runtime/memory/memory-runtime-options.js';
+export type {
+  BrokenDependent,
+  MemoryRuntimeOptions,
+  MemoryRuntimeRules,
+  OperationRecord,
+  RuntimeCall,
+  RuntimeOperation,
+} from './runtime/memory/memory-runtime-options.js';
 export type { DestinationSource, PodmanConnection, PodmanDestination } from './runtime/podman/connection/resolve.js';
 export type { PodmanRuntimeOptions } from './runtime/podman/podman-runtime.js';
 export { PodmanRuntime } from './runtime/podman/podman-runtime.js';

@@ -1,32 +1,87 @@
-import { PodgraphError } from '../../errors.js';
+import { describe, invalidArg, PodgraphError } from '../../errors.js';
 import { type CompiledGraph, compileGraph, specOf } from '../../graph/compiled-graph.js';
 import { ContainerGraph, compiledOf } from '../../graph/container-graph.js';
-import { CONTAINER_STATES, type ContainerState, type GraphSpec, isActiveState } from '../../graph/spec.js';
+import {
+  CONTAINER_STATES,
+  type ContainerSpec,
+  type ContainerState,
+  type GraphSpec,
+  isActiveState,
+  type PodSpec,
+} from '../../graph/spec.js';
 import { hasDependents, infraContainer, noSuchContainer, noSuchPod, podMembersLeft, stateInvalid } from '../../sentences.js';
 import type { RemoveCallOptions, Runtime } from '../runtime.js';
-import type { MemoryRuntimeOptions, OperationRecord, RuntimeCall } from './memory-runtime-options.js';
+import type { BrokenDependent, MemoryRuntimeOptions, MemoryRuntimeRules, OperationRecord, RuntimeCall } from './memory-runtime-options.js';
+
+/** Where podman's and Docker's rules differ: the one switch, read by the constructor, removeContainer and vanishContainer. */
+interface Rules {
+  /** Pods (and infra containers) exist; without them a spec with any is INVALID_ARG. */
+  readonly pods: boolean;
+  /**
+   * A container that others still depend on is refused (CTR_EXISTS), so whoever removes it
+   * removes them first; otherwise it goes alone and they are left broken (`docker rm`).
+   */
+  readonly refusesDependents: boolean;
+}
+
+const RULES: Readonly<Record<MemoryRuntimeRules, Rules>> = {
+  podman: { pods: true, refusesDependents: true },
+  docker: { pods: false, refusesDependents: false },
+};
+
+function rulesOf(options: MemoryRuntimeOptions): Rules {
+  const name = options.rules === undefined ? 'podman' : options.rules;
+  if (name !== 'podman' && name !== 'docker') {
+    throw invalidArg(`Expected \`rules\` to be 'podman' or 'docker', got ${describe(name)}`);
+  }
+  return RULES[name];
+}
+
+const noPods = (what: string) => invalidArg(`Docker has no pods (MemoryRuntime rules 'docker'): ${what}`);
+const quoted = (value: unknown) => (typeof value === 'string' ? JSON.stringify(value) : describe(value));
+
+/** Refuses a spec that mentions a pod, before it is compiled (so an unknown pod is this error, not NO_SUCH_POD). */
+function refusePods(spec: GraphSpec): void {
+  if (typeof spec !== 'object' || spec === null) return; // compileGraph says what is wrong with it
+  const { pods, containers } = spec as { pods?: unknown; containers?: unknown };
+  if (Array.isArray(pods) && pods.length > 0) {
+    const first = quoted((pods[0] as PodSpec | null)?.id);
+    throw noPods(pods.length === 1 ? `the spec has pod ${first}` : `the spec has ${pods.length} pods, ${first} first`);
+  }
+  if (!Array.isArray(containers)) return;
+  for (const ctr of containers as (ContainerSpec | null)[]) {
+    if (ctr?.pod !== undefined) throw noPods(`container ${quoted(ctr.id)} is in pod ${quoted(ctr.pod)}`);
+    if (ctr?.infra === true) throw noPods(`container ${quoted(ctr.id)} is marked infra`);
+  }
+}
 
 /**
- * The embedded default runtime: pods and containers held in memory, removed by podman's rules.
+ * The embedded default runtime: pods and containers held in memory, removed by podman's rules
+ * or, with `rules: 'docker'`, by Docker Engine's.
  * A call's effect happens at once when its latency has passed, so overlapping calls on one item
  * behave as podman's per-container lock makes them: the later one finds the item gone.
  */
 export class MemoryRuntime implements Runtime {
   readonly #graph: CompiledGraph;
   readonly #options: MemoryRuntimeOptions;
+  readonly #rules: Rules;
   readonly #clock: () => number;
   readonly #states: Uint8Array;
   readonly #alive: Uint8Array;
   readonly #podAlive: Uint8Array;
   readonly #liveDependents: Int32Array;
   readonly #log: OperationRecord[] = [];
+  readonly #broken: BrokenDependent[] = [];
   /** True when no option asks to see or delay a call. */
   readonly #plain: boolean;
   #tick = 0;
 
   /** `spec` is validated as `ContainerGraph.fromSpec` does; a ContainerGraph is taken as it is. */
   constructor(spec: GraphSpec | ContainerGraph, options: MemoryRuntimeOptions = {}) {
+    this.#rules = rulesOf(options);
+    if (!this.#rules.pods && !(spec instanceof ContainerGraph)) refusePods(spec);
     this.#graph = spec instanceof ContainerGraph ? compiledOf(spec) : compileGraph(spec);
+    if (!this.#rules.pods && this.#graph.podCount > 0) throw noPods(`the graph has pod ${quoted(this.#graph.podIds[0])}`);
     this.#options = options;
     this.#clock = options.clock ?? (() => performance.now());
     this.#plain =
@@ -53,6 +108,15 @@ export class MemoryRuntime implements Runtime {
     return this.#log;
   }
 
+  /**
+   * Each container that depended on one removed before it, with the one it lost (ids), in the
+   * order the removals happened; it stays listed once removed itself. Always empty under podman's
+   * rules, which refuse such removals.
+   */
+  brokenDependents(): BrokenDependent[] {
+    return this.#broken.map((entry) => ({ ...entry }));
+  }
+
   /** Whether a container with this id or name still exists. */
   has(idOrName: string): boolean {
     const index = this.#graph.lookup.get(idOrName);
@@ -74,18 +138,24 @@ export class MemoryRuntime implements Runtime {
     this.#states[index] = code;
   }
 
+  /** The current state; a broken dependent's `dependsOn` leaves out what it lost, so the spec stays valid. */
   async inspect(): Promise<GraphSpec> {
-    return specOf(
+    const spec = specOf(
       this.#graph,
       this.#states,
       (i) => this.#alive[i] === 1,
       (p) => this.#podAlive[p] === 1,
     );
+    if (this.#broken.length > 0) this.#dropLost(spec);
+    return spec;
   }
 
   async removeContainer(id: string, options: RemoveCallOptions): Promise<void> {
     // No hook, no log, no latency: nothing needs the call described, so answer at once.
-    if (this.#plain && !options.signal?.aborted) return this.#removeContainerNow(id, options.force);
+    if (this.#plain && !options.signal?.aborted) {
+      this.#removeContainerNow(id, options.force);
+      return;
+    }
     const index = this.#graph.lookup.get(id);
     const state = index !== undefined && this.#alive[index] === 1 ? this.#stateOf(index) : undefined;
     const call: RuntimeCall = {
@@ -98,7 +168,7 @@ export class MemoryRuntime implements Runtime {
     };
     await this.#perform(call, options.signal, () => {
       if (this.#options.vanish?.(call)) this.vanishContainer(id);
-      this.#removeContainerNow(id, options.force);
+      return this.#removeContainerNow(id, options.force);
     });
   }
 
@@ -108,14 +178,24 @@ export class MemoryRuntime implements Runtime {
     await this.#perform(call, options.signal, () => {
       if (this.#options.vanish?.(call)) this.vanishPod(id);
       this.#removePodNow(id, options.force);
+      return undefined;
     });
   }
 
-  /** Someone else removed this container, with everything that depends on it (its whole pod if it is an infra container). */
+  /**
+   * Someone else removed this container, by the same rules: under podman's with everything that
+   * depends on it (its whole pod if it is an infra container), as `podman rm -f --depend` does;
+   * under Docker's alone, as `docker rm -f` does, leaving its dependents broken.
+   */
   vanishContainer(idOrName: string): void {
     const graph = this.#graph;
     const index = graph.lookup.get(idOrName);
     if (index === undefined || this.#alive[index] === 0) return;
+    if (!this.#rules.refusesDependents) {
+      this.#breakDependents(index);
+      this.#kill(index);
+      return;
+    }
     if (graph.isInfra[index] === 1) {
       this.vanishPod(graph.podIds[graph.podOf[index]]);
       return;
@@ -142,14 +222,16 @@ export class MemoryRuntime implements Runtime {
     this.#podAlive[pod] = 0;
   }
 
-  async #perform(call: RuntimeCall, signal: AbortSignal | undefined, effect: () => void): Promise<void> {
+  /** `effect` returns the ids of the dependents it left broken, if any. */
+  async #perform(call: RuntimeCall, signal: AbortSignal | undefined, effect: () => string[] | undefined): Promise<void> {
     const record = this.#begin(call);
     try {
       const wait = this.#travel(call, signal);
       if (wait !== undefined) await wait;
       const injected = this.#options.fail?.(call);
       if (injected !== undefined) throw injected;
-      effect();
+      const broken = effect();
+      if (record !== undefined && broken !== undefined) record.broken = broken;
       this.#end(record, 'removed');
     } catch (error) {
       this.#end(record, (error as { code?: unknown })?.code?.toString() ?? 'ERROR');
@@ -194,7 +276,8 @@ export class MemoryRuntime implements Runtime {
     });
   }
 
-  #removeContainerNow(id: string, force: boolean): void {
+  /** Removes it or throws podman's refusal; returns the ids of the dependents it left broken (Docker rules), if any. */
+  #removeContainerNow(id: string, force: boolean): string[] | undefined {
     const graph = this.#graph;
     const index = graph.lookup.get(id);
     if (index === undefined || this.#alive[index] === 0) throw noSuchContainer(id);
@@ -204,14 +287,42 @@ export class MemoryRuntime implements Runtime {
     }
     const state = this.#stateOf(index);
     if (isActiveState(state) && !force) throw stateInvalid(ctrId, state);
+    let broken: string[] | undefined;
     if (this.#liveDependents[index] > 0) {
-      const alive: string[] = [];
-      for (let k = graph.dependentStart[index]; k < graph.dependentStart[index + 1]; k++) {
-        if (this.#alive[graph.dependents[k]] === 1) alive.push(graph.ids[graph.dependents[k]]);
-      }
-      throw hasDependents(ctrId, alive);
+      if (this.#rules.refusesDependents) throw hasDependents(ctrId, this.#liveDependentIds(index));
+      broken = this.#breakDependents(index);
     }
     this.#kill(index);
+    return broken;
+  }
+
+  /** Ids of the containers that depend on `index` and still exist. */
+  #liveDependentIds(index: number): string[] {
+    const graph = this.#graph;
+    const alive: string[] = [];
+    for (let k = graph.dependentStart[index]; k < graph.dependentStart[index + 1]; k++) {
+      if (this.#alive[graph.dependents[k]] === 1) alive.push(graph.ids[graph.dependents[k]]);
+    }
+    return alive;
+  }
+
+  /** `index` is about to go while others depend on it: records them as broken; returns their ids. */
+  #breakDependents(index: number): string[] {
+    const lost = this.#graph.ids[index];
+    const broken = this.#liveDependentIds(index);
+    for (const container of broken) this.#broken.push({ container, lost });
+    return broken;
+  }
+
+  /** Leaves out of each broken dependent's `dependsOn` the containers it lost (a real Docker still names them). */
+  #dropLost(spec: GraphSpec): void {
+    const broken = new Set(this.#broken.map((entry) => entry.container));
+    for (const ctr of spec.containers ?? []) {
+      if (ctr.dependsOn === undefined || !broken.has(ctr.id)) continue;
+      const kept = ctr.dependsOn.filter((dep) => this.has(dep));
+      if (kept.length > 0) ctr.dependsOn = kept;
+      else delete ctr.dependsOn;
+    }
   }
 
   #removePodNow(id: string, force: boolean): void {
