@@ -1,5 +1,7 @@
 import { type GraphSpec, MemoryRuntime } from 'podgraph';
 import { describe } from 'vitest';
+import { createInDocker } from '../support/docker-fixtures.ts';
+import { describeDocker, useDockerSandbox } from '../support/docker-tests.ts';
 import { createInPodman, fixtureSpec } from '../support/fixtures.ts';
 import { describePodman, useSandbox } from '../support/podman-tests.ts';
 import { runtimeContract } from '../support/runtime-contract.ts';
@@ -39,4 +41,14 @@ describePodman('runtime contract: PodmanRuntime on a real podman', () => {
     await createInPodman(live.sandbox, fixture);
     return live.runtime;
   });
+});
+
+describeDocker('runtime contract: DockerRuntime on a real Docker daemon', () => {
+  const live = useDockerSandbox();
+
+  runtimeContract(async (fixture) => {
+    await live.sandbox.clear();
+    await createInDocker(live.sandbox, fixture);
+    return live.runtime;
+  }, 'docker');
 });
