@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { DockerRuntime, type PodgraphError } from 'podgraph';
 import { afterEach, describe, expect, test } from 'vitest';
 
-type Handler = (req: IncomingMessage, path: string) => { status: number; body?: unknown; headers?: Record<string, string> };
+type Handler = (req: IncomingMessage, path: string) => { status: number; body?: unknown; headers?: Record<string, string> } | 'reset';
 
 interface Fake {
   url: string;
@@ -33,6 +33,10 @@ async function fakeDocker(handle: Handler): Promise<Fake> {
     requests.push(`${req.method} ${req.url}`);
     const path = req.url ?? '/';
     const answer = path === '/version' ? { status: 200, body: { ApiVersion: '1.41', Version: '20.10.24' } } : handle(req, path);
+    if (answer === 'reset') {
+      req.socket.destroy(); // as a daemon that dies midway: the client sees ECONNRESET
+      return;
+    }
     res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
     res.end(answer.body === undefined ? '' : JSON.stringify(answer.body));
   });
@@ -162,6 +166,19 @@ describe('DockerRuntime requests', () => {
     const error = await call;
     runtime.close();
     expect(error.code).toBe('ABORTED');
+  });
+
+  test('a connection lost midway is tried again (the shared retry), and the call reports the retry', async () => {
+    let deletes = 0;
+    const fake = await fakeDocker((req) => (req.method === 'DELETE' && ++deletes === 1 ? 'reset' : { status: 204 }));
+    const runtime = new DockerRuntime({ url: fake.url, retry: { initialDelay: 1, maxDelay: 5 } });
+    const retries: string[] = [];
+    await runtime.removeContainer('c1', { force: true, onRetry: (retry) => retries.push(retry.error.message) });
+    runtime.close();
+    expect(deletes).toBe(2);
+    expect(retries).toEqual([
+      expect.stringMatching(/^Docker daemon at unix:.*: DELETE \/v1\.41\/containers\/c1\?force=true: the service closed the connection/),
+    ]);
   });
 
   test('engine(): podman when /_ping carries Libpod-Api-Version, else docker; removePod is NO_SUCH_POD', async () => {
