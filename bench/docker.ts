@@ -14,12 +14,14 @@
  *
  *   npm run bench:docker          # 3 rounds
  *   npm run bench:docker -- 5     # rounds
+ *   npm run bench:docker -- 1 offline   # the offline rehearsal alone (MemoryRuntime, Docker's rules)
  */
-import { ContainerGraph, DockerRuntime, defaultConcurrency, removeGraph } from 'podgraph';
+import { ContainerGraph, DockerRuntime, defaultConcurrency, MemoryRuntime, type Runtime, removeGraph } from 'podgraph';
 import { type Broken, brokenByEvents } from '../test/support/docker-events.ts';
-import { createInDocker, type DockerFixture } from '../test/support/docker-fixtures.ts';
+import { createInDocker, type DockerFixture, dockerFixtureSpec } from '../test/support/docker-fixtures.ts';
 import { DockerSandbox, dockerUnavailable } from '../test/support/docker-sandbox.ts';
 import { median } from './measure.ts';
+import { seededRandom } from './shapes.ts';
 
 const PROJECTS = 10;
 const CHAIN = 5;
@@ -47,12 +49,13 @@ interface Run {
   broken: Broken[];
 }
 
-type Strategy = (sandbox: DockerSandbox, runtime: DockerRuntime, graph: ContainerGraph) => Promise<void>;
+/** A removal of the whole host; `sandbox` is there on a real daemon, undefined in the offline rehearsal. */
+type Strategy = (runtime: Runtime, graph: ContainerGraph, sandbox: DockerSandbox | undefined) => Promise<void>;
 
 /** podgraph's removal, its inspect included, at a concurrency (undefined: the default). */
 const podgraph =
   (concurrency?: number): Strategy =>
-  async (_sandbox, runtime) => {
+  async (runtime) => {
     const graph = await ContainerGraph.fromRuntime(runtime);
     const report = await removeGraph(graph, { all: true, force: true, ...(concurrency === undefined ? {} : { concurrency }) });
     if (!report.ok) throw new Error('podgraph left something');
@@ -61,11 +64,21 @@ const podgraph =
 const strategies: Record<string, Strategy> = {
   [`podgraph \`removeGraph\` (all, force; its inspect included), concurrency ${defaultConcurrency()} (the default)`]: podgraph(),
   'podgraph, concurrency Infinity': podgraph(Number.POSITIVE_INFINITY),
-  '`docker rm -f $(docker ps -aq)`': async (sandbox) => {
+  // Offline, the same: every removal at once, newest first as `docker ps` lists them.
+  '`docker rm -f $(docker ps -aq)`': async (runtime, graph, sandbox) => {
+    if (sandbox === undefined) {
+      await Promise.all(
+        graph
+          .containerIds()
+          .reverse()
+          .map((id) => runtime.removeContainer(id, { force: true })),
+      );
+      return;
+    }
     const ids = (await sandbox.docker('ps', '-aq')).split('\n').filter(Boolean);
     await sandbox.docker('rm', '-f', ...ids);
   },
-  "compose's: per project, level by level; the rest at once": async (_sandbox, runtime, graph) => {
+  "compose's: per project, level by level; the rest at once": async (runtime, graph) => {
     const remove = (id: string) => runtime.removeContainer(id, { force: true });
     const ids = graph.containerIds();
     const labels = (id: string) => graph.container(id)!.labels ?? {};
@@ -89,17 +102,41 @@ async function once(sandbox: DockerSandbox, runtime: DockerRuntime, strategy: St
   const graph = await ContainerGraph.fromRuntime(runtime);
   const before = (await sandbox.destroyEvents()).length;
   const started = performance.now();
-  await strategy(sandbox, runtime, graph);
+  await strategy(runtime, graph, sandbox);
   const ms = performance.now() - started;
   if ((await sandbox.docker('ps', '-aq')) !== '') throw new Error('containers are left');
   return { ms, broken: brokenByEvents(graph, (await sandbox.destroyEvents()).slice(before)) };
 }
 
+/**
+ * The same host and strategies on MemoryRuntime with Docker's rules: each removal takes 200 to
+ * 400 ms (seeded; about what this dockerd takes to remove a running container, and as uneven, so
+ * removals started together end in any order): no daemon needed, and the broken dependents come
+ * from the runtime's own record (`brokenDependents()`).
+ */
+async function rehearse(): Promise<void> {
+  console.log("Offline rehearsal: the same host on MemoryRuntime with Docker's rules, 200-400 ms a removal (seeded)\n");
+  console.log('| removal | wall time | dependents left broken |');
+  console.log('|---|---:|---:|');
+  for (const [name, strategy] of Object.entries(strategies)) {
+    const random = seededRandom(7);
+    const runtime = new MemoryRuntime(dockerFixtureSpec(host()), { rules: 'docker', latency: () => 200 + 200 * random(), log: false });
+    const graph = await ContainerGraph.fromRuntime(runtime);
+    const started = performance.now();
+    await strategy(runtime, graph, undefined);
+    const ms = performance.now() - started;
+    console.log(`| ${name} | ${(ms / 1000).toFixed(2)} s | ${runtime.brokenDependents().length} |`);
+  }
+  console.log();
+}
+
 async function main(): Promise<void> {
   const rounds = Number(process.argv[2] ?? 3);
+  await rehearse();
+  if (process.argv.includes('offline')) return;
   const unavailable = dockerUnavailable();
   if (unavailable !== undefined) {
-    console.log(`bench:docker skipped: ${unavailable}`);
+    console.log(`On a real dockerd: skipped (${unavailable})`);
     return;
   }
   const sandbox = await DockerSandbox.start();
