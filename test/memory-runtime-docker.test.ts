@@ -6,6 +6,7 @@
  */
 import { ContainerGraph, type ErrorCode, type GraphSpec, MemoryRuntime, PodgraphError, removeGraph } from 'podgraph';
 import { afterEach, describe, expect, test, vi } from 'vitest';
+import { thrown } from './support/failure.ts';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -19,16 +20,6 @@ async function rejected(promise: Promise<unknown>, code: ErrorCode): Promise<Pod
   expect(error, `rejects with ${code}`).toBeInstanceOf(PodgraphError);
   expect((error as PodgraphError).code, (error as Error).message).toBe(code);
   return error as PodgraphError;
-}
-
-function thrown(build: () => unknown): PodgraphError {
-  try {
-    build();
-  } catch (error) {
-    expect(error).toBeInstanceOf(PodgraphError);
-    return error as PodgraphError;
-  }
-  throw new Error('expected it to throw');
 }
 
 const F = { force: false } as const;

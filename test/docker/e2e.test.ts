@@ -10,6 +10,7 @@ import { beforeEach, expect, test } from 'vitest';
 import { brokenByEvents } from '../support/docker-events.ts';
 import { createInDocker, type DockerFixture, dockerFixtureSpec } from '../support/docker-fixtures.ts';
 import { describeDocker, useDockerSandbox } from '../support/docker-tests.ts';
+import { failure } from '../support/failure.ts';
 
 export const HOST: DockerFixture = {
   containers: [
@@ -110,10 +111,7 @@ describeDocker('end to end on a real Docker daemon', () => {
   });
 
   test('running without force: CTR_STATE_INVALID in podman words, Docker message as the cause; absent: NO_SUCH_CTR', async () => {
-    const error = await live.runtime.removeContainer('lone2', { force: false }).then(
-      () => undefined,
-      (reason: unknown) => reason as Error & { code: string },
-    );
+    const error = await failure(live.runtime.removeContainer('lone2', { force: false }));
     expect(error?.code).toBe('CTR_STATE_INVALID');
     expect(error?.message).toBe(
       'cannot remove container lone2 as it is running - running or paused containers cannot be removed without force',
@@ -121,10 +119,7 @@ describeDocker('end to end on a real Docker daemon', () => {
     expect(String((error?.cause as Error | undefined)?.message)).toMatch(
       /^Docker: HTTP 409: You cannot remove a running container [0-9a-f]{64}/,
     );
-    const absent = await live.runtime.removeContainer('nope', { force: true }).then(
-      () => undefined,
-      (reason: unknown) => reason as Error & { code: string },
-    );
+    const absent = await failure(live.runtime.removeContainer('nope', { force: true }));
     expect(absent?.code).toBe('NO_SUCH_CTR');
   });
 });

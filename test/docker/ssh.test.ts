@@ -3,11 +3,12 @@
  * front of a private dockerd's socket. The environment is injected with a temp HOME, so the
  * host's ~/.ssh is never read.
  */
-import { ContainerGraph, DockerRuntime, type PodgraphError, removeGraph } from 'podgraph';
+import { ContainerGraph, DockerRuntime, removeGraph } from 'podgraph';
 import { expect, test } from 'vitest';
 import { brokenByEvents } from '../support/docker-events.ts';
 import { createInDocker } from '../support/docker-fixtures.ts';
 import { describeDocker, useDockerSandbox } from '../support/docker-tests.ts';
+import { failure } from '../support/failure.ts';
 import { describeSsh, useSshd } from '../support/ssh-tests.ts';
 
 describeDocker('DockerRuntime over ssh://', () => {
@@ -46,10 +47,7 @@ describeDocker('DockerRuntime over ssh://', () => {
         identity: ssh.sshd.clientKey,
         environment: { env: { HOME: ssh.sshd.home } },
       });
-      const error = await runtime.inspect().then(
-        () => undefined,
-        (reason: unknown) => reason as PodgraphError,
-      );
+      const error = await failure(runtime.inspect());
       runtime.close();
       ssh.sshd.trust(ssh.sshd.knownHostsLine);
       expect(error?.code).toBe('RUNTIME');

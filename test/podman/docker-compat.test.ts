@@ -3,20 +3,12 @@
  * service): it reads the host, says which engine answers, maps podman's refusals (HTTP 500 in
  * podman's words) onto SPEC's codes, and removes the host in an order podman's event log accepts.
  */
-import { ContainerGraph, DockerRuntime, type PodgraphError, removeGraph } from 'podgraph';
+import { ContainerGraph, DockerRuntime, removeGraph } from 'podgraph';
 import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
+import { failure } from '../support/failure.ts';
 import { checkRemoveEvents, removeEvents } from '../support/podman-events.ts';
 import { TINY_IMAGE } from '../support/podman-sandbox.ts';
 import { describePodman, useSandbox } from '../support/podman-tests.ts';
-
-async function rejection(call: Promise<void>): Promise<PodgraphError> {
-  return call.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (reason: unknown) => reason as PodgraphError,
-  );
-}
 
 describePodman("DockerRuntime on podman's Docker-compatible API", () => {
   const live = useSandbox();
@@ -44,9 +36,9 @@ describePodman("DockerRuntime on podman's Docker-compatible API", () => {
   });
 
   test("podman's refusals there: dependents CTR_EXISTS, running CTR_STATE_INVALID, absent NO_SUCH_CTR", async () => {
-    expect((await rejection(docker.removeContainer('base', { force: true }))).code).toBe('CTR_EXISTS');
-    expect((await rejection(docker.removeContainer('netuser', { force: false }))).code).toBe('CTR_STATE_INVALID');
-    expect((await rejection(docker.removeContainer('nope', { force: false }))).code).toBe('NO_SUCH_CTR');
+    expect((await failure(docker.removeContainer('base', { force: true }))).code).toBe('CTR_EXISTS');
+    expect((await failure(docker.removeContainer('netuser', { force: false }))).code).toBe('CTR_STATE_INVALID');
+    expect((await failure(docker.removeContainer('nope', { force: false }))).code).toBe('NO_SUCH_CTR');
     expect(await live.sandbox.podman('ps', '-a', '--format', '{{.Names}}')).toContain('base');
   });
 

@@ -6,11 +6,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConnectionEnvironment } from 'podgraph';
-import { PodgraphError } from 'podgraph';
 import { describe, expect, test } from 'vitest';
 import { containersConfFiles } from '../../src/runtime/podman/connection/config-files.ts';
 import { farmConnections, readConnections, resolveDestination } from '../../src/runtime/podman/connection/resolve.ts';
 import { parseToml } from '../../src/runtime/podman/connection/toml.ts';
+import { thrown } from '../support/failure.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'connections');
 
@@ -42,16 +42,6 @@ function machine(tree: string, env: Record<string, string> = {}, more: Partial<C
     },
     ...more,
   };
-}
-
-function thrown(run: () => unknown): PodgraphError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(PodgraphError);
-    return error as PodgraphError;
-  }
-  throw new Error('expected an error');
 }
 
 describe('rule 1: an explicit connection name', () => {

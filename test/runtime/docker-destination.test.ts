@@ -3,8 +3,9 @@
  * environment and files are given in memory: nothing here reads the host's docker config.
  */
 import { createHash } from 'node:crypto';
-import { type ConnectionEnvironment, DockerRuntime, PodgraphError } from 'podgraph';
+import { type ConnectionEnvironment, DockerRuntime } from 'podgraph';
 import { describe, expect, test } from 'vitest';
+import { failure, thrown } from '../support/failure.ts';
 
 const HOME = '/home/me';
 
@@ -36,16 +37,6 @@ const where = (options: ConstructorParameters<typeof DockerRuntime>[0]) => {
   runtime.close();
   return runtime.destination;
 };
-
-function refused(run: () => unknown): PodgraphError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(PodgraphError);
-    return error as PodgraphError;
-  }
-  throw new Error('expected an error');
-}
 
 const files = {
   ...context('remote', 'ssh://deploy@build.example'),
@@ -101,10 +92,10 @@ describe('DockerRuntime: where it connects', () => {
   });
 
   test('an unknown context is INVALID_ARG naming it and the known ones; nothing is contacted', () => {
-    const error = refused(() => new DockerRuntime({ context: 'nope', environment: machine({}, files) }));
+    const error = thrown(() => new DockerRuntime({ context: 'nope', environment: machine({}, files) }));
     expect(error.code).toBe('INVALID_ARG');
     expect(error.message).toBe('docker context "nope" does not exist; known: "default", "remote", "tcp"');
-    expect(refused(() => new DockerRuntime({ environment: machine({ DOCKER_CONTEXT: 'gone' }, files) })).message).toContain(
+    expect(thrown(() => new DockerRuntime({ environment: machine({ DOCKER_CONTEXT: 'gone' }, files) })).message).toContain(
       'docker context "gone" (from DOCKER_CONTEXT) does not exist',
     );
   });
@@ -112,20 +103,17 @@ describe('DockerRuntime: where it connects', () => {
   test("Docker's URL defaults: tcp port 2375, the daemon's socket over ssh; TLS is refused, not ignored", () => {
     expect(new DockerRuntime({ url: 'tcp://10.0.0.5', environment: machine({}) }).url).toBe('tcp://10.0.0.5');
     expect(where({ environment: machine({}, files) }).url).toBe('ssh://deploy@build.example');
-    const tls = refused(() => new DockerRuntime({ url: 'tcp://10.0.0.5:2376', environment: machine({ DOCKER_TLS_VERIFY: '1' }) }));
+    const tls = thrown(() => new DockerRuntime({ url: 'tcp://10.0.0.5:2376', environment: machine({ DOCKER_TLS_VERIFY: '1' }) }));
     expect(tls.code).toBe('INVALID_ARG');
     expect(tls.message).toContain('DOCKER_TLS_VERIFY is set');
     for (const bad of ['http://x', 'unix://relative.sock', '', 42]) {
-      expect(refused(() => new DockerRuntime({ url: bad as string, environment: machine({}) })).code, String(bad)).toBe('INVALID_ARG');
+      expect(thrown(() => new DockerRuntime({ url: bad as string, environment: machine({}) })).code, String(bad)).toBe('INVALID_ARG');
     }
   });
 
   test('a service that is not there fails at once, naming the URL and dockerd', async () => {
     const runtime = new DockerRuntime({ url: 'unix:///nonexistent/docker.sock', environment: machine({}) });
-    const error = await runtime.inspect().then(
-      () => undefined,
-      (reason: unknown) => reason as PodgraphError,
-    );
+    const error = await failure(runtime.inspect());
     runtime.close();
     expect(error?.code).toBe('RUNTIME');
     expect(error?.message).toMatch(

@@ -8,8 +8,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DockerRuntime, type PodgraphError } from 'podgraph';
+import { DockerRuntime } from 'podgraph';
 import { afterEach, describe, expect, test } from 'vitest';
+import { failure } from '../support/failure.ts';
 
 type Handler = (req: IncomingMessage, path: string) => { status: number; body?: unknown; headers?: Record<string, string> } | 'reset';
 
@@ -59,15 +60,6 @@ async function fakeDocker(handle: Handler): Promise<Fake> {
 
 const running = { Id: 'c1', Name: '/c1', State: { Status: 'running' }, Config: { Labels: {} }, HostConfig: { NetworkMode: 'default' } };
 const IN_PROGRESS = { status: 409, body: { message: 'removal of container c1 is already in progress' } };
-
-function rejection(call: Promise<unknown>): Promise<PodgraphError> {
-  return call.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (reason: unknown) => reason as PodgraphError,
-  );
-}
 
 describe('DockerRuntime requests', () => {
   test("every path carries the daemon's API version, asked once", async () => {
@@ -149,7 +141,7 @@ describe('DockerRuntime requests', () => {
       req.method === 'DELETE' ? IN_PROGRESS : { status: 200, body: { ...running, State: { Status: 'removing' } } },
     );
     const runtime = new DockerRuntime({ url: fake.url, callTimeout: 200 });
-    const error = await rejection(runtime.removeContainer('c1', { force: false, timeout: 0 }));
+    const error = await failure(runtime.removeContainer('c1', { force: false, timeout: 0 }));
     runtime.close();
     expect(error.code).toBe('RUNTIME');
     expect(error.message).toMatch(/another removal of it was still in progress after 0\.2 s$/);
@@ -161,7 +153,7 @@ describe('DockerRuntime requests', () => {
     );
     const runtime = new DockerRuntime({ url: fake.url });
     const controller = new AbortController();
-    const call = rejection(runtime.removeContainer('c1', { force: true, signal: controller.signal }));
+    const call = failure(runtime.removeContainer('c1', { force: true, signal: controller.signal }));
     setTimeout(() => controller.abort(), 50);
     const error = await call;
     runtime.close();
@@ -187,7 +179,7 @@ describe('DockerRuntime requests', () => {
     const onPodman = new DockerRuntime({ url: podman.url });
     const onDocker = new DockerRuntime({ url: docker.url });
     expect([await onPodman.engine(), await onDocker.engine()]).toEqual(['podman', 'docker']);
-    expect((await rejection(onDocker.removePod('p1', { force: true }))).code).toBe('NO_SUCH_POD');
+    expect((await failure(onDocker.removePod('p1', { force: true }))).code).toBe('NO_SUCH_POD');
     onPodman.close();
     onDocker.close();
   });

@@ -10,3 +10,14 @@ export async function failure(call: Promise<unknown>): Promise<PodgraphError> {
   expect(error).toBeInstanceOf(PodgraphError);
   return error as PodgraphError;
 }
+
+/** The PodgraphError a call throws (the test fails if it returns or throws anything else). */
+export function thrown(run: () => unknown): PodgraphError {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(PodgraphError);
+    return error as PodgraphError;
+  }
+  throw new Error('expected it to throw');
+}

@@ -1,10 +1,18 @@
 import { invalidArg, PodgraphError } from '../../errors.js';
 import type { GraphSpec } from '../../graph/spec.js';
 import { noSuchPod } from '../../sentences.js';
-import type { RemoveCallOptions, Runtime, RuntimeRetry } from '../runtime.js';
+import type { RemoveCallOptions, Runtime } from '../runtime.js';
 import { type ConnectionEnvironment, environmentOf } from '../service/environment.js';
 import { Retrier, type RetryOptions, resolveRetry, sleep } from '../service/retry.js';
-import { callTimeoutOf, checkStrings, deadlineOf, defaultUser, knownHostsFileOf, positiveInteger } from '../service/runtime-options.js';
+import {
+  type CallRequest,
+  callTimeoutOf,
+  checkStrings,
+  deadlineOf,
+  defaultUser,
+  knownHostsFileOf,
+  positiveInteger,
+} from '../service/runtime-options.js';
 import { DOCKER_SERVICE, ServiceClient, type ServiceReply, type ServiceTransport } from '../service/service-client.js';
 import { parseServiceUrl } from '../service/service-url.js';
 import { SshTransport } from '../service/ssh/ssh-transport.js';
@@ -248,16 +256,7 @@ export class DockerRuntime implements Runtime {
   }
 
   /** A request, tried again while the daemon is unreachable (see `retry`), each attempt with its deadline. */
-  #request(
-    method: 'GET' | 'DELETE' | 'POST',
-    path: string,
-    options: {
-      signal?: AbortSignal | undefined;
-      as?: 'json' | 'text';
-      stopSeconds?: number;
-      onRetry?: ((retry: RuntimeRetry) => void) | undefined;
-    },
-  ): Promise<ServiceReply> {
+  #request(method: 'GET' | 'DELETE' | 'POST', path: string, options: CallRequest): Promise<ServiceReply> {
     const deadline = deadlineOf(this.#callTimeout, options.stopSeconds);
     const attempt = () => this.#client.request(method, path, { signal: options.signal, as: options.as ?? 'json', deadline });
     return this.#retrier.run(attempt, { signal: options.signal, onRetry: options.onRetry, what: `${method} ${path}` });

@@ -1,9 +1,17 @@
 import { describe, invalidArg, PodgraphError } from '../../errors.js';
 import type { GraphSpec } from '../../graph/spec.js';
-import type { RemoveCallOptions, Runtime, RuntimeRetry } from '../runtime.js';
+import type { RemoveCallOptions, Runtime } from '../runtime.js';
 import { type ConnectionEnvironment, environmentOf } from '../service/environment.js';
 import { markTransient, Retrier, type RetryOptions, resolveRetry } from '../service/retry.js';
-import { callTimeoutOf, checkStrings, deadlineOf, defaultUser, knownHostsFileOf, positiveInteger } from '../service/runtime-options.js';
+import {
+  type CallRequest,
+  callTimeoutOf,
+  checkStrings,
+  deadlineOf,
+  defaultUser,
+  knownHostsFileOf,
+  positiveInteger,
+} from '../service/runtime-options.js';
 import { PODMAN_SERVICE, ServiceClient, type ServiceReply, type ServiceTransport } from '../service/service-client.js';
 import { parseServiceUrl } from '../service/service-url.js';
 import { type SshStats, SshTransport } from '../service/ssh/ssh-transport.js';
@@ -211,11 +219,7 @@ export class PodmanRuntime implements Runtime {
   #request(
     method: 'GET' | 'DELETE',
     path: string,
-    options: {
-      signal?: AbortSignal | undefined;
-      as?: 'json' | 'text';
-      stopSeconds?: number;
-      onRetry?: ((retry: RuntimeRetry) => void) | undefined;
+    options: CallRequest & {
       /** A list of pods or containers: "no such" in its answer is a race with a removal, not an answer. */
       listing?: boolean;
     },

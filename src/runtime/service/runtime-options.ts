@@ -2,6 +2,7 @@
 import { userInfo } from 'node:os';
 import { posix, win32 } from 'node:path';
 import { describe, invalidArg } from '../../errors.js';
+import type { RuntimeRetry } from '../runtime.js';
 import type { ConnectionEnvironment } from './environment.js';
 
 /** podman 5 (and ssh) log in as the local user when an ssh URL names none. */
@@ -52,4 +53,14 @@ export function checkStrings(options: object, keys: readonly string[]): void {
       throw invalidArg(`Expected \`${key}\` to be a non-empty string, got ${describe(value)}`);
     }
   }
+}
+
+/** What a runtime's own request takes besides its method and path. */
+export interface CallRequest {
+  signal?: AbortSignal | undefined;
+  /** `text` for the few endpoints that answer plain text (`/_ping`). */
+  as?: 'json' | 'text';
+  /** Seconds the service may spend stopping a container: added to the deadline. */
+  stopSeconds?: number;
+  onRetry?: ((retry: RuntimeRetry) => void) | undefined;
 }
