@@ -106,6 +106,10 @@ describe('DockerRuntime: where it connects', () => {
     const tls = thrown(() => new DockerRuntime({ url: 'tcp://10.0.0.5:2376', environment: machine({ DOCKER_TLS_VERIFY: '1' }) }));
     expect(tls.code).toBe('INVALID_ARG');
     expect(tls.message).toContain('DOCKER_TLS_VERIFY is set');
+    const hash = createHash('sha256').update('tcp').digest('hex');
+    const withTls = { ...files, [`${HOME}/.docker/contexts/tls/${hash}/docker/ca.pem`]: 'PEM' };
+    const tlsContext = thrown(() => new DockerRuntime({ context: 'tcp', environment: machine({}, withTls) }));
+    expect(tlsContext.message).toContain('docker context "tcp" connects to tcp://10.0.0.5:2375 with TLS');
     for (const bad of ['http://x', 'unix://relative.sock', '', 42]) {
       expect(thrown(() => new DockerRuntime({ url: bad as string, environment: machine({}) })).code, String(bad)).toBe('INVALID_ARG');
     }

@@ -74,7 +74,8 @@ function contextDestination(name: string, source: DockerDestinationSource, envir
   if (name === 'default') return { url: environment.env.DOCKER_HOST || DEFAULT_DOCKER_URL, context: 'default', source };
   const path = environment.platform === 'win32' ? win32 : posix;
   const metaDir = path.join(configDir(environment), 'contexts', 'meta');
-  const file = path.join(metaDir, createHash('sha256').update(name).digest('hex'), 'meta.json');
+  const hash = createHash('sha256').update(name).digest('hex');
+  const file = path.join(metaDir, hash, 'meta.json');
   const text = environment.readFile(file);
   const via = source === 'context' ? '' : ` (from ${source})`;
   if (text === undefined) {
@@ -92,6 +93,13 @@ function contextDestination(name: string, source: DockerDestinationSource, envir
   const host = meta.Endpoints?.docker?.Host;
   if (typeof host !== 'string' || host === '')
     throw invalidArg(`docker context ${JSON.stringify(name)} has no docker endpoint Host (${file})`);
+  // `docker context create --docker host=tcp://...,ca=...,cert=...,key=...` keeps the TLS files here.
+  const tls = path.join(configDir(environment), 'contexts', 'tls', hash, 'docker');
+  if (host.startsWith('tcp://') && (environment.listDir(tls)?.length ?? 0) > 0) {
+    throw invalidArg(
+      `docker context ${JSON.stringify(name)} connects to ${host} with TLS (${tls}), which podgraph does not speak: use a unix:// or ssh:// endpoint`,
+    );
+  }
   return { url: host, context: name, source };
 }
 
