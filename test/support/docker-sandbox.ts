@@ -69,6 +69,15 @@ function exited(child: ChildProcess, ms: number): Promise<boolean> {
   });
 }
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The repository of the image tags that mark a point in the event stream. */
 const SYNC_REPO = 'podgraph-events-sync';
 
@@ -86,9 +95,13 @@ class EventLog {
   #closing = false;
   #request: ClientRequest | undefined;
 
-  /** Subscribes, resolving once the daemon has answered (from then on every event reaches the log). */
-  static open(socketPath: string): Promise<EventLog> {
+  /**
+   * Subscribes, resolving once the daemon has answered (from then on every event reaches the
+   * log); `earlier` are the events a log of the same sandbox read before a restart.
+   */
+  static open(socketPath: string, earlier: readonly DestroyEvent[] = []): Promise<EventLog> {
     const log = new EventLog();
+    log.#destroyed.push(...earlier);
     const filters = encodeURIComponent(JSON.stringify({ type: ['container', 'image'], event: ['destroy', 'tag'] }));
     return new Promise((resolve, reject) => {
       const req = request({ socketPath, path: `/events?filters=${filters}`, agent: false, headers: { Host: 'docker' } }, (res) => {
@@ -409,6 +422,21 @@ export class DockerSandbox {
   }
 
   /**
+   * Restarts the daemon as a service restart does: SIGTERM by its PID (or SIGKILL, as if it
+   * crashed), a wait for it to exit, then the same daemon on the same folders. The event log carries over, but a container
+   * destroyed between the new daemon answering and the new subscription is not in it.
+   */
+  async restartDaemon(signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> {
+    const earlier = this.#events?.destroyed() ?? [];
+    this.#events?.close();
+    // After a crash the new dockerd takes over the containerd the old one left running, as on a real host.
+    if (signal === 'SIGKILL') await this.killDaemon(false);
+    else await this.stopDaemon();
+    await this.spawnDaemon(this.storageDriver);
+    this.#events = await EventLog.open(this.socketPath, earlier);
+  }
+
+  /**
    * Stops the daemon by its PID: SIGTERM and a bounded wait (it stops its containers and its
    * containerd, about 1 to 3 s), then SIGKILL, with its containerd too, which it would leave behind.
    */
@@ -417,13 +445,30 @@ export class DockerSandbox {
     if (daemon === undefined || this.pid === undefined) return;
     process.kill(daemon.pid!, 'SIGTERM');
     if (await exited(daemon, STOP_TIMEOUT_MS)) return;
+    await this.killDaemon(true);
+  }
+
+  /** SIGKILL by its PID, and with `containerd` its containerd too, which it leaves behind. */
+  private async killDaemon(containerd: boolean): Promise<void> {
+    const daemon = this.#daemon;
+    if (daemon === undefined || this.pid === undefined) return;
+    const pid = this.containerdPid();
     process.kill(daemon.pid!, 'SIGKILL');
     await exited(daemon, 5_000);
+    if (pid === undefined) return;
+    if (containerd) process.kill(pid, 'SIGKILL');
+    // dockerd gives its containerd a parent-death signal: wait until it is gone, or a new dockerd's
+    // containerd finds the old one's state and times out starting.
+    for (let waited = 0; waited < 5_000 && alive(pid); waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+
+  /** The PID of the daemon's containerd, from its pidfile. */
+  private containerdPid(): number | undefined {
     try {
-      const containerd = Number(readFileSync(join(this.dir, 'exec', 'containerd', 'containerd.pid'), 'utf8').trim());
-      if (containerd > 0) process.kill(containerd, 'SIGKILL');
+      const pid = Number(readFileSync(join(this.dir, 'exec', 'containerd', 'containerd.pid'), 'utf8').trim());
+      return pid > 0 ? pid : undefined;
     } catch {
-      // No containerd left.
+      return undefined;
     }
   }
 
