@@ -163,8 +163,11 @@ export class DockerRuntime implements Runtime {
         const full = `${prefix}${path}`;
         const reply = await this.#request('GET', full, {});
         if (reply.status === 404) return null;
-        if (reply.status !== 200) throw dockerError(path, this.#client.where('GET', full), reply.status, reply.body);
-        return reply.body;
+        if (reply.status === 200) return reply.body;
+        const error = dockerError(path, this.#client.where('GET', full), reply.status, reply.body);
+        // podman's compatible API answers a container removed since the list with a 500 "no such container".
+        if (error.code === 'NO_SUCH_CTR') return null;
+        throw error;
       },
       this.#inspectConcurrency,
       this.#stopTimeouts,
