@@ -198,10 +198,19 @@ export class DockerRuntime implements Runtime {
     const query = new URLSearchParams({ force: String(options.force) });
     if (options.volumes === true) query.set('v', 'true');
     const path = `${prefix}/containers/${ref}?${query}`;
-    const reply = await this.#request('DELETE', path, call);
-    if (reply.status >= 200 && reply.status <= 299) return;
-    if (reply.status === 409 && IN_PROGRESS.test(errorText(reply.body))) return this.#awaitGone(id, prefix, options, stopSeconds);
-    throw dockerError(id, this.#client.where('DELETE', path), reply.status, reply.body);
+    // One bound for all the waiting on other removals of it: the stop time plus callTimeout.
+    const limit = stopSeconds * 1000 + this.#callTimeout;
+    let deadline: number | undefined;
+    for (;;) {
+      const reply = await this.#request('DELETE', path, call);
+      if (reply.status >= 200 && reply.status <= 299) return;
+      if (reply.status !== 409 || !IN_PROGRESS.test(errorText(reply.body))) {
+        throw dockerError(id, this.#client.where('DELETE', path), reply.status, reply.body);
+      }
+      deadline ??= Date.now() + limit;
+      if (await this.#awaitOtherRemoval(id, prefix, options, deadline, limit)) return;
+      // The other removal failed: this one tries again itself.
+    }
   }
 
   /** Docker has no pods. */
@@ -215,22 +224,20 @@ export class DockerRuntime implements Runtime {
   }
 
   /**
-   * Someone else is removing the container: polls its inspect until it is gone (removed, and by
-   * the caller's wish, so it counts as removed), at most the stop time plus `callTimeout`. If the
-   * other removal failed (the container is back to a state other than `removing`), this one
-   * tries again itself.
+   * Someone else is removing the container: polls its inspect until it is gone (true: removed,
+   * and by the caller's wish, so it counts as removed) or no longer `removing` (false: the other
+   * removal failed). Past `deadline` (ms since the epoch; `limit` ms after the first 409) it
+   * fails RUNTIME saying so.
    */
-  async #awaitGone(id: string, prefix: string, options: RemoveCallOptions, stopSeconds: number): Promise<void> {
-    const limit = stopSeconds * 1000 + this.#callTimeout;
-    const started = Date.now();
+  async #awaitOtherRemoval(id: string, prefix: string, options: RemoveCallOptions, deadline: number, limit: number): Promise<boolean> {
     const path = `${prefix}/containers/${encodeURIComponent(id)}/json`;
-    for (let delay = 10; Date.now() - started < limit; delay = Math.min(delay * 2, 250)) {
+    for (let delay = 10; Date.now() < deadline; delay = Math.min(delay * 2, 250)) {
       await sleep(delay, options.signal, `waiting for another removal of container ${id}`);
       const reply = await this.#request('GET', path, { signal: options.signal, onRetry: options.onRetry });
-      if (reply.status === 404) return;
+      if (reply.status === 404) return true;
       if (reply.status !== 200) throw dockerError(id, this.#client.where('GET', path), reply.status, reply.body);
       const status = (reply.body as { State?: { Status?: string } } | undefined)?.State?.Status;
-      if (status !== 'removing') return this.removeContainer(id, { ...options, timeout: undefined });
+      if (status !== 'removing') return false;
     }
     throw new PodgraphError(
       'RUNTIME',
