@@ -8,6 +8,7 @@ import { ContainerGraph } from '../graph/container-graph.js';
 import { DockerRuntime } from '../runtime/docker/docker-runtime.js';
 import { MemoryRuntime } from '../runtime/memory/memory-runtime.js';
 import type { Runtime } from '../runtime/runtime.js';
+import { DOCKER_SERVICE, PODMAN_SERVICE } from '../runtime/service/service-client.js';
 import { CliError } from './cli-error.js';
 import { anyConnectionFlag, type ConnectionFlags } from './connection-flags.js';
 import { type EngineRuntime, openEngine } from './engine.js';
@@ -54,7 +55,7 @@ export async function openSource(flags: SourceFlags): Promise<Source> {
     const message = error instanceof PodgraphError || error instanceof Error ? error.message : String(error);
     // The runtime's own messages already say where (`podman service at URL (connection NAME): ...`).
     throw new CliError(
-      /^(podman service|Docker daemon) at /.test(message)
+      [PODMAN_SERVICE, DOCKER_SERVICE].some((service) => message.startsWith(`${service.label} at `))
         ? `cannot read the containers: ${message}`
         : `cannot read the containers of ${where}: ${message}`,
     );

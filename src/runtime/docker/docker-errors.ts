@@ -6,9 +6,8 @@
  */
 import { PodgraphError } from '../../errors.js';
 import { noSuchContainer, stateInvalid } from '../../sentences.js';
-import { codeOf, errorText } from '../podman/podman-errors.js';
-
-export { errorText };
+import { codeOf } from '../podman/podman-errors.js';
+import { errorText } from '../service/service-client.js';
 
 /** 409 `removal of container X is already in progress`: someone else is removing it. */
 export const IN_PROGRESS = /removal of container .* is already in progress/;

@@ -10,7 +10,7 @@ interface ListedContainer {
 }
 
 /** The parts of `GET /containers/{id}/json` that say what a container depends on. */
-export interface DockerInspect {
+interface DockerInspect {
   Id: string;
   Name?: string;
   Created?: string;
@@ -26,15 +26,15 @@ export interface DockerInspect {
   NetworkSettings?: { Networks?: Record<string, { Links?: string[] | null } | null> | null };
 }
 
-export const COMPOSE_PROJECT = 'com.docker.compose.project';
-export const COMPOSE_SERVICE = 'com.docker.compose.service';
-export const COMPOSE_DEPENDS_ON = 'com.docker.compose.depends_on';
+const COMPOSE_PROJECT = 'com.docker.compose.project';
+const COMPOSE_SERVICE = 'com.docker.compose.service';
+const COMPOSE_DEPENDS_ON = 'com.docker.compose.depends_on';
 
 /**
  * Docker's states in SPEC's terms: `restarting` is running for removal's sake (it needs force),
  * `removing` is busy like podman's `stopping`, `dead` has stopped for good.
  */
-export function stateFromDocker(status: string | undefined): ContainerState {
+function stateFromDocker(status: string | undefined): ContainerState {
   switch (status) {
     case 'created':
     case 'running':
@@ -55,7 +55,7 @@ export function stateFromDocker(status: string | undefined): ContainerState {
  * an id prefix or a name): `container:X` network, IPC and PID modes, `--volumes-from X[:ro]`,
  * `--link X:alias` on the default bridge (`/X:/Y/alias`) and on user networks (`X:alias`).
  */
-export function referencesOf(detail: DockerInspect): string[] {
+function referencesOf(detail: DockerInspect): string[] {
   const host = detail.HostConfig ?? {};
   const refs: string[] = [];
   for (const mode of [host.NetworkMode, host.IpcMode, host.PidMode]) {
@@ -72,7 +72,7 @@ export function referencesOf(detail: DockerInspect): string[] {
  * v2.0-2.2 writes `db,redis`, v2.3-2.16 `db:service_started`, v2.17 and later
  * `db:service_started:false` (any order; `""` for none).
  */
-export function composeServicesOf(label: string | undefined): string[] {
+function composeServicesOf(label: string | undefined): string[] {
   if (label === undefined || label.trim() === '') return [];
   return label
     .split(',')

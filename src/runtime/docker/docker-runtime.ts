@@ -10,14 +10,13 @@ import {
   checkStrings,
   deadlineOf,
   defaultUser,
-  knownHostsFileOf,
   positiveInteger,
+  sshTransportOf,
 } from '../service/runtime-options.js';
-import { DOCKER_SERVICE, ServiceClient, type ServiceReply, type ServiceTransport } from '../service/service-client.js';
+import { DOCKER_SERVICE, errorText, ServiceClient, type ServiceReply, type ServiceTransport } from '../service/service-client.js';
 import { parseServiceUrl } from '../service/service-url.js';
-import { SshTransport } from '../service/ssh/ssh-transport.js';
 import { type DockerDestination, resolveDockerDestination } from './docker-destination.js';
-import { dockerError, errorText, IN_PROGRESS } from './docker-errors.js';
+import { dockerError, IN_PROGRESS } from './docker-errors.js';
 import { inspectDocker } from './docker-inspect.js';
 
 /** Where a {@link DockerRuntime} finds the Docker daemon, and how it talks to it. */
@@ -127,16 +126,11 @@ export class DockerRuntime implements Runtime {
     this.#callTimeout = callTimeoutOf(options.callTimeout);
     let transport: ServiceTransport | undefined;
     if ('ssh' in endpoint) {
-      transport = new SshTransport({
-        address: endpoint.ssh,
+      transport = sshTransportOf(endpoint.ssh, environment, {
         identity: options.identity,
-        agentSocket: environment.env.SSH_AUTH_SOCK,
         isMachine: false,
-        knownHostsFile: knownHostsFileOf(environment),
-        knownHostsShown: '~/.ssh/known_hosts',
         maxChannels: maxSockets,
-        service: { owner: "Docker's", start: DOCKER_SERVICE.start },
-        readFile: (path) => environment.readFile(path),
+        service: DOCKER_SERVICE,
       });
     }
     this.#client = new ServiceClient(endpoint, maxSockets, { service: DOCKER_SERVICE, transport, connection: destination.context });

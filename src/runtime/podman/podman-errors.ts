@@ -1,4 +1,5 @@
-import { type ErrorCode, PodgraphError, safeString } from '../../errors.js';
+import { type ErrorCode, PodgraphError } from '../../errors.js';
+import { errorText } from '../service/service-client.js';
 
 export type PodmanItemKind = 'container' | 'pod';
 
@@ -34,15 +35,6 @@ export function podmanError(kind: PodmanItemKind, where: string, status: number,
   const code = codeOf(kind, status, text);
   const message = code === 'RUNTIME' ? `${where}: HTTP ${status}: ${text}` : text;
   return new PodgraphError(code, message);
-}
-
-/** podman's message in an error body `{cause, message, response}`, or the body itself. */
-export function errorText(body: unknown): string {
-  if (typeof body === 'string') return body;
-  const fields = body as { message?: unknown; cause?: unknown } | null | undefined;
-  if (typeof fields?.message === 'string' && fields.message !== '') return fields.message.trim();
-  if (typeof fields?.cause === 'string' && fields.cause !== '') return fields.cause;
-  return body === undefined ? 'an empty reply' : safeString(JSON.stringify(body));
 }
 
 /**

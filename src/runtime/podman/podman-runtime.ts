@@ -9,14 +9,14 @@ import {
   checkStrings,
   deadlineOf,
   defaultUser,
-  knownHostsFileOf,
   positiveInteger,
+  sshTransportOf,
 } from '../service/runtime-options.js';
-import { PODMAN_SERVICE, ServiceClient, type ServiceReply, type ServiceTransport } from '../service/service-client.js';
+import { errorText, PODMAN_SERVICE, ServiceClient, type ServiceReply, type ServiceTransport } from '../service/service-client.js';
 import { parseServiceUrl } from '../service/service-url.js';
-import { type SshStats, SshTransport } from '../service/ssh/ssh-transport.js';
+import type { SshStats } from '../service/ssh/ssh-transport.js';
 import { type PodmanDestination, resolveDestination } from './connection/resolve.js';
-import { busyAnswer, codeOf, errorText, type PodmanItemKind, podmanError } from './podman-errors.js';
+import { busyAnswer, codeOf, type PodmanItemKind, podmanError } from './podman-errors.js';
 import { inspectPodman, STORAGE_GONE, STORAGE_GONE_TEXT } from './podman-inspect.js';
 
 /** Where a {@link PodmanRuntime} finds podman's API service, and how it talks to it. */
@@ -142,16 +142,11 @@ export class PodmanRuntime implements Runtime {
     this.#callTimeout = callTimeoutOf(options.callTimeout);
     let transport: ServiceTransport | undefined;
     if ('ssh' in endpoint) {
-      const ssh = new SshTransport({
-        address: endpoint.ssh,
+      const ssh = sshTransportOf(endpoint.ssh, environment, {
         identity: destination.identity,
-        agentSocket: environment.env.SSH_AUTH_SOCK,
         isMachine: destination.isMachine,
-        knownHostsFile: knownHostsFileOf(environment),
-        knownHostsShown: '~/.ssh/known_hosts',
         maxChannels: maxSockets,
-        service: { owner: "podman's", start: PODMAN_SERVICE.start },
-        readFile: (path) => environment.readFile(path),
+        service: PODMAN_SERVICE,
       });
       SSH_STATS.set(this, ssh.stats);
       transport = ssh;

@@ -4,6 +4,9 @@ import { posix, win32 } from 'node:path';
 import { describe, invalidArg } from '../../errors.js';
 import type { RuntimeRetry } from '../runtime.js';
 import type { ConnectionEnvironment } from './environment.js';
+import type { ServiceName } from './service-client.js';
+import type { SshAddress } from './service-url.js';
+import { SshTransport } from './ssh/ssh-transport.js';
 
 /** podman 5 (and ssh) log in as the local user when an ssh URL names none. */
 export function defaultUser(environment: ConnectionEnvironment): string {
@@ -15,9 +18,23 @@ export function defaultUser(environment: ConnectionEnvironment): string {
   }
 }
 
-/** `~/.ssh/known_hosts` of the environment's home. */
-export function knownHostsFileOf(environment: ConnectionEnvironment): string {
-  return (environment.platform === 'win32' ? win32 : posix).join(environment.home, '.ssh', 'known_hosts');
+/**
+ * The ssh transport to a service's socket, as both runtimes make it: the environment's
+ * `~/.ssh/known_hosts` and SSH_AUTH_SOCK, at most `maxChannels` channels.
+ */
+export function sshTransportOf(
+  address: SshAddress,
+  environment: ConnectionEnvironment,
+  options: { identity: string | undefined; isMachine: boolean; maxChannels: number; service: ServiceName },
+): SshTransport {
+  return new SshTransport({
+    address,
+    ...options,
+    agentSocket: environment.env.SSH_AUTH_SOCK,
+    knownHostsFile: (environment.platform === 'win32' ? win32 : posix).join(environment.home, '.ssh', 'known_hosts'),
+    knownHostsShown: '~/.ssh/known_hosts',
+    readFile: (path) => environment.readFile(path),
+  });
 }
 
 /** An integer option >= 1, `fallback` when absent; INVALID_ARG naming it otherwise. */

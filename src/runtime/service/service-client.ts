@@ -1,5 +1,5 @@
 import { Agent, type IncomingHttpHeaders, request } from 'node:http';
-import { PodgraphError } from '../../errors.js';
+import { PodgraphError, safeString } from '../../errors.js';
 import { markTransient } from './retry.js';
 import type { ServiceEndpoint } from './service-url.js';
 import { SshFailure } from './ssh/ssh-transport.js';
@@ -10,10 +10,12 @@ export interface ServiceName {
   readonly label: string;
   /** What starts it, for hints: `` `podman system service` ``, `dockerd`. */
   readonly start: string;
+  /** Whose socket it is, for hints: `podman's`, `Docker's`. */
+  readonly owner: string;
 }
 
-export const PODMAN_SERVICE: ServiceName = { label: 'podman service', start: '`podman system service`' };
-export const DOCKER_SERVICE: ServiceName = { label: 'Docker daemon', start: 'dockerd' };
+export const PODMAN_SERVICE: ServiceName = { label: 'podman service', start: '`podman system service`', owner: "podman's" };
+export const DOCKER_SERVICE: ServiceName = { label: 'Docker daemon', start: 'dockerd', owner: "Docker's" };
 
 export interface ServiceReply {
   status: number;
@@ -177,4 +179,13 @@ function connectionProblem(error: NodeJS.ErrnoException, service: ServiceName): 
     default:
       return { text: `request failed: ${error.message}`, transient: false };
   }
+}
+
+/** The service's message in an error body (podman's `{cause, message, response}`, Docker's `{message}`), or the body itself. */
+export function errorText(body: unknown): string {
+  if (typeof body === 'string') return body;
+  const fields = body as { message?: unknown; cause?: unknown } | null | undefined;
+  if (typeof fields?.message === 'string' && fields.message !== '') return fields.message.trim();
+  if (typeof fields?.cause === 'string' && fields.cause !== '') return fields.cause;
+  return body === undefined ? 'an empty reply' : safeString(JSON.stringify(body));
 }

@@ -16,6 +16,7 @@ import { createHash } from 'node:crypto';
 import { Agent } from 'node:http';
 import { Duplex } from 'node:stream';
 import type { Client, ClientChannel, ConnectConfig } from 'ssh2';
+import type { ServiceName } from '../service-client.js';
 import type { SshAddress } from '../service-url.js';
 import {
   checkHostKey,
@@ -40,8 +41,8 @@ export interface SshTransportOptions {
   knownHostsShown: string;
   /** Channels open at once at most. */
   maxChannels: number;
-  /** Whose socket it is and what serves it, for hints: `podman's` and `` `podman system service` ``. */
-  service: { owner: string; start: string };
+  /** Whose socket it is and what serves it, for hints. */
+  service: ServiceName;
   readFile(path: string): string | undefined;
 }
 
