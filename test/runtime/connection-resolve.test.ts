@@ -9,7 +9,6 @@ import type { ConnectionEnvironment } from 'podgraph';
 import { describe, expect, test } from 'vitest';
 import { containersConfFiles } from '../../src/runtime/podman/connection/config-files.ts';
 import { farmConnections, readConnections, resolveDestination } from '../../src/runtime/podman/connection/resolve.ts';
-import { parseToml } from '../../src/runtime/podman/connection/toml.ts';
 import { thrown } from '../support/failure.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'connections');
@@ -278,52 +277,5 @@ describe('podgraph system connection list', () => {
     expect(thrown(() => farmConnections(readConnections(environment), 'none')).message).toBe(
       'farm "none" not found; known farms: both, broken, web',
     );
-  });
-});
-
-describe('the TOML that containers.conf files use', () => {
-  test('tables, dotted and quoted keys, inline tables, arrays over lines, strings of every kind', () => {
-    const text = [
-      '# comment',
-      'top = 1_000',
-      '[a . "b c"]',
-      "x = 'lit\\eral'",
-      'y = """',
-      'one\\',
-      '   two"""',
-      'z = [ [1, 2], ["a",',
-      '  "b", ], ]  # trailing comment',
-      'w = { k = "v", n.m = true }',
-      'd = 1979-05-27T07:32:00Z',
-      '[[list]]',
-      'n = 1',
-      '[[list]]',
-      'n = 2',
-      'e = "tab\\there \\u00e9"',
-    ].join('\n');
-    expect(parseToml(text, 'f.conf')).toEqual({
-      top: 1000,
-      a: {
-        'b c': {
-          x: 'lit\\eral',
-          y: 'onetwo',
-          z: [
-            [1, 2],
-            ['a', 'b'],
-          ],
-          w: { k: 'v', n: { m: true } },
-          d: '1979-05-27T07:32:00Z',
-        },
-      },
-      list: [{ n: 1 }, { n: 2, e: 'tab\there é' }],
-    });
-  });
-
-  test('a syntax error names the file and the line', () => {
-    expect(() => parseToml('[engine]\nactive_service = "x\n', '/etc/containers/containers.conf')).toThrow(
-      'cannot read /etc/containers/containers.conf: line 2: unterminated string',
-    );
-    expect(() => parseToml('[engine\n', 'f')).toThrow('cannot read f: line 1: expected "]"');
-    expect(() => parseToml('a = 1 b = 2', 'f')).toThrow('cannot read f: line 1: unexpected "b" after a value');
   });
 });

@@ -4,10 +4,11 @@
  * `[engine.service_destinations.NAME]`, `[farms]`) and podman-connections.json (`Connection`,
  * `Farm`), which podman 5 writes and reads first.
  */
+import { createRequire } from 'node:module';
 import { posix, win32 } from 'node:path';
-import { invalidArg } from '../../../errors.js';
+import type { TomlTable, TomlValue } from 'smol-toml';
+import { invalidArg, PodgraphError } from '../../../errors.js';
 import type { ConnectionEnvironment } from '../../service/environment.js';
-import { parseToml, type TomlTable, type TomlValue } from './toml.js';
 
 /** A connection as podman stores it (containers/common `Destination`). */
 export interface StoredDestination {
@@ -81,8 +82,31 @@ export function containersConfFiles(environment: ConnectionEnvironment): string[
   return files;
 }
 
+const load = createRequire(import.meta.url);
+
+/**
+ * A containers.conf file's tables. A file that is not TOML (a duplicate key or table, `a = 007`) is
+ * INVALID_ARG naming the file, the line and the column: podman refuses it too, and a guess at what
+ * it means would connect somewhere else.
+ */
+function parseContainersConf(source: string, file: string): TomlTable {
+  // Required, not imported: `import 'podgraph'` and the CLI's start load no TOML parser, and the
+  // PodmanRuntime constructor, which resolves its destination, cannot await an import().
+  const { parse, TomlError } = load('smol-toml') as typeof import('smol-toml');
+  try {
+    // Integers beyond 2^53 are valid TOML (podman reads int64); none of them matters here.
+    return parse(source, { integersAsBigInt: 'asNeeded' });
+  } catch (error) {
+    if (!(error instanceof TomlError)) throw error;
+    // The message's first line is smol-toml's reason; the rest is a code excerpt (kept in the cause).
+    const reason = error.message.split('\n', 1)[0]!.replace(/^Invalid TOML document: /, '');
+    throw new PodgraphError('INVALID_ARG', `cannot read ${file}: line ${error.line}, column ${error.column}: ${reason}`, { cause: error });
+  }
+}
+
 function table(value: TomlValue | undefined): TomlTable | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : undefined;
+  // A date is an object too (a TomlDate), not a table.
+  return typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date) ? value : undefined;
 }
 
 function text(value: unknown): string | undefined {
@@ -109,7 +133,7 @@ export function readConfigStores(environment: ConnectionEnvironment): { conf: Co
     const source = environment.readFile(file);
     if (source === undefined) continue;
     conf.files.push(file);
-    const document = parseToml(source, file);
+    const document = parseContainersConf(source, file);
     const engine = table(document.engine);
     if (engine?.active_service !== undefined) conf.defaultConnection = text(engine.active_service);
     for (const [name, value] of Object.entries(table(engine?.service_destinations) ?? {})) {
