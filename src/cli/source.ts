@@ -8,7 +8,7 @@ import { ContainerGraph } from '../graph/container-graph.js';
 import { DockerRuntime } from '../runtime/docker/docker-runtime.js';
 import { MemoryRuntime } from '../runtime/memory/memory-runtime.js';
 import type { Runtime } from '../runtime/runtime.js';
-import { DOCKER_SERVICE, PODMAN_SERVICE } from '../runtime/service/service-client.js';
+import { DOCKER_SERVICE, PODMAN_SERVICE } from '../runtime/service/service-name.js';
 import { CliError } from './cli-error.js';
 import { anyConnectionFlag, type ConnectionFlags } from './connection-flags.js';
 import { type EngineRuntime, openEngine } from './engine.js';

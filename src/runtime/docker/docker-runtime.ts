@@ -13,7 +13,8 @@ import {
   positiveInteger,
   sshTransportOf,
 } from '../service/runtime-options.js';
-import { DOCKER_SERVICE, errorText, ServiceClient, type ServiceReply, type ServiceTransport } from '../service/service-client.js';
+import { errorText, ServiceClient, type ServiceReply, type ServiceTransport } from '../service/service-client.js';
+import { DOCKER_SERVICE } from '../service/service-name.js';
 import { parseServiceUrl } from '../service/service-url.js';
 import { type DockerDestination, resolveDockerDestination } from './docker-destination.js';
 import { dockerError, IN_PROGRESS } from './docker-errors.js';

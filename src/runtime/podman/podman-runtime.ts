@@ -12,9 +12,9 @@ import {
   positiveInteger,
   sshTransportOf,
 } from '../service/runtime-options.js';
-import { errorText, PODMAN_SERVICE, ServiceClient, type ServiceReply, type ServiceTransport } from '../service/service-client.js';
+import { errorText, ServiceClient, type ServiceReply, type ServiceTransport } from '../service/service-client.js';
+import { PODMAN_SERVICE } from '../service/service-name.js';
 import { parseServiceUrl } from '../service/service-url.js';
-import type { SshStats } from '../service/ssh/ssh-transport.js';
 import { type PodmanDestination, resolveDestination } from './connection/resolve.js';
 import { busyAnswer, codeOf, type PodmanItemKind, podmanError } from './podman-errors.js';
 import { inspectPodman, STORAGE_GONE, STORAGE_GONE_TEXT } from './podman-inspect.js';
@@ -142,14 +142,12 @@ export class PodmanRuntime implements Runtime {
     this.#callTimeout = callTimeoutOf(options.callTimeout);
     let transport: ServiceTransport | undefined;
     if ('ssh' in endpoint) {
-      const ssh = sshTransportOf(endpoint.ssh, environment, {
+      transport = sshTransportOf(endpoint.ssh, environment, {
         identity: destination.identity,
         isMachine: destination.isMachine,
         maxChannels: maxSockets,
         service: PODMAN_SERVICE,
       });
-      SSH_STATS.set(this, ssh.stats);
-      transport = ssh;
     }
     this.#client = new ServiceClient(endpoint, maxSockets, { service: PODMAN_SERVICE, transport, connection: destination.connection });
   }
@@ -252,13 +250,6 @@ export class PodmanRuntime implements Runtime {
     const err = ok ? failedItem(reply.body) : undefined;
     if (!ok || err !== undefined) throw podmanError(kind, this.#client.where('DELETE', full), reply.status, ok ? err : reply.body);
   }
-}
-
-const SSH_STATS = new WeakMap<PodmanRuntime, SshStats>();
-
-/** The ssh channel counters of a runtime (tests and benchmarks); undefined for unix and tcp. */
-export function sshStatsOf(runtime: PodmanRuntime): SshStats | undefined {
-  return SSH_STATS.get(runtime);
 }
 
 function isError(err: string | null | undefined): err is string {

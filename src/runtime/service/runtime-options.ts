@@ -4,7 +4,7 @@ import { posix, win32 } from 'node:path';
 import { describe, invalidArg } from '../../errors.js';
 import type { RuntimeRetry } from '../runtime.js';
 import type { ConnectionEnvironment } from './environment.js';
-import type { ServiceName } from './service-client.js';
+import type { ServiceName } from './service-name.js';
 import type { SshAddress } from './service-url.js';
 import { SshTransport } from './ssh/ssh-transport.js';
 
