@@ -9,5 +9,7 @@ export default defineConfig({
     // The CLI, the README's CommonJS snippet and the import-graph check run the compiled package.
     globalSetup: ['test/support/build.ts'],
     testTimeout: 60_000,
+    // Fixtures are built with the engines' CLIs in hooks: podman 5 on a loaded 2-core machine takes tens of seconds for some.
+    hookTimeout: 120_000,
   },
 });

@@ -7,10 +7,10 @@ import { describePodman } from '../support/podman-tests.ts';
 
 const run = promisify(execFile);
 
-describePodman('examples/podman.ts on a real podman', () => {
+describePodman('examples/podman.ts on a real podman', (engine) => {
   let sandbox: PodmanSandbox;
   beforeAll(async () => {
-    sandbox = await PodmanSandbox.start();
+    sandbox = await PodmanSandbox.start(engine);
     await createInPodman(sandbox, {
       pods: ['web'],
       containers: [

@@ -13,7 +13,7 @@ import { createInPodman } from '../support/fixtures.ts';
 import { PodmanSandbox } from '../support/podman-sandbox.ts';
 import { describePodman } from '../support/podman-tests.ts';
 
-describePodman('several podman connections in one run', () => {
+describePodman('several podman connections in one run', (engine) => {
   let web: PodmanSandbox;
   let db: PodmanSandbox;
   let dir: string;
@@ -26,7 +26,7 @@ describePodman('several podman connections in one run', () => {
   };
 
   beforeAll(async () => {
-    [web, db] = await Promise.all([PodmanSandbox.start(), PodmanSandbox.start()]);
+    [web, db] = await Promise.all([PodmanSandbox.start(engine), PodmanSandbox.start(engine)]);
     dir = mkdtempSync(join(tmpdir(), 'podgraph-hosts-'));
     writeFileSync(join(dir, 'containers.conf'), '');
     writeFileSync(

@@ -8,20 +8,12 @@
 import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { type ClientRequest, request } from 'node:http';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
+import { type Engine, engine as engineNamed } from './engines.ts';
 import { podmanUnavailable, TINY_IMAGE } from './podman-sandbox.ts';
 
 const run = promisify(execFile);
-
-const DOCKERD = '/usr/sbin/dockerd';
-
-/**
- * The CLI that comes with docker.io, matching the daemon's API. A newer CLI earlier in PATH
- * (/usr/local/bin/docker 28.x here) negotiates down to 1.41 and works too; this one is picked
- * only so the client never depends on what else is installed.
- */
-const DOCKER_CLI = existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker';
 
 /**
  * The tiny image as `docker load` tags it: the podman name, unchanged. Its config carries
@@ -34,11 +26,9 @@ export const DOCKER_TINY_IMAGE = TINY_IMAGE;
 const START_TIMEOUT_MS = 20_000;
 const STOP_TIMEOUT_MS = 20_000;
 
-/** Why Docker tests cannot run here, or undefined when they can. */
-export function dockerUnavailable(): string | undefined {
-  if (!existsSync(DOCKERD)) return `docker is not installed: no ${DOCKERD} (run \`sudo bash scripts/setup-docker.sh\`)`;
-  if (process.getuid?.() !== 0) return 'a private dockerd needs root (run the Docker tests as root)';
-  return podmanUnavailable();
+/** Why a sandbox of this Docker engine (20.10 by default) cannot run here, or undefined when it can. */
+export function dockerUnavailable(engine: Engine = engineNamed('docker20')): string | undefined {
+  return engine.unavailable ?? podmanUnavailable();
 }
 
 /** A container's removal as Docker's event log recorded it. */
@@ -191,6 +181,8 @@ class EventLog {
 
 export class DockerSandbox {
   readonly dir: string;
+  /** The Docker Engine this sandbox runs. */
+  readonly engine: Engine;
   /** `unix://` URL of this sandbox's daemon socket. */
   readonly url: string;
   /** Environment for the docker CLI: a private config dir, nothing from the host's DOCKER_* settings. */
@@ -201,18 +193,19 @@ export class DockerSandbox {
   #stderr = '';
   #events: EventLog | undefined;
 
-  private constructor(dir: string) {
+  private constructor(dir: string, engine: Engine) {
     this.dir = dir;
+    this.engine = engine;
     this.url = `unix://${this.socketPath}`;
     const env: NodeJS.ProcessEnv = { ...process.env, DOCKER_CONFIG: join(dir, 'cli') };
     for (const name of ['DOCKER_HOST', 'DOCKER_CONTEXT', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH']) delete env[name];
     this.env = env;
   }
 
-  /** A new sandbox with its daemon answering and the tiny image loaded. */
-  static async start(): Promise<DockerSandbox> {
+  /** A new sandbox of `engine` (Docker 20.10 by default) with its daemon answering and the tiny image loaded. */
+  static async start(engine: Engine = engineNamed('docker20')): Promise<DockerSandbox> {
     // Not the tmpdir: /var/tmp is a disk (ext4 here), where overlay2 works; on overlayfs it fails.
-    const sandbox = new DockerSandbox(mkdtempSync('/var/tmp/podgraph-docker-'));
+    const sandbox = new DockerSandbox(mkdtempSync('/var/tmp/podgraph-docker-'), engine);
     try {
       await sandbox.startDaemon();
       sandbox.#events = await EventLog.open(sandbox.socketPath);
@@ -262,8 +255,11 @@ export class DockerSandbox {
     const args = [
       ...['--data-root', join(d, 'data'), '--exec-root', join(d, 'exec'), '--pidfile', join(d, 'docker.pid')],
       ...['-H', this.url, '--iptables=false', '--ip6tables=false', '--bridge=none', '--storage-driver', driver],
+      // Its own cgroup parent, so two daemons' containers never share one.
+      ...['--exec-opt', 'native.cgroupdriver=cgroupfs', '--cgroup-parent', `podgraph-${basename(d)}`],
     ];
-    const daemon = spawn(DOCKERD, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const command = this.engine.command('dockerd', args, process.env);
+    const daemon = spawn(command.file, command.args, { env: command.env, stdio: ['ignore', 'ignore', 'pipe'] });
     this.#daemon = daemon;
     daemon.stderr?.on('data', (chunk: Buffer) => {
       // The log is chatty; the end is where a failure is explained.
@@ -302,7 +298,8 @@ export class DockerSandbox {
     const podmanEnv = { ...process.env };
     delete podmanEnv.CONTAINER_HOST;
     const save = spawn('podman', ['save', '--quiet', TINY_IMAGE], { env: podmanEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-    const load = spawn(DOCKER_CLI, ['-H', this.url, 'load', '--quiet'], { env: this.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const cli = this.engine.command('docker', ['-H', this.url, 'load', '--quiet'], this.env);
+    const load = spawn(cli.file, cli.args, { env: cli.env, stdio: ['pipe', 'pipe', 'pipe'] });
     save.stdout?.pipe(load.stdin!);
     const outcome = (child: ChildProcess, what: string) =>
       new Promise<void>((resolve, reject) => {
@@ -325,7 +322,8 @@ export class DockerSandbox {
   /** Runs the docker CLI against this daemon and resolves with its exit code and output, never rejecting. */
   async dockerExit(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     try {
-      const { stdout, stderr } = await run(DOCKER_CLI, ['-H', this.url, ...args], { env: this.env, maxBuffer: 64 * 2 ** 20 });
+      const cli = this.engine.command('docker', ['-H', this.url, ...args], this.env);
+      const { stdout, stderr } = await run(cli.file, cli.args, { env: cli.env, maxBuffer: 64 * 2 ** 20 });
       return { code: 0, stdout, stderr };
     } catch (error) {
       const failure = error as { stdout?: string; stderr?: string; code?: number | string; message?: string };

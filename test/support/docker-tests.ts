@@ -1,13 +1,12 @@
 import { DockerRuntime } from 'podgraph';
 import { afterAll, beforeAll } from 'vitest';
 import { DockerSandbox, dockerUnavailable } from './docker-sandbox.ts';
-import { describeNeeding } from './podman-tests.ts';
+import type { Engine } from './engines.ts';
+import { currentEngine, describeEngines } from './podman-tests.ts';
 
-const unavailable = dockerUnavailable();
-
-/** A describe block that needs a private dockerd (skipped without one, saying why; failing in CI). */
-export function describeDocker(name: string, body: () => void): void {
-  describeNeeding('docker', unavailable, name, body);
+/** A describe block per Docker Engine of the matrix (each skipped without its dockerd, saying why; failing in CI). */
+export function describeDocker(name: string, body: (engine: Engine) => void): void {
+  describeEngines('docker', name, dockerUnavailable, body);
 }
 
 export interface LiveDocker {
@@ -17,15 +16,16 @@ export interface LiveDocker {
 }
 
 /**
- * A private dockerd for the enclosing describe block, and a DockerRuntime on it: started before
- * its tests, disposed of after (which fails the block when Docker's event log shows a container
- * destroyed twice). The fields are set once `beforeAll` has run, so read them inside hooks and tests.
+ * A private dockerd of the enclosing matrix block's engine, and a DockerRuntime on it: started
+ * before its tests, disposed of after (which fails the block when Docker's event log shows a
+ * container destroyed twice). The fields are set once `beforeAll` has run, so read them inside hooks and tests.
  */
 export function useDockerSandbox(): LiveDocker {
   const live = {} as LiveDocker;
+  const engine = currentEngine('docker');
   // Bounded inside: 20 s for dockerd to answer (twice if overlay2 fails), 20 s for it to stop.
   beforeAll(async () => {
-    live.sandbox = await DockerSandbox.start();
+    live.sandbox = await DockerSandbox.start(engine);
     live.runtime = new DockerRuntime({ url: live.sandbox.url });
   }, 60_000);
   afterAll(async () => {

@@ -1,8 +1,10 @@
 /**
- * A private podman for tests and benchmarks: its own storage, run dir and config under a temp
- * folder, and its own API service on a private socket, so `all: true` never touches the host's
- * containers and test files can run in parallel. Needs podman, as `scripts/setup-podman.sh`
- * installs it (root, runc, cgroupfs, and the image localhost/tiny:latest in the host's store).
+ * A private podman for tests and benchmarks: its own storage, run dir, tmp dir, lock table and
+ * config under a temp folder, and its own API service on a private socket, so `all: true` never
+ * touches the host's containers and test files can run in parallel. Each sandbox runs one engine
+ * of the matrix (test/support/engines.ts): the host's podman 4.3.1, as `scripts/setup-podman.sh`
+ * installs it (root, runc, cgroupfs, and the image localhost/tiny:latest in the host's store), or
+ * podman 5 from the forky root of `scripts/setup-engines.sh`.
  */
 import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,22 +12,31 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PodmanRuntime } from 'podgraph';
+import { type Engine, engine as engineNamed } from './engines.ts';
 
 export const TINY_IMAGE = 'localhost/tiny:latest';
 
 const run = promisify(execFile);
 
-/** Why podman tests cannot run here, or undefined when they can. */
+let hostImage: string | undefined | null = null;
+
+/** Why the host podman's tiny image (what every sandbox loads) is not there, or undefined. */
 export function podmanUnavailable(): string | undefined {
+  if (hostImage !== null) return hostImage;
+  const host = engineNamed('podman4').unavailable;
+  if (host !== undefined) return (hostImage = host);
   try {
     execFileSync('podman', ['image', 'exists', TINY_IMAGE], { stdio: 'ignore' });
-    return undefined;
-  } catch (error) {
-    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    return missing
-      ? 'podman is not installed (run `sudo scripts/setup-podman.sh`)'
-      : `podman has no ${TINY_IMAGE} image (run \`sudo scripts/setup-podman.sh\`)`;
+    hostImage = undefined;
+  } catch {
+    hostImage = `podman has no ${TINY_IMAGE} image (run \`sudo bash scripts/setup-podman.sh\`)`;
   }
+  return hostImage;
+}
+
+/** Why a sandbox of this podman engine cannot run here, or undefined when it can. */
+export function sandboxUnavailable(engine: Engine): string | undefined {
+  return engine.unavailable ?? podmanUnavailable();
 }
 
 /** The image as a tar, saved once from the host's store and loaded into every sandbox. */
@@ -53,6 +64,8 @@ function config(dir: string): NodeJS.ProcessEnv {
       'runtime = "runc"',
       'cgroup_manager = "cgroupfs"',
       'events_logger = "file"',
+      // Its own lock table under tmp_dir: a podman starting fresh frees every lock of the shared /dev/shm one.
+      'lock_type = "file"',
       `tmp_dir = "${join(dir, 'tmp')}"`,
       '',
     ].join('\n'),
@@ -70,6 +83,8 @@ export class PodmanSandbox {
   /** `unix://` URL of this sandbox's API service. */
   readonly url: string;
   readonly dir: string;
+  /** The podman this sandbox runs. */
+  readonly engine: Engine;
   /** Environment that points the podman CLI at this sandbox. */
   readonly env: NodeJS.ProcessEnv;
   #service: ChildProcess | undefined;
@@ -77,15 +92,16 @@ export class PodmanSandbox {
   /** When the sandbox was made (RFC 3339), where its event log starts for the checks. */
   readonly #started = new Date().toISOString();
 
-  private constructor(dir: string) {
+  private constructor(dir: string, engine: Engine) {
     this.dir = dir;
+    this.engine = engine;
     this.url = `unix://${join(dir, 'podman.sock')}`;
     this.env = config(dir);
   }
 
-  /** A new sandbox with the tiny image loaded and its service answering. */
-  static async start(): Promise<PodmanSandbox> {
-    const sandbox = new PodmanSandbox(mkdtempSync(join(tmpdir(), 'podgraph-podman-')));
+  /** A new sandbox of `engine` (podman 4.3.1 by default) with the tiny image loaded and its service answering. */
+  static async start(engine: Engine = engineNamed('podman4')): Promise<PodmanSandbox> {
+    const sandbox = new PodmanSandbox(mkdtempSync(join(tmpdir(), 'podgraph-podman-')), engine);
     await sandbox.podman('load', '--quiet', '-i', tinyImageTar());
     await sandbox.startService();
     return sandbox;
@@ -107,7 +123,8 @@ export class PodmanSandbox {
   /** Runs the podman CLI in this sandbox and resolves with its exit code and output, never rejecting. */
   async podmanExit(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     try {
-      const { stdout, stderr } = await run('podman', args, { env: this.env, maxBuffer: 64 * 2 ** 20 });
+      const command = this.engine.command('podman', args, this.env);
+      const { stdout, stderr } = await run(command.file, command.args, { env: command.env, maxBuffer: 64 * 2 ** 20 });
       return { code: 0, stdout, stderr };
     } catch (error) {
       const failure = error as { stdout?: string; stderr?: string; code?: number };
@@ -127,7 +144,9 @@ export class PodmanSandbox {
    * with its process once `/_ping` answers; the caller stops it.
    */
   async serve(url: string): Promise<ChildProcess> {
-    const service = spawn('podman', ['system', 'service', '--time=0', url], { env: this.env, stdio: ['ignore', 'ignore', 'pipe'] });
+    // A forky podman serves tcp:// from the host's network namespace, where the tests can reach it.
+    const command = this.engine.command('podman', ['system', 'service', '--time=0', url], this.env, { hostNetwork: url.startsWith('tcp://') });
+    const service = spawn(command.file, command.args, { env: command.env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     service.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const runtime = new PodmanRuntime({ url });

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll } from 'vitest';
-import { podmanUnavailable } from './podman-sandbox.ts';
 import { describeNeeding } from './podman-tests.ts';
 import { SshSandbox, sshUnavailable } from './ssh-sandbox.ts';
 
-const unavailable = podmanUnavailable() ?? sshUnavailable();
-/** A describe block that needs podman and OpenSSH's sshd (skipped without them, failing in CI). */
+/**
+ * A describe block that needs OpenSSH's sshd (skipped without it, failing in CI), nested in an
+ * engine's block (describePodman, describeDocker), which says which service it fronts.
+ */
 export function describeSsh(name: string, body: () => void): void {
-  describeNeeding('podman and sshd', unavailable, name, body);
+  describeNeeding('sshd', sshUnavailable(), name, body);
 }
 
 /** A private sshd for the enclosing describe block; its fields are set once `beforeAll` has run. */
