@@ -58,7 +58,7 @@ async function removeOldestFirst(runtime: DockerRuntime, graph: ContainerGraph):
   }
 }
 
-describeDocker('end to end on a real Docker daemon', () => {
+describeDocker('end to end on a real Docker daemon', (engine) => {
   const live = useDockerSandbox();
   beforeEach(async () => {
     await live.sandbox.clear();
@@ -117,7 +117,9 @@ describeDocker('end to end on a real Docker daemon', () => {
       'cannot remove container lone2 as it is running - running or paused containers cannot be removed without force',
     );
     expect(String((error?.cause as Error | undefined)?.message)).toMatch(
-      /^Docker: HTTP 409: You cannot remove a running container [0-9a-f]{64}/,
+      engine.major >= 25
+        ? /^Docker: HTTP 409: cannot remove container "[^"]+": container is running/
+        : /^Docker: HTTP 409: You cannot remove a running container [0-9a-f]{64}/,
     );
     const absent = await failure(live.runtime.removeContainer('nope', { force: true }));
     expect(absent?.code).toBe('NO_SUCH_CTR');

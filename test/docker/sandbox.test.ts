@@ -39,7 +39,7 @@ interface Inspect {
 
 const message = (body: unknown) => (body as { message?: string }).message ?? '';
 
-describeDocker('a private dockerd', () => {
+describeDocker('a private dockerd', (engine) => {
   const live = useDockerSandbox();
   const inspect = async (name: string): Promise<Inspect> => {
     const { status, body } = await live.sandbox.api('GET', `/containers/${name}/json`);
@@ -127,7 +127,12 @@ describeDocker('a private dockerd', () => {
     await createInDocker(live.sandbox, { containers: [{ name: 'up', running: true }] });
     const running = await live.sandbox.api('DELETE', '/containers/up');
     expect(running.status).toBe(409);
-    expect(message(running.body)).toMatch(/You cannot remove a running container/);
+    // Docker changed its words between 20.10 and 25.
+    expect(message(running.body)).toMatch(
+      engine.major >= 25
+        ? /^cannot remove container "[^"]+": container is running: stop the container before removing or force remove$/
+        : /^You cannot remove a running container [0-9a-f]{64}\. Stop the container before attempting removal or force remove$/,
+    );
     const missing = await live.sandbox.api('DELETE', '/containers/nothing-here?force=true');
     expect(missing.status).toBe(404);
     expect(message(missing.body)).toMatch(/No such container/);

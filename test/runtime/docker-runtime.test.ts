@@ -183,4 +183,43 @@ describe('DockerRuntime requests', () => {
     onPodman.close();
     onDocker.close();
   });
+
+  test("ping(): the engine and its version, from podman's Libpod-Api-Version or Docker's Server header", async () => {
+    const podman = await fakeDocker(() => ({ status: 200, body: 'OK', headers: { 'libpod-api-version': '5.8.6' } }));
+    const docker = await fakeDocker(() => ({
+      status: 200,
+      body: 'OK',
+      headers: { 'api-version': '1.51', server: 'Docker/28.5.2 (linux)' },
+    }));
+    const onPodman = new DockerRuntime({ url: podman.url });
+    const onDocker = new DockerRuntime({ url: docker.url });
+    expect(await onPodman.ping()).toEqual({ engine: 'podman', version: '5.8.6' });
+    expect(await onDocker.ping()).toEqual({ engine: 'docker', version: '28.5.2' });
+    expect(onDocker.version).toBe('28.5.2');
+    onPodman.close();
+    onDocker.close();
+  });
+
+  // Docker's words for a refusal changed in 25; both read as podman's CTR_STATE_INVALID, Docker's own as the cause.
+  test.each([
+    ['20.10', 'running', 'You cannot remove a running container c1. Stop the container before attempting removal or force remove'],
+    [
+      '20.10',
+      'paused',
+      'You cannot remove a paused container c1. Unpause and then stop the container before attempting removal or force remove',
+    ],
+    ['28', 'running', 'cannot remove container "c1": container is running: stop the container before removing or force remove'],
+    ['28', 'paused', 'cannot remove container "c1": container is paused and must be unpaused first'],
+    ['28', 'restarting', 'cannot remove container "c1": container is restarting: stop the container before removing or force remove'],
+  ])('a 409 of Docker %s for a %s container is CTR_STATE_INVALID', async (_version, state, text) => {
+    const fake = await fakeDocker(() => ({ status: 409, body: { message: text } }));
+    const runtime = new DockerRuntime({ url: fake.url });
+    const error = await failure(runtime.removeContainer('c1', { force: false }));
+    runtime.close();
+    expect(error.code).toBe('CTR_STATE_INVALID');
+    expect(error.message).toBe(
+      `cannot remove container c1 as it is ${state} - running or paused containers cannot be removed without force`,
+    );
+    expect((error.cause as Error).message).toBe(`Docker: HTTP 409: ${text}`);
+  });
 });

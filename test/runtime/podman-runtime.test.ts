@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   ContainerGraph,
+  DockerRuntime,
   type ErrorCode,
   PodgraphError,
   PodmanRuntime,
@@ -20,7 +21,6 @@ import {
   removeGraph,
 } from 'podgraph';
 import { afterEach, describe, expect, test } from 'vitest';
-import { codeOf } from '../../src/runtime/podman/podman-errors.ts';
 import { stateFromPodman } from '../../src/runtime/podman/podman-inspect.ts';
 import { parseServiceUrl as parsePodmanUrl } from '../../src/runtime/service/service-url.ts';
 import { failure } from '../support/failure.ts';
@@ -135,9 +135,10 @@ describe("PodmanRuntime: podman's states and sentences", () => {
     ).toEqual(['created', 'created', 'created', 'running', 'paused', 'stopping', 'exited', 'stopped', 'stopping', 'exited', 'exited']);
   });
 
-  // Sentences as podman 4.3.1 sends them (see test/runtime/runtime-contract.test.ts for the live ones).
+  // Sentences as podman 4.3.1 and 5.8 send them (see test/runtime/runtime-contract.test.ts for the live ones).
   const cases: Array<[kind: 'container' | 'pod', status: number, text: string, code: ErrorCode]> = [
     ['container', 404, 'no container with name or ID "x" found: no such container', 'NO_SUCH_CTR'],
+    ['container', 404, 'no container with ID or name "x" found: no such container', 'NO_SUCH_CTR'],
     ['pod', 404, 'no pod with name or ID x found: no such pod', 'NO_SUCH_POD'],
     ['container', 500, 'container a has dependent containers which must be removed before it: b: container already exists', 'CTR_EXISTS'],
     [
@@ -153,11 +154,21 @@ describe("PodmanRuntime: podman's states and sentences", () => {
       '2 errors occurred:\n\t* removing container a from pod p: cannot remove container a as it is running - running or paused containers cannot be removed without force: container state improper\n\t* removing container i from pod p: a container that depends on container i still exists: dependency exists',
       'CTR_STATE_INVALID',
     ],
+    [
+      'pod',
+      500,
+      'not all containers could be removed from pod p: removing pod containers. 2 errors occurred:\n\t* cannot remove container a as it is running - running or paused containers cannot be removed without force: container state improper\n\t* a container that depends on container i could not be stopped: container state improper\n\n',
+      'CTR_STATE_INVALID',
+    ],
     ['container', 500, 'container has already been removed', 'NO_SUCH_CTR'],
     ['container', 500, 'error opening file: disk quota exceeded', 'RUNTIME'],
   ];
-  test.each(cases)('%s HTTP %i "%s" is %s', (kind, status, text, code) => {
-    expect(codeOf(kind, status, text)).toBe(code);
+  test.each(cases)('%s HTTP %i "%s" is %s', async (kind, status, text, code) => {
+    const { runtime } = await fakePodman((_req, res) =>
+      json(res, status, { cause: text.split(': ').at(-1), message: text, response: status }),
+    );
+    const error = await failure(kind === 'pod' ? runtime.removePod('p', { force: false }) : runtime.removeContainer('a', { force: false }));
+    expect(error.code).toBe(code);
   });
 });
 
@@ -642,5 +653,23 @@ describe('PodmanRuntime: retries and deadlines', () => {
       'Expected `callTimeout` to be a number of milliseconds > 0 or Infinity, got `0` (number)',
     );
     expect(new PodmanRuntime({ url: 'tcp://h:1', callTimeout: Infinity, retry: false }).url).toBe('tcp://h:1');
+  });
+
+  test("a runtime's own concurrency is checked when the runtime is made, on both engines' runtimes", () => {
+    for (const concurrency of [-5, 0, 1.5, Number.NaN, '3' as never]) {
+      for (const make of [
+        () => new PodmanRuntime({ url: 'tcp://h:1', concurrency }),
+        () => new DockerRuntime({ url: 'tcp://h:1', concurrency }),
+      ]) {
+        expect(make).toThrow(
+          expect.objectContaining({
+            code: 'INVALID_ARG',
+            message: expect.stringMatching(/^Expected `concurrency` to be an integer from 1 and up or `Infinity`, got /),
+          }),
+        );
+      }
+    }
+    expect(new PodmanRuntime({ url: 'tcp://h:1', concurrency: Infinity }).concurrency).toBe(Infinity);
+    expect(new DockerRuntime({ url: 'tcp://h:1', concurrency: 2 }).concurrency).toBe(2);
   });
 });

@@ -6,20 +6,27 @@
  */
 import { PodgraphError } from '../../errors.js';
 import { noSuchContainer, stateInvalid } from '../../sentences.js';
-import { codeOf } from '../podman/podman-errors.js';
+import { codeOf } from '../service/refusal-codes.js';
 import { errorText } from '../service/service-client.js';
 
 /** 409 `removal of container X is already in progress`: someone else is removing it. */
 export const IN_PROGRESS = /removal of container .* is already in progress/;
 
-const REFUSED_STATE = /You cannot remove a (running|paused|restarting) container/;
+/**
+ * 409 for a container Docker will not remove without force, in both generations of its words:
+ * 20.10 `You cannot remove a running container <ID>. Stop the container before ...`, 25 and later
+ * `cannot remove container "<ID>": container is running: stop the container before removing or force remove`
+ * (`paused and must be unpaused first`, `restarting: ...`).
+ */
+const REFUSED_STATE = /You cannot remove a (running|paused|restarting) container|container is (running|paused|restarting)\b/;
 
 /** The error for a failed request about container `id`; `where` names the daemon and the request, for RUNTIME. */
 export function dockerError(id: string, where: string, status: number, body: unknown): PodgraphError {
   const text = errorText(body);
   const cause = new Error(`Docker: HTTP ${status}: ${text}`);
   if (status === 404) return withCause(noSuchContainer(id), cause);
-  const state = REFUSED_STATE.exec(text)?.[1];
+  const refused = REFUSED_STATE.exec(text);
+  const state = refused?.[1] ?? refused?.[2];
   if (status === 409 && state !== undefined) return withCause(stateInvalid(id, state), cause);
   if (status === 500) {
     const code = codeOf('container', status, text);

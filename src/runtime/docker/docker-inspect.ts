@@ -86,9 +86,13 @@ function composeServicesOf(label: string | undefined): string[] {
  * that names no container in the snapshot (removed already, leaving its dependent broken) is
  * dropped; compose's `depends_on` becomes a dependency on every container of those services in
  * the same project (compose's own order, across all of a host's projects at once).
- * `stopTimeouts` gets each container's own stop timeout where it is not Docker's 10 s.
+ * `stopTimeout` is told each container's own stop timeout.
  */
-export async function inspectDocker(get: GetJson, concurrency: number, stopTimeouts?: Map<string, number>): Promise<GraphSpec> {
+export async function inspectDocker(
+  get: GetJson,
+  concurrency: number,
+  stopTimeout?: (id: string, seconds: number | null | undefined) => void,
+): Promise<GraphSpec> {
   const listed = await get('/containers/json?all=1');
   if (!Array.isArray(listed)) {
     throw new PodgraphError('RUNTIME', `Docker's containers/json reply is not a list: ${JSON.stringify(listed)?.slice(0, 200)}`);
@@ -122,8 +126,7 @@ export async function inspectDocker(get: GetJson, concurrency: number, stopTimeo
       }
     }
     dependsOn.delete(detail.Id);
-    const stopTimeout = detail.Config?.StopTimeout;
-    if (stopTimeouts !== undefined && typeof stopTimeout === 'number' && stopTimeout !== 10) stopTimeouts.set(detail.Id, stopTimeout);
+    stopTimeout?.(detail.Id, detail.Config?.StopTimeout);
     const state = stateFromDocker(detail.State?.Status);
     const name = detail.Name?.replace(/^\//, '');
     return {

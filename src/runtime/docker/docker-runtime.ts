@@ -2,20 +2,19 @@ import { invalidArg, PodgraphError } from '../../errors.js';
 import type { GraphSpec } from '../../graph/spec.js';
 import { noSuchPod } from '../../sentences.js';
 import type { RemoveCallOptions, Runtime } from '../runtime.js';
-import { type ConnectionEnvironment, environmentOf } from '../service/environment.js';
-import { Retrier, type RetryOptions, resolveRetry, sleep } from '../service/retry.js';
+import type { ConnectionEnvironment } from '../service/environment.js';
+import { type RetryOptions, sleep } from '../service/retry.js';
+import { errorText, type ServiceReply } from '../service/service-client.js';
 import {
-  type CallRequest,
-  callTimeoutOf,
+  checkConcurrency,
   checkStrings,
-  deadlineOf,
-  defaultUser,
-  positiveInteger,
-  sshTransportOf,
-} from '../service/runtime-options.js';
-import { errorText, ServiceClient, type ServiceReply, type ServiceTransport } from '../service/service-client.js';
+  environmentOption,
+  ServiceConnection,
+  type ServiceInfo,
+  type ServiceRequest,
+  StopTimeouts,
+} from '../service/service-connection.js';
 import { DOCKER_SERVICE } from '../service/service-name.js';
-import { parseServiceUrl } from '../service/service-url.js';
 import { type DockerDestination, resolveDockerDestination } from './docker-destination.js';
 import { dockerError, IN_PROGRESS } from './docker-errors.js';
 import { inspectDocker } from './docker-inspect.js';
@@ -97,44 +96,42 @@ export class DockerRuntime implements Runtime {
   readonly concurrency: number | undefined;
   /** Where it connects and which rule chose it. */
   readonly destination: DockerDestination;
-  readonly #client: ServiceClient;
-  readonly #inspectConcurrency: number;
-  readonly #retrier: Retrier;
-  readonly #callTimeout: number;
+  readonly #service: ServiceConnection;
   /** `/v1.41`: the daemon's own API version, asked once (`GET /version`). */
   #prefix: Promise<string> | undefined;
-  /** Containers whose own stop timeout (seconds) is not Docker's 10 s, as the last inspect saw them. */
-  readonly #stopTimeouts = new Map<string, number>();
+  readonly #stopTimeouts = new StopTimeouts();
   /** Containers the last inspect saw stopped: a forced removal with a timeout needs no stop first. */
   readonly #stopped = new Set<string>();
 
   constructor(options: DockerRuntimeOptions = {}) {
     checkStrings(options, ['context', 'url', 'identity']);
-    const environment = environmentOf(options.environment);
+    this.concurrency = checkConcurrency(options.concurrency);
+    const environment = environmentOption(options);
     const destination = resolveDockerDestination(options, environment);
-    const endpoint = parseServiceUrl(destination.url, { user: defaultUser(environment), sshSocket: '/var/run/docker.sock', tcpPort: 2375 });
-    if ('host' in endpoint && environment.env.DOCKER_TLS_VERIFY) {
+    if (/^tcp:\/\//.test(destination.url) && environment.env.DOCKER_TLS_VERIFY) {
       throw invalidArg(
-        `DOCKER_TLS_VERIFY is set, but podgraph does not speak TLS to dockerd: use a unix:// or ssh:// URL for ${endpoint.url}`,
+        `DOCKER_TLS_VERIFY is set, but podgraph does not speak TLS to dockerd: use a unix:// or ssh:// URL for ${destination.url}`,
       );
     }
-    const maxSockets = positiveInteger(options.maxSockets, 'maxSockets', 64);
-    this.url = endpoint.url;
-    this.concurrency = options.concurrency;
-    this.destination = { ...destination, url: endpoint.url };
-    this.#inspectConcurrency = positiveInteger(options.inspectConcurrency, 'inspectConcurrency', 8);
-    this.#retrier = new Retrier(resolveRetry(options.retry));
-    this.#callTimeout = callTimeoutOf(options.callTimeout);
-    let transport: ServiceTransport | undefined;
-    if ('ssh' in endpoint) {
-      transport = sshTransportOf(endpoint.ssh, environment, {
-        identity: options.identity,
-        isMachine: false,
-        maxChannels: maxSockets,
-        service: DOCKER_SERVICE,
-      });
-    }
-    this.#client = new ServiceClient(endpoint, maxSockets, { service: DOCKER_SERVICE, transport, connection: destination.context });
+    this.#service = new ServiceConnection(
+      DOCKER_SERVICE,
+      { url: destination.url, identity: options.identity, isMachine: false, name: destination.context },
+      environment,
+      options,
+      { sshSocket: '/var/run/docker.sock', tcpPort: 2375 },
+    );
+    this.url = this.#service.url;
+    this.destination = { ...destination, url: this.url };
+  }
+
+  /** The engine's version, as its answers say it (`Server: Docker/28.5.2`); undefined until one came. */
+  get version(): string | undefined {
+    return this.#service.version;
+  }
+
+  /** Who answers `/_ping` (podman's Docker-compatible API says so), and its version; rejects with RUNTIME naming the URL when nothing does. */
+  ping(signal?: AbortSignal): Promise<ServiceInfo> {
+    return this.#service.ping(signal);
   }
 
   /**
@@ -143,11 +140,7 @@ export class DockerRuntime implements Runtime {
    * nothing answers.
    */
   async engine(signal?: AbortSignal): Promise<'docker' | 'podman'> {
-    const reply = await this.#request('GET', '/_ping', { signal, as: 'text' });
-    if (reply.status !== 200) {
-      throw new PodgraphError('RUNTIME', `${this.#client.where('GET', '/_ping')}: HTTP ${reply.status}: ${errorText(reply.body)}`);
-    }
-    return reply.headers['libpod-api-version'] !== undefined ? 'podman' : 'docker';
+    return (await this.#service.ping(signal)).engine;
   }
 
   async inspect(): Promise<GraphSpec> {
@@ -159,13 +152,13 @@ export class DockerRuntime implements Runtime {
         const reply = await this.#request('GET', full, {});
         if (reply.status === 404) return null;
         if (reply.status === 200) return reply.body;
-        const error = dockerError(path, this.#client.where('GET', full), reply.status, reply.body);
+        const error = dockerError(path, this.#service.where('GET', full), reply.status, reply.body);
         // podman's compatible API answers a container removed since the list with a 500 "no such container".
         if (error.code === 'NO_SUCH_CTR') return null;
         throw error;
       },
-      this.#inspectConcurrency,
-      this.#stopTimeouts,
+      this.#service.inspectConcurrency,
+      (id, seconds) => this.#stopTimeouts.note(id, seconds ?? undefined),
     );
     this.#stopped.clear();
     for (const container of spec.containers ?? []) {
@@ -182,25 +175,25 @@ export class DockerRuntime implements Runtime {
   async removeContainer(id: string, options: RemoveCallOptions): Promise<void> {
     const prefix = await this.#apiPrefix();
     const ref = encodeURIComponent(id);
-    const stopSeconds = options.timeout ?? this.#stopTimeouts.get(id) ?? 10;
+    const stopSeconds = this.#stopTimeouts.of(id, options.timeout);
     const call = { signal: options.signal, onRetry: options.onRetry, stopSeconds };
     if (options.force && options.timeout !== undefined && !this.#stopped.has(id)) {
       const path = `${prefix}/containers/${ref}/stop?t=${options.timeout}`;
       const reply = await this.#request('POST', path, call);
       // 204 stopped, 304 was not running; 404 gone; anything else leaves it to DELETE's force.
-      if (reply.status === 404) throw dockerError(id, this.#client.where('POST', path), reply.status, reply.body);
+      if (reply.status === 404) throw dockerError(id, this.#service.where('POST', path), reply.status, reply.body);
     }
     const query = new URLSearchParams({ force: String(options.force) });
     if (options.volumes === true) query.set('v', 'true');
     const path = `${prefix}/containers/${ref}?${query}`;
     // One bound for all the waiting on other removals of it: the stop time plus callTimeout.
-    const limit = stopSeconds * 1000 + this.#callTimeout;
+    const limit = stopSeconds * 1000 + this.#service.callTimeout;
     let deadline: number | undefined;
     for (;;) {
       const reply = await this.#request('DELETE', path, call);
       if (reply.status >= 200 && reply.status <= 299) return;
       if (reply.status !== 409 || !IN_PROGRESS.test(errorText(reply.body))) {
-        throw dockerError(id, this.#client.where('DELETE', path), reply.status, reply.body);
+        throw dockerError(id, this.#service.where('DELETE', path), reply.status, reply.body);
       }
       deadline ??= Date.now() + limit;
       if (await this.#awaitOtherRemoval(id, prefix, options, deadline, limit)) return;
@@ -215,7 +208,7 @@ export class DockerRuntime implements Runtime {
 
   /** Closes the idle keep-alive connections, and the SSH connection of an ssh:// runtime. */
   close(): void {
-    this.#client.close();
+    this.#service.close();
   }
 
   /**
@@ -230,13 +223,13 @@ export class DockerRuntime implements Runtime {
       await sleep(delay, options.signal, `waiting for another removal of container ${id}`);
       const reply = await this.#request('GET', path, { signal: options.signal, onRetry: options.onRetry });
       if (reply.status === 404) return true;
-      if (reply.status !== 200) throw dockerError(id, this.#client.where('GET', path), reply.status, reply.body);
+      if (reply.status !== 200) throw dockerError(id, this.#service.where('GET', path), reply.status, reply.body);
       const status = (reply.body as { State?: { Status?: string } } | undefined)?.State?.Status;
       if (status !== 'removing') return false;
     }
     throw new PodgraphError(
       'RUNTIME',
-      `${this.#client.where('DELETE', `${prefix}/containers/${id}`)}: another removal of it was still in progress after ${limit / 1000} s`,
+      `${this.#service.where('DELETE', `${prefix}/containers/${id}`)}: another removal of it was still in progress after ${limit / 1000} s`,
     );
   }
 
@@ -247,7 +240,7 @@ export class DockerRuntime implements Runtime {
         if (reply.status !== 200 || typeof version !== 'string' || !/^\d+\.\d+$/.test(version)) {
           throw new PodgraphError(
             'RUNTIME',
-            `${this.#client.where('GET', '/version')}: HTTP ${reply.status}: no API version in ${errorText(reply.body)}`,
+            `${this.#service.where('GET', '/version')}: HTTP ${reply.status}: no API version in ${errorText(reply.body)}`,
           );
         }
         return `/v${version}`;
@@ -261,9 +254,7 @@ export class DockerRuntime implements Runtime {
   }
 
   /** A request, tried again while the daemon is unreachable (see `retry`), each attempt with its deadline. */
-  #request(method: 'GET' | 'DELETE' | 'POST', path: string, options: CallRequest): Promise<ServiceReply> {
-    const deadline = deadlineOf(this.#callTimeout, options.stopSeconds);
-    const attempt = () => this.#client.request(method, path, { signal: options.signal, as: options.as ?? 'json', deadline });
-    return this.#retrier.run(attempt, { signal: options.signal, onRetry: options.onRetry, what: `${method} ${path}` });
+  #request(method: 'GET' | 'DELETE' | 'POST', path: string, options: ServiceRequest): Promise<ServiceReply> {
+    return this.#service.request(method, path, options);
   }
 }

@@ -74,9 +74,13 @@ export function stateFromPodman(status: string | undefined): ContainerState {
  * container gone before its inspect is left out, as is one in a pod created after the pod list
  * (its pod is not in the snapshot), and dependencies point only at containers in the snapshot.
  * A container whose storage is gone (a removal cut short) comes from the list, to go first.
- * `stopTimeouts` gets each container's own stop timeout where it is not podman's 10 s.
+ * `stopTimeout` is told each container's own stop timeout.
  */
-export async function inspectPodman(get: GetJson, concurrency: number, stopTimeouts?: Map<string, number>): Promise<GraphSpec> {
+export async function inspectPodman(
+  get: GetJson,
+  concurrency: number,
+  stopTimeout?: (id: string, seconds: number | undefined) => void,
+): Promise<GraphSpec> {
   const listedPods = asArray<ListedPod>(await get('/libpod/pods/json'), 'pods/json');
   const listed = asArray<ListedContainer>(await get('/libpod/containers/json?all=true'), 'containers/json');
   const pods: PodSpec[] = listedPods.map((pod) => ({ id: pod.Id, name: pod.Name, ...labelsOf(pod.Labels) }));
@@ -106,8 +110,7 @@ export async function inspectPodman(get: GetJson, concurrency: number, stopTimeo
       });
       continue;
     }
-    const stopTimeout = detail.Config?.StopTimeout;
-    if (stopTimeouts !== undefined && typeof stopTimeout === 'number' && stopTimeout !== 10) stopTimeouts.set(detail.Id, stopTimeout);
+    stopTimeout?.(detail.Id, detail.Config?.StopTimeout);
     const pod = detail.Pod !== undefined && detail.Pod !== '' ? detail.Pod : undefined;
     if (pod !== undefined && !podIds.has(pod)) continue;
     const state = stateFromPodman(detail.State?.Status);

@@ -1,22 +1,23 @@
-import { describe, invalidArg, PodgraphError } from '../../errors.js';
+import { describe, invalidArg } from '../../errors.js';
 import type { GraphSpec } from '../../graph/spec.js';
+import type { ItemKind } from '../../sentences.js';
 import type { RemoveCallOptions, Runtime } from '../runtime.js';
-import { type ConnectionEnvironment, environmentOf } from '../service/environment.js';
-import { markTransient, Retrier, type RetryOptions, resolveRetry } from '../service/retry.js';
+import type { ConnectionEnvironment } from '../service/environment.js';
+import { codeOf } from '../service/refusal-codes.js';
+import type { RetryOptions } from '../service/retry.js';
+import { errorText, type ServiceReply } from '../service/service-client.js';
 import {
-  type CallRequest,
-  callTimeoutOf,
+  checkConcurrency,
   checkStrings,
-  deadlineOf,
-  defaultUser,
-  positiveInteger,
-  sshTransportOf,
-} from '../service/runtime-options.js';
-import { errorText, ServiceClient, type ServiceReply, type ServiceTransport } from '../service/service-client.js';
+  environmentOption,
+  ServiceConnection,
+  type ServiceInfo,
+  type ServiceRequest,
+  StopTimeouts,
+} from '../service/service-connection.js';
 import { PODMAN_SERVICE } from '../service/service-name.js';
-import { parseServiceUrl } from '../service/service-url.js';
 import { type PodmanDestination, resolveDestination } from './connection/resolve.js';
-import { busyAnswer, codeOf, type PodmanItemKind, podmanError } from './podman-errors.js';
+import { busyAnswer, podmanError } from './podman-errors.js';
 import { inspectPodman, STORAGE_GONE, STORAGE_GONE_TEXT } from './podman-inspect.js';
 
 /** Where a {@link PodmanRuntime} finds podman's API service, and how it talks to it. */
@@ -116,47 +117,39 @@ export class PodmanRuntime implements Runtime {
   readonly connection: string | undefined;
   /** Where it connects and which rule chose it. */
   readonly destination: PodmanDestination;
-  readonly #client: ServiceClient;
+  readonly #service: ServiceConnection;
   readonly #prefix: string;
-  readonly #inspectConcurrency: number;
-  readonly #retrier: Retrier;
-  readonly #callTimeout: number;
-  /** Containers whose own stop timeout (seconds) is not podman's 10 s, as the last inspect saw them. */
-  readonly #stopTimeouts = new Map<string, number>();
+  readonly #stopTimeouts = new StopTimeouts();
 
   constructor(options: PodmanRuntimeOptions = {}) {
     checkStrings(options, ['connection', 'url', 'identity']);
-    const environment = environmentOf(options.environment);
-    const destination = resolveDestination(options, environment);
-    const endpoint = parseServiceUrl(destination.url, { user: defaultUser(environment) });
     const apiVersion = options.apiVersion ?? 'v4.0.0';
-    if (!/^v\d+(\.\d+){0,2}$/.test(apiVersion)) throw invalidArg(`Expected \`apiVersion\` like 'v4.0.0', got ${describe(apiVersion)}`);
-    const maxSockets = positiveInteger(options.maxSockets, 'maxSockets', 64);
-    this.url = endpoint.url;
-    this.concurrency = options.concurrency;
-    this.connection = destination.connection;
-    this.destination = { ...destination, url: endpoint.url };
-    this.#prefix = `/${apiVersion}`;
-    this.#inspectConcurrency = positiveInteger(options.inspectConcurrency, 'inspectConcurrency', 8);
-    this.#retrier = new Retrier(resolveRetry(options.retry));
-    this.#callTimeout = callTimeoutOf(options.callTimeout);
-    let transport: ServiceTransport | undefined;
-    if ('ssh' in endpoint) {
-      transport = sshTransportOf(endpoint.ssh, environment, {
-        identity: destination.identity,
-        isMachine: destination.isMachine,
-        maxChannels: maxSockets,
-        service: PODMAN_SERVICE,
-      });
+    if (typeof apiVersion !== 'string' || !/^v\d+(\.\d+){0,2}$/.test(apiVersion)) {
+      throw invalidArg(`Expected \`apiVersion\` like 'v4.0.0', got ${describe(apiVersion)}`);
     }
-    this.#client = new ServiceClient(endpoint, maxSockets, { service: PODMAN_SERVICE, transport, connection: destination.connection });
+    this.concurrency = checkConcurrency(options.concurrency);
+    const environment = environmentOption(options);
+    const destination = resolveDestination(options, environment);
+    this.#service = new ServiceConnection(
+      PODMAN_SERVICE,
+      { url: destination.url, identity: destination.identity, isMachine: destination.isMachine, name: destination.connection },
+      environment,
+      options,
+    );
+    this.url = this.#service.url;
+    this.connection = destination.connection;
+    this.destination = { ...destination, url: this.url };
+    this.#prefix = `/${apiVersion}`;
   }
 
-  /** Resolves when the service answers `/_ping`; rejects with RUNTIME naming the URL otherwise. */
-  async ping(signal?: AbortSignal): Promise<void> {
-    const reply = await this.#request('GET', '/_ping', { signal, as: 'text' });
-    if (reply.status !== 200)
-      throw new PodgraphError('RUNTIME', `${this.#client.where('GET', '/_ping')}: HTTP ${reply.status}: ${errorText(reply.body)}`);
+  /** podman's version, as its answers say it (`Libpod-Api-Version`); undefined until one came. */
+  get version(): string | undefined {
+    return this.#service.version;
+  }
+
+  /** Resolves when the service answers `/_ping`, saying who it is; rejects with RUNTIME naming the URL otherwise. */
+  ping(signal?: AbortSignal): Promise<ServiceInfo> {
+    return this.#service.ping(signal);
   }
 
   inspect(): Promise<GraphSpec> {
@@ -170,11 +163,11 @@ export class PodmanRuntime implements Runtime {
         if (reply.status === 500 && STORAGE_GONE_TEXT.test(errorText(reply.body))) return STORAGE_GONE;
         // A container removed between the list and its inspect: podman 4.3.1 answers 500 "does not exist in database".
         if (reply.status === 500 && codeOf('container', 500, errorText(reply.body)) === 'NO_SUCH_CTR') return null;
-        if (reply.status !== 200) throw podmanError('container', this.#client.where('GET', full), reply.status, reply.body);
+        if (reply.status !== 200) throw podmanError('container', this.#service.where('GET', full), reply.status, reply.body);
         return reply.body;
       },
-      this.#inspectConcurrency,
-      this.#stopTimeouts,
+      this.#service.inspectConcurrency,
+      (id, seconds) => this.#stopTimeouts.note(id, seconds),
     );
   }
 
@@ -202,36 +195,18 @@ export class PodmanRuntime implements Runtime {
 
   /** Closes the idle keep-alive connections, and the SSH connection of an ssh:// runtime. */
   close(): void {
-    this.#client.close();
+    this.#service.close();
   }
 
-  /**
-   * A request, tried again while the service is unreachable (see `retry`), each attempt with its
-   * deadline; a transient answer of podman's is thrown marked `busy` so it is tried again too.
-   */
-  #request(
-    method: 'GET' | 'DELETE',
-    path: string,
-    options: CallRequest & {
-      /** A list of pods or containers: "no such" in its answer is a race with a removal, not an answer. */
-      listing?: boolean;
-    },
-  ): Promise<ServiceReply> {
-    const deadline = deadlineOf(this.#callTimeout, options.stopSeconds);
-    const attempt = async () => {
-      const reply = await this.#client.request(method, path, { signal: options.signal, as: options.as ?? 'json', deadline });
-      const busy = busyAnswer(reply.status, reply.body, options.listing === true);
-      if (busy !== undefined) {
-        throw markTransient(new PodgraphError('RUNTIME', `${this.#client.where(method, path)}: HTTP ${reply.status}: ${busy}`), 'busy');
-      }
-      return reply;
-    };
-    return this.#retrier.run(attempt, { signal: options.signal, onRetry: options.onRetry, what: `${method} ${path}` });
+  /** A request; with `listing`, podman's "no such" for a whole list is a race with a removal, tried again. */
+  #request(method: 'GET' | 'DELETE', path: string, options: ServiceRequest & { listing?: boolean }): Promise<ServiceReply> {
+    const listing = options.listing === true;
+    return this.#service.request(method, path, { ...options, busy: (reply) => busyAnswer(reply.status, reply.body, listing) });
   }
 
   /** A DELETE that fails on an error status, and on a 2xx whose body `failedItem` finds an `Err` in. */
   async #delete(
-    kind: PodmanItemKind,
+    kind: ItemKind,
     id: string,
     path: string,
     options: RemoveCallOptions,
@@ -242,13 +217,14 @@ export class PodmanRuntime implements Runtime {
     // libpod's name is `volumes` (`v` is the Docker API's, which libpod paths ignore); pods take none.
     if (options.volumes === true && kind === 'container') query.set('volumes', 'true');
     const full = `${this.#prefix}${path}?${query}`;
-    const stopSeconds = options.timeout ?? (kind === 'container' ? this.#stopTimeouts.get(id) : undefined) ?? 10;
+    // A pod's members are removed first by the engine, so its DELETE waits for one stop: the infra's.
+    const stopSeconds = kind === 'container' ? this.#stopTimeouts.of(id, options.timeout) : (options.timeout ?? 10);
     // A retried DELETE whose lost attempt did remove the item answers 404: NO_SUCH_*, which the
     // engine counts as removed, and rightly: the item is gone, and this call is why.
     const reply = await this.#request('DELETE', full, { signal: options.signal, stopSeconds, onRetry: options.onRetry });
     const ok = reply.status >= 200 && reply.status <= 299;
     const err = ok ? failedItem(reply.body) : undefined;
-    if (!ok || err !== undefined) throw podmanError(kind, this.#client.where('DELETE', full), reply.status, ok ? err : reply.body);
+    if (!ok || err !== undefined) throw podmanError(kind, this.#service.where('DELETE', full), reply.status, ok ? err : reply.body);
   }
 }
 
