@@ -1,4 +1,12 @@
-import { ContainerGraph, type ErrorCode, type GraphSpec, MemoryRuntime, PodgraphError, type RuntimeCall } from 'podgraph';
+import {
+  ContainerGraph,
+  type ErrorCode,
+  type GraphSpec,
+  MemoryRuntime,
+  type MemoryRuntimeOptions,
+  PodgraphError,
+  type RuntimeCall,
+} from 'podgraph';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 
 afterEach(() => {
@@ -360,7 +368,7 @@ describe('hooks', () => {
   });
 
   test('an already-aborted signal rejects at once, with or without latency or hang', async () => {
-    for (const options of [{}, { latency: 10_000 }, { hang: () => true }]) {
+    for (const options of [{}, { latency: 10_000 }, { hang: () => true }, { log: false }, { log: false, latency: 0 }]) {
       const rt = new MemoryRuntime(chain, options);
       const signal = AbortSignal.abort();
       await rejected(rt.removeContainer('z', { force: true, signal }), 'ABORTED');
@@ -411,6 +419,42 @@ describe('hooks', () => {
     const [first, second] = rt.log;
     expect(first.startTick).toBeLessThan(second.startTick);
     expect(second.startTick).toBeLessThan(first.endTick!);
+  });
+
+  test('the fast path (log: false, no hook) answers as the instrumented path does, call for call', async () => {
+    const calls: [string, string, boolean][] = [
+      ['removeContainer', 'alpha', false],
+      ['removeContainer', 'a1', false],
+      ['removeContainer', 'alpha', false],
+      ['removeContainer', 's', false],
+      ['removeContainer', 's', true],
+      ['removeContainer', 'I', true],
+      ['removeContainer', 'm1', true],
+      ['removePod', 'P', false],
+      ['removePod', 'pod-p', true],
+      ['removePod', 'P', true],
+      ['removeContainer', 'ghost', true],
+    ];
+    const outcomes = async (rt: MemoryRuntime) => {
+      const seen: string[] = [];
+      for (const [op, id, force] of calls) {
+        const call = op === 'removePod' ? rt.removePod(id, { force }) : rt.removeContainer(id, { force });
+        seen.push(
+          await call.then(
+            () => 'ok',
+            (error: PodgraphError) => `${error.code}: ${error.message}`,
+          ),
+        );
+      }
+      return { seen, spec: await rt.inspect() };
+    };
+    const fast = await outcomes(new MemoryRuntime(world(), { log: false }));
+    const logged = new MemoryRuntime(world(), { latency: () => 0 });
+    expect(await outcomes(logged)).toEqual(fast);
+    expect(logged.log.map((r) => r.result)).toEqual(fast.seen.map((outcome) => (outcome === 'ok' ? 'removed' : outcome.split(':')[0])));
+    expect(fast.seen).toContain(
+      'CTR_STATE_INVALID: cannot remove container s as it is running - running or paused containers cannot be removed without force',
+    );
   });
 
   test('log: false keeps it empty', async () => {
@@ -520,5 +564,81 @@ describe('hooks', () => {
     expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
     const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected')!;
     expect(failed.reason.code).toBe('NO_SUCH_POD');
+  });
+});
+
+describe('options are checked when the runtime is built', () => {
+  const spec: GraphSpec = { containers: [{ id: 'a' }] };
+
+  /** The INVALID_ARG `new MemoryRuntime(spec, options)` throws. */
+  function refused(options: unknown): PodgraphError {
+    let caught: unknown;
+    try {
+      new MemoryRuntime(spec, options as MemoryRuntimeOptions);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught, `${String(options)} should be refused`).toBeInstanceOf(PodgraphError);
+    expect((caught as PodgraphError).code).toBe('INVALID_ARG');
+    return caught as PodgraphError;
+  }
+
+  test("concurrency: an integer from 1 or Infinity, in p-queue's words; refused before any call", () => {
+    expect(refused({ concurrency: 0 }).message).toBe(
+      'Expected `concurrency` to be an integer from 1 and up or `Infinity`, got `0` (number)',
+    );
+    expect(refused({ concurrency: '4' }).message).toBe(
+      'Expected `concurrency` to be an integer from 1 and up or `Infinity`, got `"4"` (string)',
+    );
+    for (const concurrency of [-1, 1.5, Number.NaN, -Infinity, null]) {
+      expect(refused({ concurrency }).message).toMatch(/^Expected `concurrency` to be an integer from 1 and up or `Infinity`, got `/);
+    }
+    for (const concurrency of [1, 8, Infinity, undefined]) {
+      expect(new MemoryRuntime(spec, { concurrency }).concurrency).toBe(concurrency);
+    }
+  });
+
+  test('latency: milliseconds from 0 up to what setTimeout takes, or a function', () => {
+    expect(refused({ latency: -1 }).message).toBe(
+      'Expected `latency` to be a number of milliseconds from 0 to 2147483647 or a function, got `-1` (number)',
+    );
+    for (const latency of [Number.NaN, Infinity, 2 ** 31, '10', true, null]) {
+      expect(refused({ latency }).message).toMatch(
+        /^Expected `latency` to be a number of milliseconds from 0 to 2147483647 or a function, got `/,
+      );
+    }
+    for (const latency of [0, 2.5, 2 ** 31 - 1, () => 1]) expect(() => new MemoryRuntime(spec, { latency })).not.toThrow();
+  });
+
+  test.each(['fail', 'vanish', 'hang', 'clock'])('%s: a function', (key) => {
+    expect(refused({ [key]: true }).message).toBe(`Expected \`${key}\` to be a function, got \`true\` (boolean)`);
+    expect(refused({ [key]: 'never' }).message).toBe(`Expected \`${key}\` to be a function, got \`"never"\` (string)`);
+    expect(refused({ [key]: null }).message).toBe(`Expected \`${key}\` to be a function, got \`null\` (null)`);
+    expect(() => new MemoryRuntime(spec, { [key]: () => undefined })).not.toThrow();
+  });
+
+  test('log: a boolean', () => {
+    expect(refused({ log: 'false' }).message).toBe('Expected `log` to be a boolean, got `"false"` (string)');
+    expect(refused({ log: 0 }).message).toBe('Expected `log` to be a boolean, got `0` (number)');
+    expect(new MemoryRuntime(spec, { log: false }).log).toEqual([]);
+  });
+
+  test("rules: 'podman' or 'docker', saying what it got", () => {
+    expect(refused({ rules: 'moby' }).message).toBe("Expected `rules` to be 'podman' or 'docker', got `\"moby\"` (string)");
+  });
+
+  test('the options themselves: an object when given', () => {
+    expect(refused(null).message).toBe('Expected `options` to be an object, got `null` (null)');
+    expect(refused(3).message).toBe('Expected `options` to be an object, got `3` (number)');
+  });
+
+  test('a bad option is named before a bad spec is', () => {
+    let caught: unknown;
+    try {
+      new MemoryRuntime({ containers: [{ id: 'a', dependsOn: ['b'] }] }, { concurrency: 0 });
+    } catch (error) {
+      caught = error;
+    }
+    expect((caught as PodgraphError).message).toMatch(/^Expected `concurrency`/);
   });
 });

@@ -1,4 +1,6 @@
+import { describe, invalidArg } from '../../errors.js';
 import type { ContainerState } from '../../graph/spec.js';
+import { checkConcurrency } from '../concurrency.js';
 
 export type RuntimeOperation = 'removeContainer' | 'removePod';
 
@@ -62,12 +64,14 @@ export interface MemoryRuntimeOptions {
   rules?: MemoryRuntimeRules;
   /**
    * Runtime calls in flight at most over every removeGraph call on this runtime (an integer >= 1
-   * or Infinity): the runtime's own bound, shared by the calls.
+   * or Infinity): the runtime's own bound, shared by the calls. Like every option, checked when
+   * the runtime is built (INVALID_ARG).
    * @default the larger of 3 x CPUs + 1 and the largest `concurrency` of a removal in flight
    */
   concurrency?: number;
   /**
-   * Milliseconds each call takes, fixed or per call. `0` answers without a timer.
+   * Milliseconds each call takes, fixed (from 0 to 2147483647, setTimeout's limit: `hang` is for
+   * longer) or per call. `0` answers without a timer.
    *
    * @default 0
    */
@@ -99,8 +103,36 @@ export interface MemoryRuntimeOptions {
   clock?: () => number;
   /**
    * Record every call in {@link MemoryRuntime.log}; turn it off for million-container benchmarks.
+   * Off, with no latency and no hook, a call answers at once: no record, no timer.
    *
    * @default true
    */
   log?: boolean;
+}
+
+/** setTimeout's longest delay: a longer one fires after 1 ms. */
+const LATENCY_MAX = 2 ** 31 - 1;
+
+/**
+ * Checks each option's type when the runtime is built (INVALID_ARG naming the option and the
+ * value it got), so a bad one fails there rather than at the first call.
+ */
+export function checkOptions(options: MemoryRuntimeOptions): void {
+  if (typeof options !== 'object' || options === null) throw invalidArg(`Expected \`options\` to be an object, got ${describe(options)}`);
+  const { rules, concurrency, latency, log } = options;
+  if (rules !== undefined && rules !== 'podman' && rules !== 'docker') {
+    throw invalidArg(`Expected \`rules\` to be 'podman' or 'docker', got ${describe(rules)}`);
+  }
+  if (concurrency !== undefined) checkConcurrency(concurrency);
+  if (latency !== undefined && typeof latency !== 'function' && !(typeof latency === 'number' && latency >= 0 && latency <= LATENCY_MAX)) {
+    throw invalidArg(
+      `Expected \`latency\` to be a number of milliseconds from 0 to ${LATENCY_MAX} or a function, got ${describe(latency)}`,
+    );
+  }
+  for (const key of ['fail', 'vanish', 'hang', 'clock'] as const) {
+    if (options[key] !== undefined && typeof options[key] !== 'function') {
+      throw invalidArg(`Expected \`${key}\` to be a function, got ${describe(options[key])}`);
+    }
+  }
+  if (log !== undefined && typeof log !== 'boolean') throw invalidArg(`Expected \`log\` to be a boolean, got ${describe(log)}`);
 }

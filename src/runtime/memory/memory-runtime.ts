@@ -1,59 +1,15 @@
-import { describe, invalidArg, PodgraphError } from '../../errors.js';
-import { type CompiledGraph, compileGraph, specOf } from '../../graph/compiled-graph.js';
-import { ContainerGraph, compiledOf } from '../../graph/container-graph.js';
-import {
-  CONTAINER_STATES,
-  type ContainerSpec,
-  type ContainerState,
-  type GraphSpec,
-  isActiveState,
-  type PodSpec,
-} from '../../graph/spec.js';
-import { hasDependents, infraContainer, noSuchContainer, noSuchPod, podMembersLeft, stateInvalid } from '../../sentences.js';
+import type { ContainerGraph } from '../../graph/container-graph.js';
+import type { ContainerState, GraphSpec } from '../../graph/spec.js';
 import type { RemoveCallOptions, Runtime } from '../runtime.js';
-import type { BrokenDependent, MemoryRuntimeOptions, MemoryRuntimeRules, OperationRecord, RuntimeCall } from './memory-runtime-options.js';
-
-/** Where podman's and Docker's rules differ: the one switch, read by the constructor, removeContainer and vanishContainer. */
-interface Rules {
-  /** Pods (and infra containers) exist; without them a spec with any is INVALID_ARG. */
-  readonly pods: boolean;
-  /**
-   * A container that others still depend on is refused (CTR_EXISTS), so whoever removes it
-   * removes them first; otherwise it goes alone and they are left broken (`docker rm`).
-   */
-  readonly refusesDependents: boolean;
-}
-
-const RULES: Readonly<Record<MemoryRuntimeRules, Rules>> = {
-  podman: { pods: true, refusesDependents: true },
-  docker: { pods: false, refusesDependents: false },
-};
-
-function rulesOf(options: MemoryRuntimeOptions): Rules {
-  const name = options.rules === undefined ? 'podman' : options.rules;
-  if (name !== 'podman' && name !== 'docker') {
-    throw invalidArg(`Expected \`rules\` to be 'podman' or 'docker', got ${describe(name)}`);
-  }
-  return RULES[name];
-}
-
-const noPods = (what: string) => invalidArg(`Docker has no pods (MemoryRuntime rules 'docker'): ${what}`);
-const quoted = (value: unknown) => (typeof value === 'string' ? JSON.stringify(value) : describe(value));
-
-/** Refuses a spec that mentions a pod, before it is compiled (so an unknown pod is this error, not NO_SUCH_POD). */
-function refusePods(spec: GraphSpec): void {
-  if (typeof spec !== 'object' || spec === null) return; // compileGraph says what is wrong with it
-  const { pods, containers } = spec as { pods?: unknown; containers?: unknown };
-  if (Array.isArray(pods) && pods.length > 0) {
-    const first = quoted((pods[0] as PodSpec | null)?.id);
-    throw noPods(pods.length === 1 ? `the spec has pod ${first}` : `the spec has ${pods.length} pods, ${first} first`);
-  }
-  if (!Array.isArray(containers)) return;
-  for (const ctr of containers as (ContainerSpec | null)[]) {
-    if (ctr?.pod !== undefined) throw noPods(`container ${quoted(ctr.id)} is in pod ${quoted(ctr.pod)}`);
-    if (ctr?.infra === true) throw noPods(`container ${quoted(ctr.id)} is marked infra`);
-  }
-}
+import { MemoryInstruments } from './memory-instruments.js';
+import {
+  type BrokenDependent,
+  checkOptions,
+  type MemoryRuntimeOptions,
+  type OperationRecord,
+  type RuntimeCall,
+} from './memory-runtime-options.js';
+import { MemoryState } from './memory-state.js';
 
 /**
  * The embedded default runtime: pods and containers held in memory, removed by podman's rules
@@ -62,50 +18,29 @@ function refusePods(spec: GraphSpec): void {
  * behave as podman's per-container lock makes them: the later one finds the item gone.
  */
 export class MemoryRuntime implements Runtime {
-  readonly #graph: CompiledGraph;
-  readonly #options: MemoryRuntimeOptions;
-  readonly #rules: Rules;
-  readonly #clock: () => number;
-  readonly #states: Uint8Array;
-  readonly #alive: Uint8Array;
-  readonly #podAlive: Uint8Array;
-  readonly #liveDependents: Int32Array;
-  readonly #log: OperationRecord[] = [];
-  readonly #broken: BrokenDependent[] = [];
-  /** True when no option asks to see or delay a call. */
-  readonly #plain: boolean;
-  #tick = 0;
+  readonly #concurrency: number | undefined;
+  readonly #state: MemoryState;
+  readonly #instruments: MemoryInstruments;
 
-  /** `spec` is validated as `ContainerGraph.fromSpec` does; a ContainerGraph is taken as it is. */
+  /**
+   * `spec` is validated as `ContainerGraph.fromSpec` does; a ContainerGraph is taken as it is.
+   * The options are checked first: INVALID_ARG names the first one of the wrong type.
+   */
   constructor(spec: GraphSpec | ContainerGraph, options: MemoryRuntimeOptions = {}) {
-    this.#rules = rulesOf(options);
-    if (!this.#rules.pods && !(spec instanceof ContainerGraph)) refusePods(spec);
-    this.#graph = spec instanceof ContainerGraph ? compiledOf(spec) : compileGraph(spec);
-    if (!this.#rules.pods && this.#graph.podCount > 0) throw noPods(`the graph has pod ${quoted(this.#graph.podIds[0])}`);
-    this.#options = options;
-    this.#clock = options.clock ?? (() => performance.now());
-    this.#plain =
-      options.log === false &&
-      options.latency === undefined &&
-      options.fail === undefined &&
-      options.vanish === undefined &&
-      options.hang === undefined;
-    const graph = this.#graph;
-    this.#states = graph.states.slice();
-    this.#alive = new Uint8Array(graph.size).fill(1);
-    this.#podAlive = new Uint8Array(graph.podCount).fill(1);
-    this.#liveDependents = new Int32Array(graph.size);
-    for (let i = 0; i < graph.size; i++) this.#liveDependents[i] = graph.dependentStart[i + 1] - graph.dependentStart[i];
+    checkOptions(options);
+    this.#concurrency = options.concurrency;
+    this.#state = new MemoryState(spec, options.rules ?? 'podman');
+    this.#instruments = new MemoryInstruments(options);
   }
 
   /** The bound on calls in flight that every removal on this runtime shares, when set in the options. */
   get concurrency(): number | undefined {
-    return this.#options.concurrency;
+    return this.#concurrency;
   }
 
   /** Every call so far, in start order (empty when `options.log` is false). */
   get log(): readonly OperationRecord[] {
-    return this.#log;
+    return this.#instruments.log;
   }
 
   /**
@@ -114,70 +49,57 @@ export class MemoryRuntime implements Runtime {
    * rules, which refuse such removals.
    */
   brokenDependents(): BrokenDependent[] {
-    return this.#broken.map((entry) => ({ ...entry }));
+    return this.#state.brokenDependents();
   }
 
   /** Whether a container with this id or name still exists. */
   has(idOrName: string): boolean {
-    const index = this.#graph.lookup.get(idOrName);
-    return index !== undefined && this.#alive[index] === 1;
+    return this.#state.has(idOrName);
   }
 
   /** Whether a pod with this id or name still exists. */
   hasPod(idOrName: string): boolean {
-    const pod = this.#graph.podLookup.get(idOrName);
-    return pod !== undefined && this.#podAlive[pod] === 1;
+    return this.#state.hasPod(idOrName);
   }
 
   /** Someone else changed a container's state (started, paused or stopped it). */
   setState(idOrName: string, state: ContainerState): void {
-    const index = this.#graph.lookup.get(idOrName);
-    const code = CONTAINER_STATES.indexOf(state);
-    if (index === undefined || this.#alive[index] === 0) throw noSuchContainer(idOrName);
-    if (code === -1) throw new PodgraphError('INVALID_ARG', `Expected a container state, got ${JSON.stringify(state)}`);
-    this.#states[index] = code;
+    this.#state.setState(idOrName, state);
   }
 
   /** The current state; a broken dependent's `dependsOn` leaves out what it lost, so the spec stays valid. */
   async inspect(): Promise<GraphSpec> {
-    const spec = specOf(
-      this.#graph,
-      this.#states,
-      (i) => this.#alive[i] === 1,
-      (p) => this.#podAlive[p] === 1,
-    );
-    if (this.#broken.length > 0) this.#dropLost(spec);
-    return spec;
+    return this.#state.spec();
   }
 
   async removeContainer(id: string, options: RemoveCallOptions): Promise<void> {
-    // No hook, no log, no latency: nothing needs the call described, so answer at once.
-    if (this.#plain && !options.signal?.aborted) {
-      this.#removeContainerNow(id, options.force);
+    const state = this.#state;
+    // Nothing needs the call described: answer at once, without a record or a timer.
+    if (this.#instruments.plain && !options.signal?.aborted) {
+      state.removeContainer(id, options.force);
       return;
     }
-    const index = this.#graph.lookup.get(id);
-    const state = index !== undefined && this.#alive[index] === 1 ? this.#stateOf(index) : undefined;
     const call: RuntimeCall = {
       op: 'removeContainer',
       id,
       force: options.force,
       timeout: options.timeout,
       volumes: options.volumes === true,
-      state,
+      state: state.stateOf(id),
     };
-    await this.#perform(call, options.signal, () => {
-      if (this.#options.vanish?.(call)) this.vanishContainer(id);
-      return this.#removeContainerNow(id, options.force);
+    await this.#instruments.perform(call, options.signal, (vanished) => {
+      if (vanished) state.vanishContainer(id);
+      return state.removeContainer(id, options.force);
     });
   }
 
   async removePod(id: string, options: RemoveCallOptions): Promise<void> {
-    if (this.#plain && !options.signal?.aborted) return this.#removePodNow(id, options.force);
+    const state = this.#state;
+    if (this.#instruments.plain && !options.signal?.aborted) return state.removePod(id, options.force);
     const call: RuntimeCall = { op: 'removePod', id, force: options.force, timeout: options.timeout };
-    await this.#perform(call, options.signal, () => {
-      if (this.#options.vanish?.(call)) this.vanishPod(id);
-      this.#removePodNow(id, options.force);
+    await this.#instruments.perform(call, options.signal, (vanished) => {
+      if (vanished) state.vanishPod(id);
+      state.removePod(id, options.force);
       return undefined;
     });
   }
@@ -188,192 +110,11 @@ export class MemoryRuntime implements Runtime {
    * under Docker's alone, as `docker rm -f` does, leaving its dependents broken.
    */
   vanishContainer(idOrName: string): void {
-    const graph = this.#graph;
-    const index = graph.lookup.get(idOrName);
-    if (index === undefined || this.#alive[index] === 0) return;
-    if (!this.#rules.refusesDependents) {
-      this.#breakDependents(index);
-      this.#kill(index);
-      return;
-    }
-    if (graph.isInfra[index] === 1) {
-      this.vanishPod(graph.podIds[graph.podOf[index]]);
-      return;
-    }
-    const stack = [index];
-    while (stack.length > 0) {
-      const node = stack.pop()!;
-      if (this.#alive[node] === 0) continue;
-      this.#kill(node);
-      for (let k = graph.dependentStart[node]; k < graph.dependentStart[node + 1]; k++) {
-        if (this.#alive[graph.dependents[k]] === 1) stack.push(graph.dependents[k]);
-      }
-    }
+    this.#state.vanishContainer(idOrName);
   }
 
   /** Someone else removed this pod and all its containers. */
   vanishPod(idOrName: string): void {
-    const graph = this.#graph;
-    const pod = graph.podLookup.get(idOrName);
-    if (pod === undefined || this.#podAlive[pod] === 0) return;
-    for (let k = graph.memberStart[pod]; k < graph.memberStart[pod + 1]; k++) {
-      if (this.#alive[graph.members[k]] === 1) this.#kill(graph.members[k]);
-    }
-    this.#podAlive[pod] = 0;
-  }
-
-  /** `effect` returns the ids of the dependents it left broken, if any. */
-  async #perform(call: RuntimeCall, signal: AbortSignal | undefined, effect: () => string[] | undefined): Promise<void> {
-    const record = this.#begin(call);
-    try {
-      const wait = this.#travel(call, signal);
-      if (wait !== undefined) await wait;
-      const injected = this.#options.fail?.(call);
-      if (injected !== undefined) throw injected;
-      const broken = effect();
-      if (record !== undefined && broken !== undefined) record.broken = broken;
-      this.#end(record, 'removed');
-    } catch (error) {
-      this.#end(record, (error as { code?: unknown })?.code?.toString() ?? 'ERROR');
-      throw error;
-    }
-  }
-
-  #begin(call: RuntimeCall): OperationRecord | undefined {
-    if (this.#options.log === false) return undefined;
-    const record: OperationRecord = { ...call, startTick: this.#tick++, start: this.#clock() };
-    this.#log.push(record);
-    return record;
-  }
-
-  #end(record: OperationRecord | undefined, result: string): void {
-    if (record === undefined) return;
-    record.endTick = this.#tick++;
-    record.end = this.#clock();
-    record.result = result;
-  }
-
-  /** The call's time on the wire: latency, or hanging until aborted. Undefined when there is nothing to wait for. */
-  #travel(call: RuntimeCall, signal: AbortSignal | undefined): Promise<void> | undefined {
-    const what = `${call.op === 'removePod' ? 'pod' : 'container'} ${call.id}`;
-    const aborted = () => new PodgraphError('ABORTED', `removal of ${what} was aborted`, { cause: signal?.reason });
-    if (signal?.aborted) return Promise.reject(aborted());
-    const hang = this.#options.hang?.(call) === true;
-    const latency = typeof this.#options.latency === 'function' ? this.#options.latency(call) : (this.#options.latency ?? 0);
-    if (!hang && !(latency > 0)) return undefined;
-    return new Promise<void>((resolve, reject) => {
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(aborted());
-      };
-      const timer = hang
-        ? undefined
-        : setTimeout(() => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-          }, latency);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
-  }
-
-  /** Removes it or throws podman's refusal; returns the ids of the dependents it left broken (Docker rules), if any. */
-  #removeContainerNow(id: string, force: boolean): string[] | undefined {
-    const graph = this.#graph;
-    const index = graph.lookup.get(id);
-    if (index === undefined || this.#alive[index] === 0) throw noSuchContainer(id);
-    const ctrId = graph.ids[index];
-    if (graph.isInfra[index] === 1 && this.#podAlive[graph.podOf[index]] === 1) {
-      throw infraContainer(ctrId, graph.podIds[graph.podOf[index]]);
-    }
-    const state = this.#stateOf(index);
-    if (isActiveState(state) && !force) throw stateInvalid(ctrId, state);
-    let broken: string[] | undefined;
-    if (this.#liveDependents[index] > 0) {
-      if (this.#rules.refusesDependents) throw hasDependents(ctrId, this.#liveDependentIds(index));
-      broken = this.#breakDependents(index);
-    }
-    this.#kill(index);
-    return broken;
-  }
-
-  /** Ids of the containers that depend on `index` and still exist. */
-  #liveDependentIds(index: number): string[] {
-    const graph = this.#graph;
-    const alive: string[] = [];
-    for (let k = graph.dependentStart[index]; k < graph.dependentStart[index + 1]; k++) {
-      if (this.#alive[graph.dependents[k]] === 1) alive.push(graph.ids[graph.dependents[k]]);
-    }
-    return alive;
-  }
-
-  /** `index` is about to go while others depend on it: records them as broken; returns their ids. */
-  #breakDependents(index: number): string[] {
-    const lost = this.#graph.ids[index];
-    const broken = this.#liveDependentIds(index);
-    for (const container of broken) this.#broken.push({ container, lost });
-    return broken;
-  }
-
-  /** Leaves out of each broken dependent's `dependsOn` the containers it lost (a real Docker still names them). */
-  #dropLost(spec: GraphSpec): void {
-    const broken = new Set(this.#broken.map((entry) => entry.container));
-    for (const ctr of spec.containers ?? []) {
-      if (ctr.dependsOn === undefined || !broken.has(ctr.id)) continue;
-      const kept = ctr.dependsOn.filter((dep) => this.has(dep));
-      if (kept.length > 0) ctr.dependsOn = kept;
-      else delete ctr.dependsOn;
-    }
-  }
-
-  #removePodNow(id: string, force: boolean): void {
-    const graph = this.#graph;
-    const pod = graph.podLookup.get(id);
-    if (pod === undefined || this.#podAlive[pod] === 0) throw noSuchPod(id);
-    const from = graph.memberStart[pod];
-    const to = graph.memberStart[pod + 1];
-
-    // Without force, an active member stays, and so do the members it depends on (dependents go first).
-    const kept = new Set<number>();
-    let refused: PodgraphError | undefined;
-    if (!force) {
-      const stack: number[] = [];
-      for (let k = from; k < to; k++) {
-        const member = graph.members[k];
-        const state = this.#stateOf(member);
-        if (this.#alive[member] === 1 && graph.isInfra[member] === 0 && isActiveState(state)) {
-          refused ??= stateInvalid(graph.ids[member], state);
-          stack.push(member);
-        }
-      }
-      while (stack.length > 0) {
-        const node = stack.pop()!;
-        if (kept.has(node)) continue;
-        kept.add(node);
-        for (let k = graph.depStart[node]; k < graph.depStart[node + 1]; k++) {
-          const dep = graph.deps[k];
-          if (this.#alive[dep] === 1 && graph.isInfra[dep] === 0) stack.push(dep);
-        }
-      }
-    }
-    for (let k = from; k < to; k++) {
-      const member = graph.members[k];
-      if (this.#alive[member] === 1 && graph.isInfra[member] === 0 && !kept.has(member)) this.#kill(member);
-    }
-    if (refused !== undefined) {
-      throw podMembersLeft(graph.podIds[pod], refused);
-    }
-    const infra = graph.podInfra[pod];
-    if (infra !== -1 && this.#alive[infra] === 1) this.#kill(infra);
-    this.#podAlive[pod] = 0;
-  }
-
-  #stateOf(index: number): ContainerState {
-    return CONTAINER_STATES[this.#states[index]];
-  }
-
-  #kill(index: number): void {
-    const graph = this.#graph;
-    this.#alive[index] = 0;
-    for (let k = graph.depStart[index]; k < graph.depStart[index + 1]; k++) this.#liveDependents[graph.deps[k]]--;
+    this.#state.vanishPod(idOrName);
   }
 }
