@@ -30,7 +30,7 @@ export type {
 export type { DestinationSource, PodmanConnection, PodmanDestination } from './runtime/podman/connection/resolve.js';
 export type { PodmanRuntimeOptions } from './runtime/podman/podman-runtime.js';
 export { PodmanRuntime } from './runtime/podman/podman-runtime.js';
-export type { RemoveCallOptions, Runtime, RuntimeRetry } from './runtime/runtime.js';
+export type { PodMembersLeft, PodToRemove, RemoveCallOptions, Runtime, RuntimeRetry } from './runtime/runtime.js';
 export type { ConnectionEnvironment } from './runtime/service/environment.js';
 export type { RetryOptions } from './runtime/service/retry.js';
 export type { ItemKind } from './sentences.js';

@@ -54,6 +54,13 @@ export function notAttempted(kind: ItemKind, id: string, reason: unknown): Podgr
   return new PodgraphError('ABORTED', `removal of ${kind} ${id} was not attempted: the removal was aborted`, { cause: reason });
 }
 
+/** A member of a pod removed in one call that failed without saying which members it left. */
+export function memberNotRemoved(id: string, podId: string, cause: PodgraphError): PodgraphError {
+  return new PodgraphError(cause.code, `container ${id} was to be removed with pod ${podId}, whose removal failed: ${cause.message}`, {
+    cause,
+  });
+}
+
 /** The infra container shares its pod's fate when the pod's own removal fails. */
 export function infraNotRemoved(infraId: string, podId: string, cause: PodgraphError): PodgraphError {
   return new PodgraphError(cause.code, `infra container ${infraId} of pod ${podId} was not removed: ${cause.message}`, { cause });

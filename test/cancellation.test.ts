@@ -80,7 +80,7 @@ describe('cancellation', () => {
         { id: 'm', pod: 'p' },
       ],
     };
-    const runtime = new MemoryRuntime(spec, { latency: 10 });
+    const runtime = new MemoryRuntime(spec, { latency: 10, wholePods: false });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 15);
     const report = await onFakeTime(removeGraph(ContainerGraph.fromSpec(spec), { all: true, runtime, signal: controller.signal }));

@@ -26,7 +26,7 @@ const spec: GraphSpec = {
 
 /** A runtime that records every call and its options, and delegates to a MemoryRuntime. */
 function spyRuntime(seed: GraphSpec = spec) {
-  const memory = new MemoryRuntime(seed);
+  const memory = new MemoryRuntime(seed, { wholePods: false });
   const calls: { op: 'removeContainer' | 'removePod'; id: string; options: RemoveCallOptions }[] = [];
   const runtime: Runtime = {
     inspect: () => memory.inspect(),
@@ -150,7 +150,7 @@ describe('accepted values', () => {
 
   test.each([0, 2.5, 30])('timeout %s is accepted and passed to the runtime', async (timeout) => {
     const graph = ContainerGraph.fromSpec(spec);
-    const runtime = new MemoryRuntime(spec);
+    const runtime = new MemoryRuntime(spec, { wholePods: false });
     const report = await removeGraph(graph, { all: true, force: true, timeout, runtime });
     expect(report.ok).toBe(true);
     expect(runtime.log.length).toBe(4);
@@ -160,7 +160,7 @@ describe('accepted values', () => {
 
 describe('implied options', () => {
   test('`force` implies ignore: unknown targets are skipped', async () => {
-    const runtime = new MemoryRuntime(spec);
+    const runtime = new MemoryRuntime(spec, { wholePods: false });
     const report = await removeGraph(ContainerGraph.fromSpec(spec), { containers: ['ghost', 'b'], pods: ['nopod'], force: true, runtime });
     expect([...report.containers.keys()]).toEqual(['b']);
     expect(report.pods.size).toBe(0);
@@ -169,27 +169,27 @@ describe('implied options', () => {
   });
 
   test('`ignore: false` with `force` still ignores unknown targets', async () => {
-    const runtime = new MemoryRuntime(spec);
+    const runtime = new MemoryRuntime(spec, { wholePods: false });
     const report = await removeGraph(ContainerGraph.fromSpec(spec), { containers: ['ghost', 'b'], force: true, ignore: false, runtime });
     expect(report.containers.get('b')).toBeNull();
   });
 
   test('without force, a running container is refused (force is what lets it go)', async () => {
-    const runtime = new MemoryRuntime(spec);
+    const runtime = new MemoryRuntime(spec, { wholePods: false });
     const report = await removeGraph(ContainerGraph.fromSpec(spec), { containers: ['a', 'b'], runtime });
     expect(report.containers.get('a')?.code).toBe('CTR_STATE_INVALID');
     expect(runtime.log.find((r) => r.id === 'a')?.force).toBe(false);
   });
 
   test('`all` implies depend, even with `depend: false`', async () => {
-    const runtime = new MemoryRuntime(spec);
+    const runtime = new MemoryRuntime(spec, { wholePods: false });
     const report = await removeGraph(ContainerGraph.fromSpec(spec), { all: true, depend: false, force: true, runtime });
     expect(report.ok).toBe(true);
     expect(await runtime.inspect()).toEqual({ pods: [], containers: [] });
   });
 
   test('without `depend`, a dependent is not selected', async () => {
-    const runtime = new MemoryRuntime(spec);
+    const runtime = new MemoryRuntime(spec, { wholePods: false });
     const report = await removeGraph(ContainerGraph.fromSpec(spec), { containers: ['a'], force: true, runtime });
     expect([...report.containers.keys()]).toEqual(['a']);
     expect(report.containers.get('a')?.code).toBe('CTR_EXISTS');
@@ -243,7 +243,7 @@ describe('what reaches the runtime', () => {
   });
 
   test('MemoryRuntime log records volumes for each container call', async () => {
-    const runtime = new MemoryRuntime(spec);
+    const runtime = new MemoryRuntime(spec, { wholePods: false });
     await removeGraph(ContainerGraph.fromSpec(spec), { pods: ['P'], containers: ['b'], volumes: true, runtime });
     expect(runtime.log.map((r) => [r.op, r.id, r.volumes]).sort()).toEqual([
       ['removeContainer', 'b', true],
@@ -257,7 +257,7 @@ describe('what reaches the runtime', () => {
   });
 
   test('MemoryRuntime log shows force and timeout of each call', async () => {
-    const runtime = new MemoryRuntime(spec);
+    const runtime = new MemoryRuntime(spec, { wholePods: false });
     await removeGraph(ContainerGraph.fromSpec(spec), { pods: ['P'], containers: ['b'], timeout: 3, runtime });
     expect(runtime.log.map((r) => [r.op, r.id, r.force, r.timeout]).sort()).toEqual([
       ['removeContainer', 'b', false, 3],

@@ -88,7 +88,7 @@ describe('planRemoval', () => {
       expect(plan.calls).toEqual([]);
       expect(plan.waves).toEqual([]);
       expect(plan.refused.size).toBe(0);
-      expect(plan.expected).toEqual({ containers: new Map(), pods: new Map(), ok: true });
+      expect(plan.expected).toEqual({ containers: new Map(), pods: new Map(), names: new Map(), ok: true });
     }
     expect(() => planRemoval(graph, { containers: ['ghost'] })).toThrow(PodgraphError);
     expect(() => planRemoval(graph, { all: true, concurrency: 0 })).toThrow(/concurrency/);

@@ -18,7 +18,8 @@ afterEach(() => {
 });
 
 function setup(spec: GraphSpec, options?: ConstructorParameters<typeof MemoryRuntime>[1]) {
-  return { graph: ContainerGraph.fromSpec(spec), runtime: new MemoryRuntime(spec, options) };
+  // A call per pod member: these scenarios are about the scheduler's own calls (test/whole-pod.test.ts has podman's one-call pods).
+  return { graph: ContainerGraph.fromSpec(spec), runtime: new MemoryRuntime(spec, { wholePods: false, ...options }) };
 }
 
 /** `op:id` of every runtime call, in start order. */

@@ -18,7 +18,7 @@ function singles(prefix: string, count: number): ContainerSpec[] {
 }
 
 async function timedRemoval(spec: GraphSpec, concurrency: number) {
-  const runtime = new MemoryRuntime(spec, { latency: LATENCY, clock: () => Date.now() });
+  const runtime = new MemoryRuntime(spec, { latency: LATENCY, clock: () => Date.now(), wholePods: false });
   const since = Date.now();
   const report = await onFakeTime(removeGraph(ContainerGraph.fromSpec(spec), { all: true, runtime, concurrency }));
   return { report, runtime, makespan: makespan(runtime.log, since), inFlight: maxInFlight(runtime.log) };

@@ -89,7 +89,7 @@ describe('seed bug: parallel workers sharing the visited/removed map', () => {
   fakeTimersInEachTest();
 
   test('unguarded check-then-act removes shared dependencies twice', async () => {
-    const runtime = new MemoryRuntime(spec, { latency: 5 });
+    const runtime = new MemoryRuntime(spec, { latency: 5, wholePods: false });
     const plain = new Map<string, true>();
     await onFakeTime(podmanStyleWalk(graph, runtime, plain, (_id, act) => act()));
     const doubled = [...callsPerContainer(runtime)].filter(([, calls]) => calls > 1).map(([id]) => id);
@@ -98,7 +98,7 @@ describe('seed bug: parallel workers sharing the visited/removed map', () => {
   });
 
   test('the same walk under LockedMap key locks removes every container exactly once', async () => {
-    const runtime = new MemoryRuntime(spec, { latency: 5 });
+    const runtime = new MemoryRuntime(spec, { latency: 5, wholePods: false });
     const locked = new LockedMap<string, true>();
     await onFakeTime(podmanStyleWalk(graph, runtime, locked, (id, act) => locked.withLock(id, act)));
     const calls = callsPerContainer(runtime);
@@ -109,7 +109,7 @@ describe('seed bug: parallel workers sharing the visited/removed map', () => {
   });
 
   test('removeGraph on the same schedule: one successful call per container, pods after their members', async () => {
-    const runtime = new MemoryRuntime(spec, { latency: 5 });
+    const runtime = new MemoryRuntime(spec, { latency: 5, wholePods: false });
     const report = await onFakeTime(removeGraph(graph, { all: true, force: true, runtime, concurrency: 16 }));
     expect(report.ok).toBe(true);
     const calls = callsPerContainer(runtime);

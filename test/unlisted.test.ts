@@ -1,13 +1,16 @@
 /**
  * Targets the graph does not know, with a runtime that can be asked about them
  * (`removeUnlistedContainer`, as PodmanRuntime for podman's storage-only containers): each is
- * one call of its own, before any graph call, and only the runtime's NO_SUCH_CTR makes it unknown.
+ * one call of the plan, resolved by the runtime at run time, before the graph's calls unless
+ * unknown targets are ignored; only the runtime's NO_SUCH_CTR makes it unknown. Plan and run
+ * agree, and the events count them in the same done/total.
  */
 import {
   ContainerGraph,
   type GraphSpec,
   MemoryRuntime,
   PodgraphError,
+  planRemoval,
   type RemovalEvent,
   type RemoveCallOptions,
   type Runtime,
@@ -94,6 +97,65 @@ describe('a runtime that can be asked', () => {
     const report = await removeGraph(graph, { containers: ['ext1'], runtime });
     expect(report.ok).toBe(false);
     expect(report.containers.get('ext1')).toMatchObject({ code: 'CTR_STATE_INVALID', message: 'refused ext1' });
+  });
+
+  test('they are calls of the plan, resolved at run time; the graph waits for them unless unknown targets are ignored', () => {
+    const { runtime } = storageRuntime(['ext1']);
+    const plan = planRemoval(graph, { containers: ['b', 'ext1'], runtime });
+    expect(plan.calls.map((call) => [call.kind, call.id, call.unlisted, call.after])).toEqual([
+      ['container', 'ext1', true, []],
+      ['container', 'b', undefined, [0]],
+    ]);
+    expect(plan.expected.containers).toEqual(
+      new Map([
+        ['b', null],
+        ['ext1', null],
+      ]),
+    );
+    const ignoring = planRemoval(graph, { containers: ['b', 'ext1'], runtime, ignore: true });
+    expect(ignoring.calls.map((call) => [call.id, call.after])).toEqual([
+      ['b', []],
+      ['ext1', []],
+    ]);
+    expect(ignoring.waves).toHaveLength(1);
+  });
+
+  test('one event counter over the whole call: done counts up to one total, the asked target included', async () => {
+    const { runtime } = storageRuntime(['ext1']);
+    const events: RemovalEvent[] = [];
+    await removeGraph(graph, { containers: ['a', 'b', 'ext1'], runtime, onEvent: (e) => events.push(e) });
+    const settled = events.filter((e) => e.type !== 'start');
+    expect(settled.map((e) => [e.id, e.done, e.total])).toEqual([
+      ['ext1', 1, 3],
+      ['b', 2, 3],
+      ['a', 3, 3],
+    ]);
+  });
+
+  test("one bound: the asked targets and the graph share the call's concurrency", async () => {
+    let inFlight = 0;
+    let most = 0;
+    const memory = new MemoryRuntime({ containers: [{ id: 'g1' }, { id: 'g2' }, { id: 'g3' }] });
+    const slow = async <T>(work: () => Promise<T>) => {
+      most = Math.max(most, ++inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight--;
+      return work();
+    };
+    const runtime: Runtime = {
+      inspect: () => memory.inspect(),
+      removeContainer: (id, options) => slow(() => memory.removeContainer(id, options)),
+      removePod: (id, options) => memory.removePod(id, options),
+      removeUnlistedContainer: (id) => slow(async () => undefined),
+    };
+    const report = await removeGraph(await ContainerGraph.fromRuntime(runtime), {
+      containers: ['g1', 'g2', 'g3', 'e1', 'e2', 'e3'],
+      runtime,
+      ignore: true,
+      concurrency: 2,
+    });
+    expect(report.ok).toBe(true);
+    expect(most).toBe(2);
   });
 
   test('a name given twice is asked once', async () => {

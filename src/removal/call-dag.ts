@@ -1,17 +1,22 @@
 import type { PodgraphError } from '../errors.js';
 import { type CompiledGraph, stateOf } from '../graph/compiled-graph.js';
 import { isActiveState } from '../graph/spec.js';
-import { type Csr, heightsOf, topologicalOrder } from '../graph/topological-order.js';
-import { hasDependents, infraContainer, stateInvalid } from '../sentences.js';
-import { block, blockedOutcome, infraOutcome } from './outcomes.js';
+import { type Csr, heightsOf } from '../graph/topological-order.js';
+import type { Runtime } from '../runtime/runtime.js';
+import { hasDependents, type ItemKind, infraContainer, stateInvalid } from '../sentences.js';
+import { OutcomeWalk } from './outcome-walk.js';
 import type { Selection } from './selection.js';
 
 /**
  * A removal compiled to a DAG of runtime calls over index arrays: the plan that removeGraph runs
- * and that planRemoval shows. Node i < graph.size is container i's `removeContainer`; node
- * graph.size + p is pod p's `removePod`, which also removes its infra container, so a selected
- * pod's infra container is no node of its own. An edge x -> y means y waits for x: y is a
- * dependency of x, or the pod x is a member of.
+ * and that planRemoval shows. Nodes, by number:
+ * - `i < graph.size`: container i's `removeContainer`;
+ * - `graph.size + p`: pod p's `removePod`, which also removes its infra container (a selected
+ *   pod's infra container is no node of its own) and, for a whole-pod call, every other member;
+ * - `graph.size + graph.podCount + u`: the u-th target the graph does not list, asked of the
+ *   runtime (`removeUnlistedContainer`: resolved by the runtime at run time).
+ * An edge x -> y means y waits for x: y is a dependency of x, or the pod x is a member of, or (for
+ * targets that must all be known first) a call of the graph after an unlisted target.
  */
 export interface CallDag {
   readonly graph: CompiledGraph;
@@ -25,20 +30,79 @@ export interface CallDag {
   /** Call nodes each call node waits for: the node is ready when this falls to 0. */
   readonly pending: Int32Array;
   /** Calls on the longest chain from the node to the end, itself included: the scheduling priority. */
-  readonly level: Int32Array;
+  readonly height: Int32Array;
+  /** 1 for a pod removed by one whole-pod call, which takes its members along. */
+  readonly wholePod: Uint8Array;
   /**
    * Selected items decided from the graph alone, without a runtime call: INFRA_CTR, CTR_EXISTS,
    * and what they block (DEPENDENCY_FAILED, REMOVING_CTRS, the infra container of such a pod).
-   * Keyed by node; an absorbed infra container by its container index.
+   * Keyed by node; an item a pod's call takes along by its container index.
    */
   readonly refused: ReadonlyMap<number, PodgraphError>;
-  /** Report entries: selected containers plus selected pods. */
-  readonly entries: number;
+  /** Items of the removal: selected containers, selected pods and unlisted targets. */
+  readonly items: number;
 }
 
-/** The pod node's infra container when the pod's removal takes it along, else -1. */
-export function absorbedInfra(graph: CompiledGraph, node: number): number {
-  return node < graph.size ? -1 : graph.podInfra[node - graph.size];
+/** What a node's call is on: its kind and its id (an unlisted target as given). */
+export function kindOf(dag: CallDag, node: number): ItemKind {
+  const { graph } = dag;
+  return node < graph.size || node >= graph.size + graph.podCount ? 'container' : 'pod';
+}
+
+export function idOf(dag: CallDag, node: number): string {
+  const { graph } = dag;
+  if (node < graph.size) return graph.ids[node];
+  const pod = node - graph.size;
+  return pod < graph.podCount ? graph.podIds[pod] : dag.selection.unlisted[pod - graph.podCount];
+}
+
+/** The item's name, when it has one (unlisted targets are named as given). */
+export function nameOf(dag: CallDag, node: number): string | undefined {
+  const { graph } = dag;
+  if (node < graph.size) return graph.names[node];
+  const pod = node - graph.size;
+  return pod < graph.podCount ? graph.podNames[pod] : undefined;
+}
+
+/** Whether the node is a target the graph does not list. */
+export function isUnlisted(dag: CallDag, node: number): boolean {
+  return node >= dag.graph.size + dag.graph.podCount;
+}
+
+/**
+ * The containers a pod node's call takes along, in the order they go (its members dependents
+ * first, then its infra container): the infra container only, or every member of a whole-pod call.
+ * Empty for a container node.
+ */
+export function takenAlong(dag: CallDag, node: number): number[] {
+  const { graph } = dag;
+  const pod = node - graph.size;
+  if (node < graph.size || pod >= graph.podCount) return [];
+  const along: number[] = dag.wholePod[pod] === 1 ? membersDependentsFirst(graph, pod) : [];
+  if (graph.podInfra[pod] !== -1) along.push(graph.podInfra[pod]);
+  return along;
+}
+
+/** A pod's members other than its infra container, each after every member that depends on it. */
+export function membersDependentsFirst(graph: CompiledGraph, pod: number): number[] {
+  const members: number[] = [];
+  const waiting = new Map<number, number>();
+  for (let k = graph.memberStart[pod]; k < graph.memberStart[pod + 1]; k++) {
+    const m = graph.members[k];
+    if (graph.isInfra[m] === 0) waiting.set(m, graph.dependentStart[m + 1] - graph.dependentStart[m]);
+  }
+  for (const [m, count] of waiting) if (count === 0) members.push(m);
+  for (let head = 0; head < members.length; head++) {
+    const m = members[head];
+    for (let k = graph.depStart[m]; k < graph.depStart[m + 1]; k++) {
+      const dep = graph.deps[k];
+      const left = waiting.get(dep);
+      if (left === undefined) continue;
+      waiting.set(dep, left - 1);
+      if (left === 1) members.push(dep);
+    }
+  }
+  return members;
 }
 
 /** What the call is expected to answer if the runtime's world is the graph's (podman's rules). */
@@ -49,59 +113,119 @@ export function expectedAnswer(dag: CallDag, node: number): PodgraphError | null
   return isActiveState(state) ? stateInvalid(graph.ids[node], state) : null;
 }
 
-export function compileCalls(graph: CompiledGraph, selection: Selection, force: boolean): CallDag {
+export interface CompileOptions {
+  force: boolean;
+  /** Seconds a running container gets to stop; undefined: its own. */
+  timeout?: number | undefined;
+  /** The containers' anonymous volumes go too. */
+  volumes?: boolean;
+  /** Unknown targets are skipped: the graph's calls need not wait to learn whether the runtime knows them. */
+  ignore: boolean;
+  /** The runtime, asked which pods to remove with one call each (`removesWholePod`). */
+  runtime?: Runtime | Required<Pick<Runtime, 'removesWholePod'>> | undefined;
+}
+
+export function compileCalls(graph: CompiledGraph, selection: Selection, options: CompileOptions): CallDag {
   const n = graph.size;
-  const total = n + graph.podCount;
+  const unlistedStart = n + graph.podCount;
+  const total = unlistedStart + selection.unlisted.length;
+  const wholePod = wholePods(graph, selection, options);
   const isNode = new Uint8Array(total);
-  let entries = 0;
+  let items = selection.unlisted.length;
   for (let i = 0; i < n; i++) {
     if (selection.containers[i] === 0) continue;
-    entries++;
-    if (graph.isInfra[i] === 0 || selection.pods[graph.podOf[i]] === 0) isNode[i] = 1;
+    items++;
+    const pod = graph.podOf[i];
+    const absorbed = pod !== -1 && selection.pods[pod] === 1 && (graph.isInfra[i] === 1 || wholePod[pod] === 1);
+    if (!absorbed) isNode[i] = 1;
   }
-  const nodes: number[] = [];
-  for (let i = 0; i < n; i++) if (isNode[i] === 1) nodes.push(i);
   for (let p = 0; p < graph.podCount; p++) {
     if (selection.pods[p] === 0) continue;
-    entries++;
+    items++;
     isNode[n + p] = 1;
-    nodes.push(n + p);
   }
-  const csr = successors(graph, selection, isNode, total);
+  isNode.fill(1, unlistedStart);
+  const csr = successors(graph, selection, isNode, options.ignore);
 
-  // Refusals from the graph alone block what waits on them, as a failed call would.
-  const refused = new Map<number, PodgraphError>();
-  for (const x of nodes) {
-    const refusal = x < n ? ruleRefusal(graph, selection, x) : undefined;
-    if (refusal !== undefined) refused.set(x, refusal);
-  }
-  const topological = topologicalOrder(csr, nodes);
-  const isCall = new Uint8Array(total);
-  const order = new Int32Array(topological.length);
-  let calls = 0;
-  const blocker: (PodgraphError | undefined)[] = [];
-  for (const x of topological) {
-    let outcome = refused.get(x);
-    const before = blocker[x];
-    if (outcome === undefined && before !== undefined) {
-      outcome = blockedOutcome(graph, x, before);
-      refused.set(x, outcome);
-      const infra = absorbedInfra(graph, x);
-      if (infra !== -1) refused.set(infra, infraOutcome(graph, infra, x - n, outcome, before)!);
-    }
-    if (outcome === undefined) {
-      isCall[x] = 1;
-      order[calls++] = x;
-      continue;
-    }
-    for (let e = csr.start[x]; e < csr.start[x + 1]; e++) block(blocker, csr.targets[e], outcome);
-  }
-  const callOrder = calls === order.length ? order : order.slice(0, calls);
+  // The walk with every call answering "removed": what the graph's refusals block is all it settles.
   const pending = new Int32Array(total);
-  for (const x of callOrder) {
-    for (let e = csr.start[x]; e < csr.start[x + 1]; e++) if (isCall[csr.targets[e]] === 1) pending[csr.targets[e]]++;
+  for (let x = 0; x < total; x++) {
+    if (isNode[x] === 0) continue;
+    for (let e = csr.start[x]; e < csr.start[x + 1]; e++) pending[csr.targets[e]]++;
   }
-  return { graph, selection, force, csr, order: callOrder, isCall, pending, level: heightsOf(csr, callOrder), refused, entries };
+  const dag = {
+    graph,
+    selection,
+    force: options.force,
+    csr,
+    wholePod,
+    isCall: new Uint8Array(total),
+    refused: new Map<number, PodgraphError>(),
+    items,
+  };
+  const refusals = new Map<number, PodgraphError>();
+  for (let x = 0; x < n; x++) {
+    const refusal = isNode[x] === 1 ? ruleRefusal(graph, selection, x) : undefined;
+    if (refusal !== undefined) refusals.set(x, refusal);
+  }
+  const order: number[] = [];
+  const walk = new OutcomeWalk(
+    dag,
+    pending,
+    isNode,
+    {
+      ready: (node) => order.push(node),
+      settled: (item, outcome) => {
+        if (outcome !== null) dag.refused.set(item, outcome);
+      },
+    },
+    undefined,
+    // An item's own refusal wins over what blocks it: it is decided from the graph alone.
+    (node) => refusals.get(node),
+  );
+  for (let x = 0; x < total; x++) if (isNode[x] === 1 && pending[x] === 0) order.push(x);
+  const calls: number[] = [];
+  for (let head = 0; head < order.length; head++) {
+    const x = order[head];
+    const refusal = refusals.get(x);
+    if (refusal === undefined) {
+      dag.isCall[x] = 1;
+      calls.push(x);
+    }
+    walk.settle(x, refusal ?? null);
+  }
+  const callOrder = Int32Array.from(calls);
+  const callPending = new Int32Array(total);
+  for (const x of callOrder) {
+    for (let e = csr.start[x]; e < csr.start[x + 1]; e++) if (dag.isCall[csr.targets[e]] === 1) callPending[csr.targets[e]]++;
+  }
+  return { ...dag, order: callOrder, pending: callPending, height: heightsOf(csr, callOrder) };
+}
+
+/**
+ * The pods to remove with one call each: selected, every container able to go (the removal is
+ * forced, or no member but the infra container is running: podman stops that one itself), and
+ * the runtime says so for this pod.
+ */
+function wholePods(graph: CompiledGraph, selection: Selection, options: CompileOptions): Uint8Array {
+  const whole = new Uint8Array(graph.podCount);
+  const ask = options.runtime?.removesWholePod;
+  if (typeof ask !== 'function') return whole;
+  for (let p = 0; p < graph.podCount; p++) {
+    if (selection.pods[p] === 0) continue;
+    const members: string[] = [];
+    let active = 0;
+    for (let k = graph.memberStart[p]; k < graph.memberStart[p + 1]; k++) {
+      const m = graph.members[k];
+      if (graph.isInfra[m] === 1) continue;
+      members.push(graph.ids[m]);
+      if (isActiveState(stateOf(graph, m))) active++;
+    }
+    if (members.length === 0 || (active > 0 && !options.force)) continue;
+    const pod = { id: graph.podIds[p], members, active, timeout: options.timeout, volumes: options.volumes === true };
+    if (ask.call(options.runtime, pod) === true) whole[p] = 1;
+  }
+  return whole;
 }
 
 /** INFRA_CTR for an infra container selected without its pod; CTR_EXISTS for a container with unselected dependents. */
@@ -115,24 +239,44 @@ function ruleRefusal(graph: CompiledGraph, selection: Selection, x: number): Pod
   return unselected === undefined ? undefined : hasDependents(graph.ids[x], unselected);
 }
 
-/** The edges between nodes: a container to each dependency that is a node, a pod member to its selected pod. */
-function successors(graph: CompiledGraph, selection: Selection, isNode: Uint8Array, total: number): Csr {
+/**
+ * The edges between nodes: a container to each dependency that is a node, a pod member to its
+ * selected pod; and, unless unknown targets are ignored, each unlisted target to every graph node
+ * that waits for nothing else, so that an unknown one refuses the call before the graph is touched.
+ */
+function successors(graph: CompiledGraph, selection: Selection, isNode: Uint8Array, ignore: boolean): Csr {
   const n = graph.size;
-  const start = new Int32Array(total + 1);
+  const unlistedStart = n + graph.podCount;
+  const total = isNode.length;
   const podNodeOf = (x: number) => {
     const pod = graph.podOf[x];
     return pod !== -1 && selection.pods[pod] === 1 && graph.isInfra[x] === 0 ? n + pod : -1;
   };
+  // Two passes over typed arrays (count, then fill): graphs of a million containers compile here.
+  const start = new Int32Array(total + 1);
+  const hasPredecessor = new Uint8Array(unlistedStart);
   for (let x = 0; x < n; x++) {
     let count = 0;
     if (isNode[x] === 1) {
-      for (let k = graph.depStart[x]; k < graph.depStart[x + 1]; k++) count += isNode[graph.deps[k]];
+      for (let k = graph.depStart[x]; k < graph.depStart[x + 1]; k++) {
+        const dep = graph.deps[k];
+        if (isNode[dep] === 0) continue;
+        count++;
+        hasPredecessor[dep] = 1;
+      }
       // An absorbed infra dependency is covered here: its pod waits for every non-infra member.
-      if (podNodeOf(x) !== -1) count++;
+      const pod = podNodeOf(x);
+      if (pod !== -1) {
+        count++;
+        hasPredecessor[pod] = 1;
+      }
     }
     start[x + 1] = start[x] + count;
   }
-  for (let x = n; x < total; x++) start[x + 1] = start[x];
+  for (let x = n; x < unlistedStart; x++) start[x + 1] = start[x];
+  let roots = 0;
+  if (!ignore && total > unlistedStart) for (let x = 0; x < unlistedStart; x++) roots += isNode[x] & (hasPredecessor[x] ^ 1);
+  for (let x = unlistedStart; x < total; x++) start[x + 1] = start[x] + roots;
   const targets = new Int32Array(start[total]);
   for (let x = 0; x < n; x++) {
     if (isNode[x] === 0) continue;
@@ -140,6 +284,10 @@ function successors(graph: CompiledGraph, selection: Selection, isNode: Uint8Arr
     for (let k = graph.depStart[x]; k < graph.depStart[x + 1]; k++) if (isNode[graph.deps[k]] === 1) targets[at++] = graph.deps[k];
     const pod = podNodeOf(x);
     if (pod !== -1) targets[at++] = pod;
+  }
+  for (let x = unlistedStart; x < total; x++) {
+    let at = start[x];
+    for (let y = 0; roots > 0 && y < unlistedStart; y++) if (isNode[y] === 1 && hasPredecessor[y] === 0) targets[at++] = y;
   }
   return { start, targets };
 }

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { describe, invalidArg } from '../errors.js';
+import { checkConcurrency } from '../runtime/concurrency.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { type ParsedFilters, parseFilters } from './filters.js';
 import type { RemovalEvent } from './report.js';
@@ -187,9 +188,7 @@ export function resolveOptions(input: RemoveOptions, emptyAllowed = false): Reso
   }
 
   const concurrency = options.concurrency === undefined ? defaultConcurrency() : options.concurrency;
-  if (typeof concurrency !== 'number' || !((Number.isInteger(concurrency) && concurrency >= 1) || concurrency === Infinity)) {
-    throw invalidArg(`Expected \`concurrency\` to be an integer from 1 and up or \`Infinity\`, got ${describe(concurrency)}`);
-  }
+  const bound = checkConcurrency(concurrency);
   const timeout = options.timeout;
   if (timeout !== undefined && (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout < 0)) {
     throw invalidArg(`Expected \`timeout\` to be a finite number of seconds from 0 and up, got ${describe(timeout)}`);
@@ -216,7 +215,7 @@ export function resolveOptions(input: RemoveOptions, emptyAllowed = false): Reso
     filters,
     volumes: flag(options, 'volumes'),
     timeout,
-    concurrency,
+    concurrency: bound,
     runtime,
     signal,
     onEvent: onEvent as ResolvedOptions['onEvent'],

@@ -1,51 +1,82 @@
+/** What each item's report entry says, in SPEC's codes: blocked, taken along by its pod's call, or the runtime's answer. */
 import { isErrorCode, PodgraphError, safeString } from '../errors.js';
-import type { CompiledGraph } from '../graph/compiled-graph.js';
-import { dependencyFailed, type ItemKind, infraNotRemoved, notAttempted, podBlocked } from '../sentences.js';
+import { dependencyFailed, type ItemKind, infraNotRemoved, memberNotRemoved, notAttempted, podBlocked } from '../sentences.js';
+import { type CallDag, idOf, kindOf } from './call-dag.js';
 
 /** Items that wait on an aborted one did not fail: they are ABORTED, not DEPENDENCY_FAILED. */
 export function isAbort(error: PodgraphError): boolean {
   return error.code === 'ABORTED';
 }
 
-export function kindOf(graph: CompiledGraph, node: number): ItemKind {
-  return node < graph.size ? 'container' : 'pod';
-}
-
-export function idOf(graph: CompiledGraph, node: number): string {
-  return node < graph.size ? graph.ids[node] : graph.podIds[node - graph.size];
-}
-
-/** Keeps in `blocker[node]` the first failure among what the node waits on; a real failure wins over an abort. */
-export function block(blocker: (PodgraphError | undefined)[], node: number, failure: PodgraphError): void {
-  const known = blocker[node];
-  if (known === undefined || (isAbort(known) && !isAbort(failure))) blocker[node] = failure;
+/**
+ * The outcome of an item that is not attempted because `blocker`, the first failure among what it
+ * waits on, failed; when that was an abort, the item is ABORTED with the signal's `reason`.
+ */
+export function blockedOutcome(dag: CallDag, item: number, blocker: PodgraphError, reason?: unknown): PodgraphError {
+  const kind = kindOf(dag, item);
+  const id = idOf(dag, item);
+  if (isAbort(blocker)) return notAttempted(kind, id, reason);
+  return kind === 'pod' ? podBlocked(id, blocker) : dependencyFailed(id, blocker);
 }
 
 /**
- * The outcome of a node that is not attempted because `blocker`, the first failure among what it
- * waits on, failed; when that was an abort, the node is ABORTED with the signal's `reason`.
+ * The entries of the containers a pod's call takes along (`along`: its members dependents first
+ * for a whole-pod call, then its infra container), and the pod's own, from the call's outcome:
+ * - removed: all removed;
+ * - not attempted (`blocker`: what kept the call from being made, an abort included): all blocked by it;
+ * - failed: a whole-pod call's runtime names the members it `left` (the rest went); each of those
+ *   failed with its own error, unless a member that depends on it failed first (then it is
+ *   DEPENDENCY_FAILED, as podman's own walk leaves it); the infra container and the pod are
+ *   blocked by the first member that failed. Without `left`, what happened to each member is
+ *   unknown: each says the pod's call failed. An infra container the failed call took along alone
+ *   was not removed with its pod.
  */
-export function blockedOutcome(graph: CompiledGraph, node: number, blocker: PodgraphError, reason?: unknown): PodgraphError {
-  if (isAbort(blocker)) return notAttempted(kindOf(graph, node), idOf(graph, node), reason);
-  return node < graph.size ? dependencyFailed(graph.ids[node], blocker) : podBlocked(graph.podIds[node - graph.size], blocker);
-}
-
-/**
- * The entry of the infra container that a selected pod's removal takes along, from the pod's
- * outcome: removed with it, blocked with it (`blocker`: what kept the pod's call from being made,
- * an abort included), or not removed by the pod's failed call.
- */
-export function infraOutcome(
-  graph: CompiledGraph,
-  infra: number,
-  pod: number,
+export function settledAlong(
+  dag: CallDag,
+  node: number,
+  along: readonly number[],
   outcome: PodgraphError | null,
   blocker: PodgraphError | undefined,
-  reason?: unknown,
-): PodgraphError | null {
-  if (outcome === null) return null;
-  if (blocker !== undefined) return blockedOutcome(graph, infra, blocker, reason);
-  return infraNotRemoved(graph.ids[infra], graph.podIds[pod], outcome);
+  reason: unknown,
+  left: ReadonlyMap<string, Error> | undefined,
+): { own: PodgraphError | null; along: [number, PodgraphError | null][] } {
+  const { graph } = dag;
+  const pod = node - graph.size;
+  const podId = graph.podIds[pod];
+  if (outcome === null) return { own: null, along: along.map((item) => [item, null]) };
+  if (blocker !== undefined) return { own: outcome, along: along.map((item) => [item, blockedOutcome(dag, item, blocker, reason)]) };
+  const infra = graph.podInfra[pod];
+  if (dag.wholePod[pod] === 0 || left === undefined) {
+    const entries = along.map((item): [number, PodgraphError] => [
+      item,
+      item === infra ? infraNotRemoved(graph.ids[item], podId, outcome) : memberNotRemoved(graph.ids[item], podId, outcome),
+    ]);
+    return { own: outcome, along: entries };
+  }
+  const failed = new Map<number, PodgraphError>();
+  let firstFailure: PodgraphError | undefined;
+  const entries: [number, PodgraphError | null][] = [];
+  for (const item of along) {
+    if (item === infra) continue;
+    let entry: PodgraphError | null = null;
+    for (let k = graph.dependentStart[item]; k < graph.dependentStart[item + 1] && entry === null; k++) {
+      const dependentFailure = failed.get(graph.dependents[k]);
+      if (dependentFailure !== undefined) entry = blockedOutcome(dag, item, dependentFailure, reason);
+    }
+    const own = left.get(graph.ids[item]);
+    if (entry === null && own !== undefined) entry = classifyFailure('container', graph.ids[item], own, undefined);
+    if (entry !== null) {
+      failed.set(item, entry);
+      firstFailure ??= entry;
+    }
+    entries.push([item, entry]);
+  }
+  if (infra !== -1)
+    entries.push([
+      infra,
+      firstFailure === undefined ? infraNotRemoved(graph.ids[infra], podId, outcome) : blockedOutcome(dag, infra, firstFailure, reason),
+    ]);
+  return { own: firstFailure === undefined ? outcome : podBlocked(podId, firstFailure), along: entries };
 }
 
 /**
@@ -60,4 +91,10 @@ export function classifyFailure(kind: ItemKind, id: string, error: unknown, sign
     error instanceof Error && error.message !== '' ? error.message : `the runtime failed to remove ${kind} ${id}: ${safeString(error)}`;
   const aborted = signal?.aborted === true && (code === 'ABORT_ERR' || (error as Error | null)?.name === 'AbortError');
   return new PodgraphError(aborted ? 'ABORTED' : isErrorCode(code) ? code : 'RUNTIME', message, { cause: error });
+}
+
+/** The members a whole-pod call's rejection says it left behind, by id, when it says (a {@link PodMembersLeft}). */
+export function membersLeft(error: unknown): ReadonlyMap<string, Error> | undefined {
+  const containers = (error as { containers?: unknown } | null)?.containers;
+  return containers instanceof Map ? (containers as ReadonlyMap<string, Error>) : undefined;
 }

@@ -1,10 +1,11 @@
 import type { PodgraphError } from '../errors.js';
-import { type ContainerGraph, compiledOf } from '../graph/container-graph.js';
+import { type ContainerGraph, compiledOf, runtimeOf } from '../graph/container-graph.js';
 import { depthsOf } from '../graph/topological-order.js';
 import type { ItemKind } from '../sentences.js';
-import { absorbedInfra, type CallDag, compileCalls, expectedAnswer } from './call-dag.js';
+import { type CallDag, compileCalls, expectedAnswer, idOf, isUnlisted, kindOf, takenAlong } from './call-dag.js';
 import { type RemoveOptions, resolveOptions } from './options.js';
-import { block, blockedOutcome, classifyFailure, idOf, infraOutcome, kindOf } from './outcomes.js';
+import { OutcomeWalk } from './outcome-walk.js';
+import { classifyFailure } from './outcomes.js';
 import { type RemovalReport, reportOf } from './report.js';
 import { select } from './selection.js';
 
@@ -17,6 +18,17 @@ export interface PlannedCall {
   readonly id: string;
   /** For a pod: its infra container, which the pod's removal takes along. */
   readonly infra?: string;
+  /**
+   * For a whole-pod call: the pod's other containers, which the call removes itself (the runtime
+   * removes them in dependency order), listed dependents first; absent when each has its own call.
+   */
+  readonly members?: readonly string[];
+  /**
+   * A target the graph does not list, which the runtime is asked to remove by the name given
+   * (podman's storage-only containers): resolved by the runtime at run time; unless unknown
+   * targets are ignored, the graph's calls wait for it, and an unknown one refuses the removal.
+   */
+  readonly unlisted?: true;
   /** Positions in `plan.calls` of the calls that must finish before this one starts. */
   readonly after: readonly number[];
   /** 1 for a call that waits for nothing, else one more than the latest wave it waits for. */
@@ -59,13 +71,26 @@ export interface RemovalPlan {
 export function planRemoval(graph: ContainerGraph, options: RemoveOptions): RemovalPlan {
   const compiled = compiledOf(graph);
   const resolved = resolveOptions(options, true);
-  return planOf(compileCalls(compiled, select(compiled, resolved), resolved.force));
+  const runtime = resolved.runtime ?? runtimeOf(graph);
+  const selection = select(compiled, resolved, runtime);
+  return planOf(
+    compileCalls(compiled, selection, {
+      force: resolved.force,
+      timeout: resolved.timeout,
+      volumes: resolved.volumes,
+      ignore: resolved.ignore,
+      runtime: runtime ?? MEMORY_RULES,
+    }),
+  );
 }
+
+/** A graph's in-memory default runtime removes every pod it can in one call, as podman does. */
+const MEMORY_RULES = { removesWholePod: () => true };
 
 function planOf(dag: CallDag): RemovalPlan {
   const { graph, selection } = dag;
   const predicted = predict(dag);
-  const position = new Int32Array(graph.size + graph.podCount).fill(-1);
+  const position = new Int32Array(dag.isCall.length).fill(-1);
   dag.order.forEach((node, k) => {
     position[node] = k;
   });
@@ -78,12 +103,16 @@ function planOf(dag: CallDag): RemovalPlan {
   }
   const depth = depthsOf(dag.csr, dag.order);
   const calls = Array.from(dag.order, (node, k): PlannedCall => {
-    const infra = absorbedInfra(graph, node);
+    const along = takenAlong(dag, node);
+    const infra = node < graph.size || isUnlisted(dag, node) ? -1 : graph.podInfra[node - graph.size];
+    const members = along.filter((item) => item !== infra).map((item) => graph.ids[item]);
     const call: PlannedCall = {
       index: k,
-      kind: kindOf(graph, node),
-      id: idOf(graph, node),
+      kind: kindOf(dag, node),
+      id: idOf(dag, node),
       ...(infra === -1 ? {} : { infra: graph.ids[infra] }),
+      ...(members.length === 0 ? {} : { members: Object.freeze(members) }),
+      ...(isUnlisted(dag, node) ? { unlisted: true as const } : {}),
       after: Object.freeze(after[k].sort((a, b) => a - b)),
       wave: depth[node],
       expected: predicted.ran[node] === 1 ? expectedAnswer(dag, node) : predicted.outcome[node]!,
@@ -96,7 +125,7 @@ function planOf(dag: CallDag): RemovalPlan {
   for (const k of position) if (k !== -1) (waves[calls[k].wave - 1] ??= []).push(calls[k]);
 
   const refused = new Map<string, PodgraphError>();
-  for (const [node, error] of dag.refused) refused.set(idOf(graph, node), error);
+  for (const [node, error] of dag.refused) refused.set(idOf(dag, node), error);
   const containers: string[] = [];
   const pods: string[] = [];
   for (let i = 0; i < graph.size; i++) if (selection.containers[i] === 1) containers.push(graph.ids[i]);
@@ -110,32 +139,28 @@ function planOf(dag: CallDag): RemovalPlan {
   });
 }
 
-/** The removal walked in the plan's order with every call answering as expected: which calls run, and the report. */
+/**
+ * The removal walked with every call answering as expected (podman's rules on the graph's states;
+ * an unlisted target as removed): which calls run, and the report.
+ */
 function predict(dag: CallDag): { ran: Uint8Array; outcome: (PodgraphError | null | undefined)[]; report: RemovalReport } {
-  const { graph, selection, csr, isCall } = dag;
-  const outcome: (PodgraphError | null | undefined)[] = new Array(graph.size + graph.podCount);
+  const outcome: (PodgraphError | null | undefined)[] = new Array(dag.isCall.length);
   for (const [node, error] of dag.refused) outcome[node] = error;
-  const blocker: (PodgraphError | undefined)[] = [];
-  const ran = new Uint8Array(graph.size + graph.podCount);
-  for (const node of dag.order) {
-    const why = blocker[node];
-    let result: PodgraphError | null;
-    if (why === undefined) {
-      ran[node] = 1;
-      // The report holds the runtime's answer as its cause, as removeGraph's does.
-      const answer = expectedAnswer(dag, node);
-      result = answer === null ? null : classifyFailure(kindOf(graph, node), idOf(graph, node), answer, undefined);
-    } else {
-      result = blockedOutcome(graph, node, why);
-    }
-    outcome[node] = result;
-    const infra = absorbedInfra(graph, node);
-    if (infra !== -1) outcome[infra] = infraOutcome(graph, infra, node - graph.size, result, why);
-    if (result === null) continue;
-    for (let e = csr.start[node]; e < csr.start[node + 1]; e++) {
-      const next = csr.targets[e];
-      if (isCall[next] === 1) block(blocker, next, result);
-    }
+  const ran = new Uint8Array(dag.isCall.length);
+  const due: number[] = [];
+  const walk = new OutcomeWalk(dag, dag.pending.slice(), dag.isCall, {
+    ready: (node) => due.push(node),
+    settled: (item, settled) => {
+      outcome[item] = settled;
+    },
+  });
+  for (const node of dag.order) if (dag.pending[node] === 0) due.push(node);
+  for (let head = 0; head < due.length; head++) {
+    const node = due[head];
+    ran[node] = 1;
+    // The report holds the runtime's answer as its cause, as removeGraph's does.
+    const answer = expectedAnswer(dag, node);
+    walk.settle(node, answer === null ? null : classifyFailure(kindOf(dag, node), idOf(dag, node), answer, undefined));
   }
-  return { ran, outcome, report: reportOf(graph, selection, outcome) };
+  return { ran, outcome, report: reportOf(dag, outcome) };
 }

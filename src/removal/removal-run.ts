@@ -1,10 +1,11 @@
 import { getMaxListeners, setMaxListeners } from 'node:events';
 import { PodgraphError, safeString } from '../errors.js';
 import type { RemoveCallOptions, Runtime, RuntimeRetry } from '../runtime/runtime.js';
-import { type ItemKind, notAttempted } from '../sentences.js';
-import { absorbedInfra, type CallDag } from './call-dag.js';
+import { noSuchContainer } from '../sentences.js';
+import { type CallDag, idOf, isUnlisted, kindOf, nameOf, takenAlong } from './call-dag.js';
 import type { ResolvedOptions } from './options.js';
-import { block, blockedOutcome, classifyFailure, idOf, infraOutcome, kindOf } from './outcomes.js';
+import { OutcomeWalk } from './outcome-walk.js';
+import { classifyFailure, membersLeft } from './outcomes.js';
 import { ReadyQueue } from './ready-queue.js';
 import { type RemovalEvent, type RemovalReport, reportOf } from './report.js';
 import type { RuntimeShare, ShareMember } from './runtime-share.js';
@@ -13,12 +14,20 @@ import type { RuntimeShare, ShareMember } from './runtime-share.js';
 const NOT_ATTEMPTED = Symbol('not attempted');
 const NOT_ATTEMPTED_YET = Promise.resolve(NOT_ATTEMPTED);
 
+/** A call's result: its item's outcome, and for a failed whole-pod call the members it left, by id. */
+interface Answer {
+  outcome: PodgraphError | null;
+  left?: ReadonlyMap<string, Error> | undefined;
+}
+
+const REMOVED: Answer = { outcome: null };
+
 /**
  * One removeGraph call: Kahn's walk over the plan's call DAG, dependents first. A call node
  * becomes ready when every call it waits for has settled; ready nodes wait in a
  * critical-path-first heap and start while the call has fewer than `concurrency` in flight.
- * Each started node takes its item's key lock in the runtime's shared map, then a slot of the
- * runtime's shared bound, then makes the runtime call.
+ * Each started node takes its items' key locks in the runtime's shared map, then a slot of the
+ * runtime's shared bound, then makes the runtime call; the outcome walk settles what it answers.
  */
 export class RemovalRun implements ShareMember {
   readonly concurrency: number;
@@ -28,20 +37,18 @@ export class RemovalRun implements ShareMember {
   readonly #share: RuntimeShare;
   readonly #callOptions: RemoveCallOptions;
   readonly #queue: ReadyQueue;
-  readonly #pending: Int32Array;
-  /** The one record of what happened to each node (and absorbed infra container): undefined until settled. */
+  readonly #walk: OutcomeWalk;
+  /** The one record of what happened to each item: undefined until settled. */
   readonly #outcome: (PodgraphError | null | undefined)[];
-  /** The first failure among what a node waits on (an abort only until a real failure comes): it will not be attempted. */
-  readonly #blocker: (PodgraphError | undefined)[] = [];
   #unsettled: number;
-  /** Blocked nodes still to settle in a cascade (kept between settles: most settle no cascade at all). */
-  readonly #cascade: number[] = [];
-  readonly #cascadeOutcomes: PodgraphError[] = [];
-  /** Report entries settled so far, for the events. */
+  /** Items settled so far, for the events. */
   #done = 0;
   #inFlight = 0;
   #listenerFailed = false;
+  /** An unlisted target the runtime does not know either, when unknown targets are not ignored: the call is refused. */
+  #refusal: PodgraphError | undefined;
   #finish: ((report: RemovalReport) => void) | undefined;
+  #fail: ((error: PodgraphError) => void) | undefined;
 
   constructor(dag: CallDag, options: ResolvedOptions, runtime: Runtime, share: RuntimeShare) {
     this.concurrency = options.concurrency;
@@ -53,21 +60,29 @@ export class RemovalRun implements ShareMember {
     if (options.timeout !== undefined) this.#callOptions.timeout = options.timeout;
     if (options.volumes) this.#callOptions.volumes = true;
     if (options.signal !== undefined) expectListeners(options.signal, options.concurrency);
-    this.#queue = new ReadyQueue(dag.order.length, dag.level);
-    this.#pending = dag.pending.slice();
-    this.#outcome = new Array(dag.graph.size + dag.graph.podCount);
+    this.#queue = new ReadyQueue(dag.order.length, dag.height);
+    this.#outcome = new Array(dag.isCall.length);
     this.#unsettled = dag.order.length;
+    this.#walk = new OutcomeWalk(
+      dag,
+      dag.pending.slice(),
+      dag.isCall,
+      {
+        ready: (node) => this.#queue.push(node),
+        settled: (item, outcome) => this.#settled(item, outcome),
+      },
+      () => (this.#options.signal?.aborted === true || this.#refusal !== undefined ? { reason: this.#options.signal?.reason } : undefined),
+    );
   }
 
+  /** Resolves with the report; rejects with NO_SUCH_CTR for an unlisted target nobody knows, when unknown targets are not ignored. */
   run(): Promise<RemovalReport> {
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
       this.#finish = resolve;
+      this.#fail = reject;
       this.#share.join(this);
       this.#options.signal?.addEventListener('abort', this.#onAbort);
-      for (const [node, error] of this.#dag.refused) {
-        this.#outcome[node] = error;
-        this.#emitSettled(node, error);
-      }
+      for (const [item, error] of this.#dag.refused) this.#settled(item, error);
       const { order, pending } = this.#dag;
       for (const node of order) if (pending[node] === 0) this.#queue.push(node);
       this.#pump();
@@ -83,10 +98,10 @@ export class RemovalRun implements ShareMember {
   /** Starts ready nodes while the call has room (work-conserving); after an abort, settles them unattempted. */
   #pump(): void {
     const queue = this.#queue;
-    if (this.#options.signal?.aborted) {
+    if (this.#options.signal?.aborted || this.#refusal !== undefined) {
       while (queue.size > 0) {
         const node = queue.pop();
-        this.#settle(node, this.#unattempted(node)!);
+        this.#walk.settle(node, this.#walk.unattempted(node)!);
       }
       return;
     }
@@ -96,141 +111,118 @@ export class RemovalRun implements ShareMember {
   #start(node: number): void {
     this.#inFlight++;
     this.#attempt(node).then(
-      (outcome) => this.#completed(node, outcome),
+      (answer) => this.#completed(node, answer),
       (error: unknown) => {
-        const what = `${kindOf(this.#dag.graph, node)} ${idOf(this.#dag.graph, node)}`;
-        this.#completed(node, new PodgraphError('RUNTIME', `internal error removing ${what}`, { cause: error }));
+        const what = `${kindOf(this.#dag, node)} ${idOf(this.#dag, node)}`;
+        this.#completed(node, { outcome: new PodgraphError('RUNTIME', `internal error removing ${what}`, { cause: error }) });
       },
     );
   }
 
   /**
-   * The check, the runtime call and the update for one item, under that item's key lock in the
-   * runtime's shared map. The slot of the shared bound is taken inside the key lock, around the
-   * runtime call alone, and a slot holder waits for nothing but the runtime: nobody ever waits for
-   * a key lock while holding a slot, so the nested-pool deadlock cannot happen.
+   * The check, the runtime call and the update for one call, under its items' key locks in the
+   * runtime's shared map (a whole-pod call's: the pod's, then its members' in id order, the one
+   * order every call takes them in). The slot of the shared bound is taken inside the key locks,
+   * around the runtime call alone, and a slot holder waits for nothing but the runtime: nobody
+   * ever waits for a key lock while holding a slot, so the nested-pool deadlock cannot happen.
    */
-  #attempt(node: number): Promise<PodgraphError | null> {
-    const kind = kindOf(this.#dag.graph, node);
-    const id = idOf(this.#dag.graph, node);
-    const visited = this.#share.visited[kind];
-    return visited.withLock(id, () => {
-      if (visited.has(id)) return null; // another call removed it while this one ran: no runtime call
-      if (this.#options.signal?.aborted) return this.#unattempted(node)!;
+  #attempt(node: number): Promise<Answer> {
+    const kind = kindOf(this.#dag, node);
+    const id = idOf(this.#dag, node);
+    const visited = this.#share.removals[kind];
+    const call = () => {
+      if (visited.has(id)) return REMOVED; // another call removed it while this one ran: no runtime call
+      const unattempted = this.#walk.unattempted(node);
+      if (unattempted !== undefined) return { outcome: unattempted };
       return this.#share.limit(this.#call, node).then(
-        (answer) => (answer === NOT_ATTEMPTED ? this.#blocker[node]! : this.#removed(node, kind, id)),
-        (error: unknown) => {
-          const outcome = classifyFailure(kind, id, error, this.#options.signal);
-          return outcome ?? this.#removed(node, kind, id); // already gone: someone else removed it
-        },
+        (answer): Answer => (answer === NOT_ATTEMPTED ? { outcome: this.#walk.unattempted(node)! } : this.#removed(node, kind, id)),
+        (error: unknown): Answer => this.#failed(node, kind, id, error),
       );
-    });
+    };
+    const members = this.#dag.wholePod[node - this.#dag.graph.size] === 1 ? this.#membersOf(node) : [];
+    if (members.length === 0) return visited.withLock(id, call);
+    // A whole-pod call holds its members too, so that no other call removes one at the same time.
+    const containers = this.#share.removals.container;
+    const held = members.reduceRight<() => Promise<Answer>>(
+      (inner, member) => () => containers.withLock(member, inner),
+      () => Promise.resolve(call()),
+    );
+    return visited.withLock(id, held);
+  }
+
+  /** A whole-pod call's members, sorted by id. */
+  #membersOf(node: number): string[] {
+    const { graph } = this.#dag;
+    const infra = graph.podInfra[node - graph.size];
+    return takenAlong(this.#dag, node)
+      .filter((item) => item !== infra)
+      .map((item) => graph.ids[item])
+      .sort();
+  }
+
+  /** What a rejection means: already gone is removed; an unknown unlisted target is skipped or refuses the call. */
+  #failed(node: number, kind: 'container' | 'pod', id: string, error: unknown): Answer {
+    const outcome = classifyFailure(kind, id, error, this.#options.signal);
+    if (outcome !== null) return { outcome, left: membersLeft(error) };
+    if (!isUnlisted(this.#dag, node)) return this.#removed(node, kind, id); // already gone: someone else removed it
+    // The runtime does not know it either.
+    if (!this.#options.ignore) this.#refusal ??= noSuchContainer(id);
+    return { outcome: UNKNOWN };
   }
 
   /** Runs in a slot of the shared bound; an abort that came while it waited for the slot starts nothing. */
   readonly #call = (node: number): Promise<unknown> => {
-    if (this.#options.signal?.aborted) {
-      this.#unattempted(node); // records why in #blocker
-      return NOT_ATTEMPTED_YET;
-    }
+    if (this.#walk.unattempted(node) !== undefined) return NOT_ATTEMPTED_YET;
     this.#emit('start', node);
-    const graph = this.#dag.graph;
+    const { graph } = this.#dag;
     const options =
       this.#options.onEvent === undefined
         ? this.#callOptions
         : { ...this.#callOptions, onRetry: (retry: RuntimeRetry) => this.#emit('retry', node, retry.error, retry.attempt) };
+    if (isUnlisted(this.#dag, node)) return this.#runtime.removeUnlistedContainer!(idOf(this.#dag, node), options);
     return node < graph.size
       ? this.#runtime.removeContainer(graph.ids[node], options)
       : this.#runtime.removePod(graph.podIds[node - graph.size], options);
   };
 
-  /** Tells the other calls on the runtime (with a pod, its infra container too). */
-  #removed(node: number, kind: ItemKind, id: string): null {
+  /** Tells the other calls on the runtime (with a pod, what its call took along). */
+  #removed(node: number, kind: 'container' | 'pod', id: string): Answer {
     this.#share.removed(kind, id);
-    const infra = absorbedInfra(this.#dag.graph, node);
-    if (infra !== -1) this.#share.removed('container', this.#dag.graph.ids[infra]);
-    return null;
+    for (const item of takenAlong(this.#dag, node)) this.#share.removed('container', this.#dag.graph.ids[item]);
+    return REMOVED;
   }
 
-  #completed(node: number, outcome: PodgraphError | null): void {
+  #completed(node: number, answer: Answer): void {
     this.#inFlight--;
-    this.#settle(node, outcome);
+    this.#walk.settle(node, answer.outcome, answer.left);
     this.#pump();
     this.#checkDone();
   }
 
-  /** Records a node's outcome and releases what waited on it; cascades of blocked nodes run on an explicit stack. */
-  #settle(first: number, firstOutcome: PodgraphError | null): void {
-    const { csr, isCall } = this.#dag;
-    const stack = this.#cascade;
-    const outcomes = this.#cascadeOutcomes;
-    let node = first;
-    let outcome = firstOutcome;
-    for (;;) {
-      this.#record(node, outcome);
-      for (let e = csr.start[node]; e < csr.start[node + 1]; e++) {
-        const next = csr.targets[e];
-        if (isCall[next] === 0) continue;
-        if (outcome !== null) block(this.#blocker, next, outcome);
-        if (--this.#pending[next] !== 0) continue;
-        const unattempted = this.#unattempted(next);
-        if (unattempted === undefined) {
-          this.#queue.push(next);
-        } else {
-          stack.push(next);
-          outcomes.push(unattempted);
-        }
-      }
-      if (stack.length === 0) return;
-      node = stack.pop()!;
-      outcome = outcomes.pop()!;
-    }
-  }
-
-  /** Why a node that is due will not be attempted (blocked by what it waited on, or the removal aborted); undefined when it goes. */
-  #unattempted(node: number): PodgraphError | undefined {
-    const graph = this.#dag.graph;
-    const blocker = this.#blocker[node];
-    const signal = this.#options.signal;
-    if (blocker !== undefined) return blockedOutcome(graph, node, blocker, signal?.reason);
-    if (!signal?.aborted) return undefined;
-    const aborted = notAttempted(kindOf(graph, node), idOf(graph, node), signal.reason);
-    this.#blocker[node] = aborted;
-    return aborted;
-  }
-
-  /** The one place a node's outcome is recorded, with its absorbed infra container's. */
-  #record(node: number, outcome: PodgraphError | null): void {
-    const graph = this.#dag.graph;
-    this.#outcome[node] = outcome;
-    this.#unsettled--;
-    const infra = absorbedInfra(graph, node);
-    if (infra !== -1) {
-      const entry = infraOutcome(graph, infra, node - graph.size, outcome, this.#blocker[node], this.#options.signal?.reason);
-      this.#outcome[infra] = entry;
-      this.#emitSettled(infra, entry);
-    }
-    this.#emitSettled(node, outcome);
-  }
-
-  #emitSettled(node: number, outcome: PodgraphError | null): void {
+  /** The one place an item's outcome is recorded. */
+  #settled(item: number, outcome: PodgraphError | null): void {
+    this.#outcome[item] = outcome;
+    if (this.#dag.isCall[item] === 1) this.#unsettled--;
+    // An ignored unknown target has no entry, as it has no report entry.
+    if (outcome === UNKNOWN) return;
     this.#done++;
-    if (outcome === null) this.#emit('removed', node);
-    else this.#emit('failed', node, outcome);
+    if (outcome === null) this.#emit('removed', item);
+    else this.#emit('failed', item, outcome);
   }
 
-  #emit(type: RemovalEvent['type'], node: number, error?: PodgraphError, attempt?: number): void {
+  #emit(type: RemovalEvent['type'], item: number, error?: PodgraphError, attempt?: number): void {
     const onEvent = this.#options.onEvent;
-    if (onEvent === undefined) return;
-    const graph = this.#dag.graph;
+    if (onEvent === undefined || this.#refusal !== undefined) return;
     const event: RemovalEvent = {
       type,
-      kind: kindOf(graph, node),
-      id: idOf(graph, node),
+      kind: kindOf(this.#dag, item),
+      id: idOf(this.#dag, item),
       done: this.#done,
-      total: this.#dag.entries,
+      total: this.#dag.items,
       inFlight: this.#inFlight,
     };
+    const name = nameOf(this.#dag, item);
+    if (name !== undefined) event.name = name;
     if (error !== undefined) event.error = error;
     if (attempt !== undefined) event.attempt = attempt;
     try {
@@ -250,9 +242,19 @@ export class RemovalRun implements ShareMember {
     this.#finish = undefined;
     this.#options.signal?.removeEventListener('abort', this.#onAbort);
     this.#share.leave(this);
-    finish(reportOf(this.#dag.graph, this.#dag.selection, this.#outcome));
+    if (this.#refusal !== undefined) this.#fail!(this.#refusal);
+    else
+      finish(
+        reportOf(
+          this.#dag,
+          this.#outcome.map((outcome) => (outcome === UNKNOWN ? undefined : outcome)),
+        ),
+      );
   }
 }
+
+/** The outcome of an unlisted target the runtime does not know either (ignored): no report entry. */
+const UNKNOWN = new PodgraphError('NO_SUCH_CTR', 'unknown target, ignored');
 
 /**
  * Each call in flight may listen on the signal, and the engine once more: raise the signal's

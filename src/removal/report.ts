@@ -1,6 +1,6 @@
 import type { PodgraphError } from '../errors.js';
-import type { CompiledGraph } from '../graph/compiled-graph.js';
-import type { Selection } from './selection.js';
+import type { ItemKind } from '../sentences.js';
+import { type CallDag, idOf, isUnlisted, nameOf } from './call-dag.js';
 
 /** Progress of a removal, passed to {@link RemoveOptions.onEvent}. */
 export interface RemovalEvent {
@@ -11,20 +11,22 @@ export interface RemovalEvent {
    * dependent (DEPENDENCY_FAILED) and ABORTED ones too.
    */
   type: 'start' | 'retry' | 'removed' | 'failed';
-  kind: 'container' | 'pod';
-  /** The item's id (never its name). */
+  kind: ItemKind;
+  /** The item's id (a target the graph does not list: as given). */
   id: string;
+  /** The item's name, when it has one. */
+  name?: string;
   /**
    * Why the item was not removed (with `failed`), or why the attempt failed (with `retry`).
    */
   error?: PodgraphError;
   /** With `retry`: the attempt that failed, from 1. */
   attempt?: number;
-  /** Report entries settled so far (removed or failed). */
+  /** Items of this call settled so far (removed or failed); never goes down. */
   done: number;
-  /** Report entries in all: the selected containers and pods. */
+  /** Items of this call: the selected containers and pods, and the targets the runtime is asked about. */
   total: number;
-  /** Runtime calls in flight when the event was emitted. */
+  /** Runtime calls of this removal in flight when the event was emitted. */
   inFlight: number;
 }
 
@@ -34,30 +36,34 @@ export interface RemovalReport {
   containers: Map<string, PodgraphError | null>;
   /** Every selected pod id -> null if removed (or already gone), else why not. */
   pods: Map<string, PodgraphError | null>;
+  /** The name of each item of the report that has one, by id: a report a person reads needs no graph in hand. */
+  names: Map<string, string>;
   /** True when every entry is null. */
   ok: boolean;
 }
 
-/** The report of a removal from each node's outcome (undefined counts as removed): every selected container, then every selected pod. */
-export function reportOf(
-  graph: CompiledGraph,
-  selection: Selection,
-  outcome: readonly (PodgraphError | null | undefined)[],
-): RemovalReport {
+/**
+ * The report of a removal from each item's outcome (undefined counts as removed, unless it is an
+ * ignored unknown target, which has no entry): every selected container, every selected pod,
+ * then the targets the runtime was asked about, by the name given.
+ */
+export function reportOf(dag: CallDag, outcome: readonly (PodgraphError | null | undefined)[]): RemovalReport {
+  const { graph, selection } = dag;
   const containers = new Map<string, PodgraphError | null>();
   const pods = new Map<string, PodgraphError | null>();
+  const names = new Map<string, string>();
   let ok = true;
-  for (let i = 0; i < graph.size; i++) {
-    if (selection.containers[i] === 0) continue;
-    const entry = outcome[i] ?? null;
-    containers.set(graph.ids[i], entry);
+  const add = (entries: Map<string, PodgraphError | null>, item: number, entry: PodgraphError | null) => {
+    const id = idOf(dag, item);
+    entries.set(id, entry);
+    const name = nameOf(dag, item);
+    if (name !== undefined) names.set(id, name);
     ok &&= entry === null;
+  };
+  for (let i = 0; i < graph.size; i++) if (selection.containers[i] === 1) add(containers, i, outcome[i] ?? null);
+  for (let p = 0; p < graph.podCount; p++) if (selection.pods[p] === 1) add(pods, graph.size + p, outcome[graph.size + p] ?? null);
+  for (let node = graph.size + graph.podCount; node < outcome.length; node++) {
+    if (isUnlisted(dag, node) && outcome[node] !== undefined) add(containers, node, outcome[node]!);
   }
-  for (let p = 0; p < graph.podCount; p++) {
-    if (selection.pods[p] === 0) continue;
-    const entry = outcome[graph.size + p] ?? null;
-    pods.set(graph.podIds[p], entry);
-    ok &&= entry === null;
-  }
-  return { containers, pods, ok };
+  return { containers, pods, names, ok };
 }

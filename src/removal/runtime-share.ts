@@ -1,5 +1,5 @@
 import pLimit, { type LimitFunction } from 'p-limit';
-import { describe, invalidArg } from '../errors.js';
+import { checkConcurrency } from '../runtime/concurrency.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { ItemKind } from '../sentences.js';
 import { LockedMap } from './locked-map.js';
@@ -14,19 +14,20 @@ export interface ShareMember {
 /**
  * What every removeGraph call on one runtime object shares (SPEC rule 7), as podman's workers
  * share one lock-guarded visited/removed map and one semaphore:
- * - `visited`: container and pod ids another running call may still reach, mapped to when they
- *   were removed. Its key locks are where calls meet: a call holds an item's lock across the
- *   check, the runtime call and the update, so a second call reaching the item waits, then finds
- *   it removed (and makes no call) or makes its own attempt.
+ * - `removals`: the container and pod ids another running call may still reach, each mapped to
+ *   the tick of its removal (so that memory can be freed once no running call is older). Its key
+ *   locks are where calls meet: a call holds an item's lock across the check, the runtime call
+ *   and the update, so a second call reaching the item waits, then finds it removed (and makes no
+ *   call) or makes its own attempt.
  * - `limit`: one p-limit bound on the runtime calls in flight over all the calls.
  */
 export class RuntimeShare {
-  readonly visited: Record<ItemKind, LockedMap<string, number>> = { container: new LockedMap(), pod: new LockedMap() };
+  readonly removals: Record<ItemKind, LockedMap<string, number>> = { container: new LockedMap(), pod: new LockedMap() };
   readonly limit: LimitFunction;
   readonly #own: number | undefined;
   /** Running calls, oldest first (a Map keeps insertion order), with the tick each started at. */
   readonly #members = new Map<ShareMember, number>();
-  /** Removals recorded in `visited`, oldest first: [kind, id, tick] triples, dropped from the front. */
+  /** Removals recorded in `removals`, oldest first: [kind, id, tick] triples, dropped from the front. */
   readonly #recorded: (ItemKind | string | number)[] = [];
   #head = 0;
   #tick = 0;
@@ -55,7 +56,7 @@ export class RuntimeShare {
   removed(kind: ItemKind, id: string): void {
     if (this.#members.size < 2) return;
     const tick = ++this.#tick;
-    this.visited[kind].set(id, tick);
+    this.removals[kind].set(id, tick);
     this.#recorded.push(kind, id, tick);
   }
 
@@ -64,7 +65,7 @@ export class RuntimeShare {
     const oldest = this.#members.values().next();
     const recorded = this.#recorded;
     while (this.#head < recorded.length && (oldest.done === true || (recorded[this.#head + 2] as number) < oldest.value)) {
-      const map = this.visited[recorded[this.#head] as ItemKind];
+      const map = this.removals[recorded[this.#head] as ItemKind];
       const id = recorded[this.#head + 1] as string;
       if (map.get(id) === recorded[this.#head + 2]) map.delete(id);
       this.#head += 3;
@@ -91,9 +92,7 @@ export function shareOf(runtime: Runtime): RuntimeShare {
   let share = shares.get(runtime);
   if (share === undefined) {
     const own = runtime.concurrency;
-    if (own !== undefined && !(typeof own === 'number' && ((Number.isInteger(own) && own >= 1) || own === Infinity))) {
-      throw invalidArg(`Expected the runtime's \`concurrency\` to be an integer from 1 and up or \`Infinity\`, got ${describe(own)}`);
-    }
+    if (own !== undefined) checkConcurrency(own, "the runtime's `concurrency`");
     share = new RuntimeShare(own);
     shares.set(runtime, share);
   }

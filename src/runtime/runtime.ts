@@ -34,6 +34,31 @@ export interface RuntimeRetry {
   delay: number;
 }
 
+/** A pod as the engine describes it when it asks a runtime whether to remove it in one call. */
+export interface PodToRemove {
+  readonly id: string;
+  /** Ids of its containers other than the infra container, all of them selected. */
+  readonly members: readonly string[];
+  /** How many of those are running, paused or stopping (the removal is forced, so the runtime stops them). */
+  readonly active: number;
+  /** The removal's stop timeout in seconds; undefined: each container's own. */
+  readonly timeout: number | undefined;
+  /**
+   * Whether the removal takes the containers' anonymous volumes too (`volumes`). podman's pod
+   * removal always does, so without it a pod whose members have volumes needs calls per member.
+   */
+  readonly volumes: boolean;
+}
+
+/**
+ * What a whole-pod `removePod` rejects with when some members stayed: the error, and each member
+ * that was not removed with why. Members it does not list were removed.
+ */
+export interface PodMembersLeft extends Error {
+  /** Member container id -> why it is still there. */
+  readonly containers: ReadonlyMap<string, Error>;
+}
+
 /**
  * What podgraph needs from a container engine. Implementations enforce podman's rules and reject
  * with a PodgraphError (or any Error with a section-5 `code`):
@@ -53,6 +78,16 @@ export interface Runtime {
   inspect(): Promise<GraphSpec>;
   removeContainer(id: string, options: RemoveCallOptions): Promise<void>;
   removePod(id: string, options: RemoveCallOptions): Promise<void>;
+  /**
+   * Optional: whether to remove this pod with one `removePod` call that removes its containers
+   * itself, instead of one `removeContainer` per member before it. The engine asks only for a pod
+   * whose every container is selected and can go (the removal is forced, or none is running), and
+   * only a runtime whose `removePod` removes the members in dependency order (dependents first, as
+   * podman's does) may answer yes; a failed whole-pod call should reject with a
+   * {@link PodMembersLeft} naming the members that stayed. Without this method every pod's members
+   * get calls of their own.
+   */
+  removesWholePod?(pod: PodToRemove): boolean;
   /**
    * Optional: removes a container that `inspect()` does not list, by id or name (podman removes
    * containers only its storage knows, such as buildah's working containers). Rejects with

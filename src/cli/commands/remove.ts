@@ -82,7 +82,7 @@ export async function runRemove(kind: TargetKind, names: string[], flags: Remove
     let report: RemovalReport;
     try {
       report = nothingToRemove(options)
-        ? { containers: new Map(), pods: new Map(), ok: true }
+        ? { containers: new Map(), pods: new Map(), names: new Map(), ok: true }
         : await removeGraph(graph, { ...options, runtime: finishingInFlight(source.runtime), signal: interrupt.signal, onEvent });
     } catch (error) {
       throw refused(error);

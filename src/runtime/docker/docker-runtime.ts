@@ -1,12 +1,12 @@
 import { invalidArg, PodgraphError } from '../../errors.js';
 import type { GraphSpec } from '../../graph/spec.js';
 import { noSuchPod } from '../../sentences.js';
+import { checkConcurrency } from '../concurrency.js';
 import type { RemoveCallOptions, Runtime } from '../runtime.js';
 import type { ConnectionEnvironment } from '../service/environment.js';
 import { type RetryOptions, sleep } from '../service/retry.js';
 import { errorText, type ServiceReply } from '../service/service-client.js';
 import {
-  checkConcurrency,
   checkStrings,
   environmentOption,
   ServiceConnection,
@@ -105,7 +105,7 @@ export class DockerRuntime implements Runtime {
 
   constructor(options: DockerRuntimeOptions = {}) {
     checkStrings(options, ['context', 'url', 'identity']);
-    this.concurrency = checkConcurrency(options.concurrency);
+    this.concurrency = options.concurrency === undefined ? undefined : checkConcurrency(options.concurrency);
     const environment = environmentOption(options);
     const destination = resolveDockerDestination(options, environment);
     if (/^tcp:\/\//.test(destination.url) && environment.env.DOCKER_TLS_VERIFY) {

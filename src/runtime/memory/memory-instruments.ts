@@ -55,6 +55,11 @@ export class MemoryInstruments {
     }
   }
 
+  /** The injected failure of a member that its pod's removal removes (no call of its own: no record, no latency). */
+  memberFails(call: RuntimeCall): Error | undefined {
+    return this.#options.fail?.(call);
+  }
+
   #begin(call: RuntimeCall): OperationRecord | undefined {
     if (this.#options.log === false) return undefined;
     const record: OperationRecord = { ...call, startTick: this.#tick++, start: this.#clock() };

@@ -32,6 +32,11 @@ export interface RuntimeCall {
   volumes?: boolean;
   /** For `removeContainer`: the container's state when the call started (undefined if absent). */
   state?: ContainerState;
+  /**
+   * Set when the container is removed by its pod's `removePod` (a whole-pod call), not by a call
+   * of its own: the pod's id as the caller passed it. Only the `fail` hook sees such removals.
+   */
+  pod?: string;
 }
 
 /** What a call did, as recorded in {@link MemoryRuntime.log}. */
@@ -69,6 +74,14 @@ export interface MemoryRuntimeOptions {
    * @default the larger of 3 x CPUs + 1 and the largest `concurrency` of a removal in flight
    */
   concurrency?: number;
+  /**
+   * Whether a pod whose every container is selected and can go is removed with one `removePod`
+   * call that removes its members itself, as podman's is (see `Runtime.removesWholePod`); false:
+   * a call per member first, then the pod's.
+   *
+   * @default true
+   */
+  wholePods?: boolean;
   /**
    * Milliseconds each call takes, fixed (from 0 to 2147483647, setTimeout's limit: `hang` is for
    * longer) or per call. `0` answers without a timer.
@@ -135,4 +148,8 @@ export function checkOptions(options: MemoryRuntimeOptions): void {
     }
   }
   if (log !== undefined && typeof log !== 'boolean') throw invalidArg(`Expected \`log\` to be a boolean, got ${describe(log)}`);
+  const { wholePods } = options;
+  if (wholePods !== undefined && typeof wholePods !== 'boolean') {
+    throw invalidArg(`Expected \`wholePods\` to be a boolean, got ${describe(wholePods)}`);
+  }
 }

@@ -1,6 +1,6 @@
 import type { ContainerGraph } from '../../graph/container-graph.js';
 import type { ContainerState, GraphSpec } from '../../graph/spec.js';
-import type { RemoveCallOptions, Runtime } from '../runtime.js';
+import type { PodToRemove, RemoveCallOptions, Runtime } from '../runtime.js';
 import { MemoryInstruments } from './memory-instruments.js';
 import {
   type BrokenDependent,
@@ -19,6 +19,7 @@ import { MemoryState } from './memory-state.js';
  */
 export class MemoryRuntime implements Runtime {
   readonly #concurrency: number | undefined;
+  readonly #wholePods: boolean;
   readonly #state: MemoryState;
   readonly #instruments: MemoryInstruments;
 
@@ -29,6 +30,7 @@ export class MemoryRuntime implements Runtime {
   constructor(spec: GraphSpec | ContainerGraph, options: MemoryRuntimeOptions = {}) {
     checkOptions(options);
     this.#concurrency = options.concurrency;
+    this.#wholePods = options.wholePods ?? true;
     this.#state = new MemoryState(spec, options.rules ?? 'podman');
     this.#instruments = new MemoryInstruments(options);
   }
@@ -93,15 +95,32 @@ export class MemoryRuntime implements Runtime {
     });
   }
 
+  /**
+   * Removes the members still there as podman does (dependents first; without force a running
+   * one stays with what it depends on), then the infra container and the pod. The `fail` hook is
+   * asked about each member too (`RuntimeCall.pod` says which pod's removal it is), so a test can
+   * fail a member inside a whole-pod call; those member removals are not calls of their own and
+   * have no record in the log.
+   */
   async removePod(id: string, options: RemoveCallOptions): Promise<void> {
     const state = this.#state;
     if (this.#instruments.plain && !options.signal?.aborted) return state.removePod(id, options.force);
     const call: RuntimeCall = { op: 'removePod', id, force: options.force, timeout: options.timeout };
+    const memberFails = (member: string, memberState: ContainerState) =>
+      this.#instruments.memberFails({ op: 'removeContainer', id: member, force: options.force, timeout: options.timeout, state: memberState, pod: id });
     await this.#instruments.perform(call, options.signal, (vanished) => {
       if (vanished) state.vanishPod(id);
-      state.removePod(id, options.force);
+      state.removePod(id, options.force, memberFails);
       return undefined;
     });
+  }
+
+  /**
+   * podman's rule: a pod whose every container is selected and can go is removed in one call,
+   * which removes its members in dependency order (`wholePods: false` asks for a call per member).
+   */
+  removesWholePod(_pod: PodToRemove): boolean {
+    return this.#wholePods;
   }
 
   /**

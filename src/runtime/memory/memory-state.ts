@@ -1,4 +1,4 @@
-import { describe, invalidArg, PodgraphError } from '../../errors.js';
+import { describe, invalidArg, isErrorCode, PodgraphError } from '../../errors.js';
 import { type CompiledGraph, compileGraph, specOf } from '../../graph/compiled-graph.js';
 import { ContainerGraph, compiledOf } from '../../graph/container-graph.js';
 import {
@@ -10,6 +10,7 @@ import {
   type PodSpec,
 } from '../../graph/spec.js';
 import { hasDependents, infraContainer, noSuchContainer, noSuchPod, podMembersLeft, stateInvalid } from '../../sentences.js';
+import { PodMembersLeftError } from '../pod-members-left.js';
 import type { BrokenDependent, MemoryRuntimeRules } from './memory-runtime-options.js';
 
 /** Where podman's and Docker's rules differ: the one switch, read by the constructor, removeContainer and vanishContainer. */
@@ -44,6 +45,11 @@ function refusePods(spec: GraphSpec): void {
     if (ctr?.pod !== undefined) throw noPods(`container ${quoted(ctr.id)} is in pod ${quoted(ctr.pod)}`);
     if (ctr?.infra === true) throw noPods(`container ${quoted(ctr.id)} is marked infra`);
   }
+}
+
+/** podman's words for a member its pod's removal keeps because a member that depends on it stayed. */
+function dependentLeft(id: string): PodgraphError {
+  return new PodgraphError('CTR_STATE_INVALID', `a container that depends on container ${id} could not be removed: container state improper`);
 }
 
 /**
@@ -136,44 +142,65 @@ export class MemoryState {
   }
 
   /** Removes the pod as podman does (members, then infra, then the pod) or throws its refusal. */
-  removePod(id: string, force: boolean): void {
+  /**
+   * Removes the pod's members still there as podman's pod removal does, dependents first: a
+   * member that cannot go (running without force, or `memberFails` says so) stays, and so does
+   * every member it depends on; if any stayed, the infra container and the pod stay and the
+   * removal throws a PodMembersLeftError naming them. Then the infra container, then the pod.
+   */
+  removePod(id: string, force: boolean, memberFails?: (memberId: string, state: ContainerState) => Error | undefined): void {
     const graph = this.#graph;
     const pod = graph.podLookup.get(id);
     if (pod === undefined || this.#podAlive[pod] === 0) throw noSuchPod(id);
-    const from = graph.memberStart[pod];
-    const to = graph.memberStart[pod + 1];
-
-    // Without force, an active member stays, and so do the members it depends on (dependents go first).
-    const kept = new Set<number>();
-    let refused: PodgraphError | undefined;
-    if (!force) {
-      const stack: number[] = [];
-      for (let k = from; k < to; k++) {
-        const member = graph.members[k];
-        const state = this.#stateAt(member);
-        if (this.#alive[member] === 1 && graph.isInfra[member] === 0 && isActiveState(state)) {
-          refused ??= stateInvalid(graph.ids[member], state);
-          stack.push(member);
-        }
+    const left = new Map<string, Error>();
+    let firstRefusal: PodgraphError | undefined;
+    for (const member of this.#membersDependentsFirst(pod)) {
+      const memberId = graph.ids[member];
+      let why: Error | undefined;
+      for (let k = graph.dependentStart[member]; k < graph.dependentStart[member + 1] && why === undefined; k++) {
+        const dependent = graph.ids[graph.dependents[k]];
+        if (left.has(dependent)) why = dependentLeft(memberId);
       }
-      while (stack.length > 0) {
-        const node = stack.pop()!;
-        if (kept.has(node)) continue;
-        kept.add(node);
-        for (let k = graph.depStart[node]; k < graph.depStart[node + 1]; k++) {
-          const dep = graph.deps[k];
-          if (this.#alive[dep] === 1 && graph.isInfra[dep] === 0) stack.push(dep);
-        }
-      }
+      const state = this.#stateAt(member);
+      if (why === undefined && isActiveState(state) && !force) why = firstRefusal ??= stateInvalid(memberId, state);
+      why ??= memberFails?.(memberId, state);
+      if (why === undefined) this.#kill(member);
+      else left.set(memberId, why);
     }
-    for (let k = from; k < to; k++) {
-      const member = graph.members[k];
-      if (this.#alive[member] === 1 && graph.isInfra[member] === 0 && !kept.has(member)) this.#kill(member);
+    if (left.size > 0) {
+      const first = [...left.values()][0]!;
+      const cause = firstRefusal ?? first;
+      const code = isErrorCode((cause as { code?: unknown }).code) ? (cause as PodgraphError).code : 'RUNTIME';
+      throw new PodMembersLeftError(code, podMembersLeft(graph.podIds[pod], new PodgraphError(code, cause.message)).message, left, { cause });
     }
-    if (refused !== undefined) throw podMembersLeft(graph.podIds[pod], refused);
     const infra = graph.podInfra[pod];
     if (infra !== -1 && this.#alive[infra] === 1) this.#kill(infra);
     this.#podAlive[pod] = 0;
+  }
+
+  /** The pod's members still there, other than its infra container, each after every member that depends on it. */
+  #membersDependentsFirst(pod: number): number[] {
+    const graph = this.#graph;
+    const order: number[] = [];
+    const waiting = new Map<number, number>();
+    for (let k = graph.memberStart[pod]; k < graph.memberStart[pod + 1]; k++) {
+      const m = graph.members[k];
+      if (this.#alive[m] === 0 || graph.isInfra[m] === 1) continue;
+      let count = 0;
+      for (let d = graph.dependentStart[m]; d < graph.dependentStart[m + 1]; d++) count += this.#alive[graph.dependents[d]];
+      waiting.set(m, count);
+    }
+    for (const [m, count] of waiting) if (count === 0) order.push(m);
+    for (let head = 0; head < order.length; head++) {
+      const m = order[head];
+      for (let k = graph.depStart[m]; k < graph.depStart[m + 1]; k++) {
+        const left = waiting.get(graph.deps[k]);
+        if (left === undefined) continue;
+        waiting.set(graph.deps[k], left - 1);
+        if (left === 1) order.push(graph.deps[k]);
+      }
+    }
+    return order;
   }
 
   /** Someone else removed this container, with what goes with it by the rules: see `MemoryRuntime.vanishContainer`. */

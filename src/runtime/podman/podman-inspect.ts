@@ -40,6 +40,15 @@ interface InspectedContainer {
   State?: { Status?: string; ExitCode?: number };
   Config?: { Labels?: Record<string, string> | null; StopTimeout?: number };
   Created?: string;
+  Mounts?: { Type?: string }[] | null;
+}
+
+/** What a runtime keeps of each container's inspect, beyond the graph. */
+export interface ContainerNotes {
+  /** Its own stop timeout, when it has one. */
+  stopTimeout: number | undefined;
+  /** Whether it mounts a volume (a pod's removal takes its anonymous ones). */
+  volumes: boolean;
 }
 
 /**
@@ -74,12 +83,12 @@ export function stateFromPodman(status: string | undefined): ContainerState {
  * container gone before its inspect is left out, as is one in a pod created after the pod list
  * (its pod is not in the snapshot), and dependencies point only at containers in the snapshot.
  * A container whose storage is gone (a removal cut short) comes from the list, to go first.
- * `stopTimeout` is told each container's own stop timeout.
+ * `note` is told what a runtime keeps of each container's inspect.
  */
 export async function inspectPodman(
   get: GetJson,
   concurrency: number,
-  stopTimeout?: (id: string, seconds: number | undefined) => void,
+  note?: (id: string, notes: ContainerNotes) => void,
 ): Promise<GraphSpec> {
   const listedPods = asArray<ListedPod>(await get('/libpod/pods/json'), 'pods/json');
   const listed = asArray<ListedContainer>(await get('/libpod/containers/json?all=true'), 'containers/json');
@@ -110,7 +119,10 @@ export async function inspectPodman(
       });
       continue;
     }
-    stopTimeout?.(detail.Id, detail.Config?.StopTimeout);
+    note?.(detail.Id, {
+      stopTimeout: detail.Config?.StopTimeout,
+      volumes: (detail.Mounts ?? []).some((mount) => mount.Type === 'volume'),
+    });
     const pod = detail.Pod !== undefined && detail.Pod !== '' ? detail.Pod : undefined;
     if (pod !== undefined && !podIds.has(pod)) continue;
     const state = stateFromPodman(detail.State?.Status);

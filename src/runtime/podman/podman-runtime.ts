@@ -1,13 +1,14 @@
-import { describe, invalidArg } from '../../errors.js';
+import { describe, invalidArg, PodgraphError } from '../../errors.js';
 import type { GraphSpec } from '../../graph/spec.js';
 import type { ItemKind } from '../../sentences.js';
-import type { RemoveCallOptions, Runtime } from '../runtime.js';
+import { checkConcurrency } from '../concurrency.js';
+import { PodMembersLeftError } from '../pod-members-left.js';
+import type { PodToRemove, RemoveCallOptions, Runtime } from '../runtime.js';
 import type { ConnectionEnvironment } from '../service/environment.js';
 import { codeOf } from '../service/refusal-codes.js';
 import type { RetryOptions } from '../service/retry.js';
 import { errorText, type ServiceReply } from '../service/service-client.js';
 import {
-  checkConcurrency,
   checkStrings,
   environmentOption,
   ServiceConnection,
@@ -120,6 +121,8 @@ export class PodmanRuntime implements Runtime {
   readonly #service: ServiceConnection;
   readonly #prefix: string;
   readonly #stopTimeouts = new StopTimeouts();
+  /** Containers the last inspect saw with a volume mounted. */
+  readonly #withVolumes = new Set<string>();
 
   constructor(options: PodmanRuntimeOptions = {}) {
     checkStrings(options, ['connection', 'url', 'identity']);
@@ -127,7 +130,7 @@ export class PodmanRuntime implements Runtime {
     if (typeof apiVersion !== 'string' || !/^v\d+(\.\d+){0,2}$/.test(apiVersion)) {
       throw invalidArg(`Expected \`apiVersion\` like 'v4.0.0', got ${describe(apiVersion)}`);
     }
-    this.concurrency = checkConcurrency(options.concurrency);
+    this.concurrency = options.concurrency === undefined ? undefined : checkConcurrency(options.concurrency);
     const environment = environmentOption(options);
     const destination = resolveDestination(options, environment);
     this.#service = new ServiceConnection(
@@ -154,6 +157,7 @@ export class PodmanRuntime implements Runtime {
 
   inspect(): Promise<GraphSpec> {
     this.#stopTimeouts.clear();
+    this.#withVolumes.clear();
     return inspectPodman(
       async (path) => {
         const full = `${this.#prefix}${path}`;
@@ -167,7 +171,10 @@ export class PodmanRuntime implements Runtime {
         return reply.body;
       },
       this.#service.inspectConcurrency,
-      (id, seconds) => this.#stopTimeouts.note(id, seconds),
+      (id, notes) => {
+        this.#stopTimeouts.note(id, notes.stopTimeout);
+        if (notes.volumes) this.#withVolumes.add(id);
+      },
     );
   }
 
@@ -186,16 +193,66 @@ export class PodmanRuntime implements Runtime {
     return this.removeContainer(idOrName, options);
   }
 
-  removePod(id: string, options: RemoveCallOptions): Promise<void> {
-    return this.#delete('pod', id, `/libpod/pods/${encodeURIComponent(id)}`, options, (body) => {
-      const err = (body as RemovedItem | undefined)?.Err;
-      return isError(err) ? err : undefined;
-    });
+  /**
+   * `DELETE /libpod/pods/{id}`: podman removes the members still there, dependents first (4.x and
+   * 5.0-5.4 one at a time, 5.5 and later in parallel), then the infra container and the pod. When
+   * it fails, the pod's containers that are still there are listed, and the rejection names each
+   * with its part of podman's message (a {@link PodMembersLeft}).
+   */
+  async removePod(id: string, options: RemoveCallOptions): Promise<void> {
+    try {
+      await this.#delete('pod', id, `/libpod/pods/${encodeURIComponent(id)}`, options, (body) => {
+        const err = (body as RemovedItem | undefined)?.Err;
+        return isError(err) ? err : undefined;
+      });
+    } catch (error) {
+      if ((error as PodgraphError).code === 'NO_SUCH_POD' || (error as PodgraphError).code === 'ABORTED') throw error;
+      const left = await this.#membersLeft(id, error as PodgraphError, options).catch(() => undefined);
+      if (left === undefined) throw error;
+      const failure = error as PodgraphError;
+      throw new PodMembersLeftError(failure.code, failure.message, left, { cause: failure.cause });
+    }
+  }
+
+  /**
+   * Whether to remove this pod with one call: podman removes the members in dependency order
+   * itself. podman 5.5 and later stop them in parallel; earlier ones one at a time, which is
+   * slower than a call per member when several must wait out a stop timeout, so there the pod
+   * goes in one call when at most one member needs stopping, or the stop timeout is 0. Before any
+   * answer the version is unknown: a call per member. podman's pod removal takes the members'
+   * anonymous volumes, so without `volumes` a pod with a member that mounts one is not removed whole.
+   */
+  removesWholePod(pod: PodToRemove): boolean {
+    const version = this.version;
+    if (version === undefined) return false;
+    if (!pod.volumes && pod.members.some((id) => this.#withVolumes.has(id))) return false;
+    const [major = 0, minor = 0] = version.split('.').map(Number);
+    if (major > 5 || (major === 5 && minor >= 5)) return true;
+    return pod.active <= 1 || pod.timeout === 0;
   }
 
   /** Closes the idle keep-alive connections, and the SSH connection of an ssh:// runtime. */
   close(): void {
     this.#service.close();
+  }
+
+  /** The members of pod `id` still there after its removal failed, each with its part of podman's message. */
+  async #membersLeft(id: string, failure: PodgraphError, options: RemoveCallOptions): Promise<Map<string, Error>> {
+    const filters = encodeURIComponent(JSON.stringify({ pod: [id] }));
+    const path = `${this.#prefix}/libpod/containers/json?all=true&filters=${filters}`;
+    const reply = await this.#request('GET', path, { signal: options.signal, listing: true });
+    if (reply.status !== 200 || !Array.isArray(reply.body))
+      throw podmanError('pod', this.#service.where('GET', path), reply.status, reply.body);
+    // podman 4.3 says "* removing container ID from pod P: why", 5.x "* why" (which names the container).
+    const bullets = failure.message.split('\n').filter((line) => line.trimStart().startsWith('* '));
+    const left = new Map<string, Error>();
+    for (const container of reply.body as { Id: string; IsInfra?: boolean }[]) {
+      if (container.IsInfra === true) continue;
+      const bullet = bullets.find((line) => line.includes(container.Id));
+      const why = bullet?.replace(/^\s*\* (removing container \S+ from pod \S+: )?/, '');
+      left.set(container.Id, why === undefined ? failure : new PodgraphError(codeOf('container', 500, why), why));
+    }
+    return left;
   }
 
   /** A request; with `listing`, podman's "no such" for a whole list is a race with a removal, tried again. */

@@ -55,15 +55,6 @@ export function positiveInteger(value: unknown, key: string, fallback: number): 
   return value as number;
 }
 
-/** A runtime's own `concurrency`: undefined, an integer >= 1 or Infinity. */
-export function checkConcurrency(value: unknown): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !((Number.isInteger(value) && value >= 1) || value === Infinity)) {
-    throw invalidArg(`Expected \`concurrency\` to be an integer from 1 and up or \`Infinity\`, got ${describe(value)}`);
-  }
-  return value;
-}
-
 /** `connection`, `url`, `identity` and the like: non-empty strings when given. */
 export function checkStrings(options: object, keys: readonly string[]): void {
   for (const key of keys) {
