@@ -14,8 +14,10 @@ import {
   DockerRuntime,
   type ErrorCode,
   PodgraphError,
+  type PodMembersLeft,
   PodmanRuntime,
   type PodmanRuntimeOptions,
+  type PodToRemove,
   type RemovalEvent,
   type RuntimeRetry,
   removeGraph,
@@ -671,5 +673,107 @@ describe('PodmanRuntime: retries and deadlines', () => {
     }
     expect(new PodmanRuntime({ url: 'tcp://h:1', concurrency: Infinity }).concurrency).toBe(Infinity);
     expect(new DockerRuntime({ url: 'tcp://h:1', concurrency: 2 }).concurrency).toBe(2);
+  });
+});
+
+describe('PodmanRuntime: whole-pod calls', () => {
+  /** A podman of `version` whose inspect shows pod p (infra i, members a and b; b mounts a volume). */
+  const podmanOf = (version: string, onPodDelete?: (res: ServerResponse) => void) =>
+    fakePodman((req, res) => {
+      const url = req.url!;
+      res.setHeader('Libpod-Api-Version', version);
+      if (url.includes('/pods/json')) return json(res, 200, [{ Id: 'p', Name: 'web' }]);
+      if (url.includes('/containers/json')) {
+        const all = [
+          { Id: 'i', Pod: 'p', IsInfra: true, State: 'running' },
+          { Id: 'a', Pod: 'p', State: 'running' },
+          { Id: 'b', Pod: 'p', State: 'running' },
+        ];
+        // After a failed pod removal: what is left of the pod.
+        return json(res, 200, url.includes('filters') ? all.filter((c) => c.Id !== 'b') : all);
+      }
+      const inspected = /\/containers\/(\w+)\/json/.exec(url)?.[1];
+      if (inspected !== undefined) {
+        return json(res, 200, {
+          Id: inspected,
+          Pod: 'p',
+          IsInfra: inspected === 'i',
+          State: { Status: 'running' },
+          Dependencies: inspected === 'i' ? [] : ['i'],
+          Mounts: inspected === 'b' ? [{ Type: 'volume', Name: 'f00d' }] : [],
+        });
+      }
+      if (url.includes('/pods/p?')) return onPodDelete ? onPodDelete(res) : json(res, 200, { Err: null, Id: 'p' });
+      json(res, 404, { message: 'not found' });
+    });
+  const pod = (over: Partial<PodToRemove> = {}): PodToRemove => ({
+    id: 'p',
+    members: ['a', 'b'],
+    active: 2,
+    timeout: undefined,
+    volumes: true,
+    ...over,
+  });
+
+  test('podman 5.5 and later stop members in parallel: always one call; before any answer, never', async () => {
+    const { runtime } = await podmanOf('5.8.6');
+    expect(runtime.removesWholePod(pod())).toBe(false);
+    await runtime.inspect();
+    expect(runtime.version).toBe('5.8.6');
+    expect(runtime.removesWholePod(pod())).toBe(true);
+  });
+
+  test('podman 4 and 5.0-5.4 stop them one at a time: one call when at most one must wait out a stop timeout', async () => {
+    for (const version of ['4.3.1', '5.4.2']) {
+      const { runtime } = await podmanOf(version);
+      await runtime.inspect();
+      expect([
+        runtime.removesWholePod(pod()),
+        runtime.removesWholePod(pod({ timeout: 0 })),
+        runtime.removesWholePod(pod({ active: 1 })),
+      ]).toEqual([false, true, true]);
+    }
+  });
+
+  test("without volumes, a pod with a member that mounts a volume has a call per member (podman's pod removal takes anonymous ones)", async () => {
+    const { runtime } = await podmanOf('5.8.6');
+    await runtime.inspect();
+    expect(runtime.removesWholePod(pod({ volumes: false }))).toBe(false);
+    expect(runtime.removesWholePod(pod({ volumes: false, members: ['a'] }))).toBe(true);
+  });
+
+  test("a failed pod removal names the members it left, each with its part of podman's message", async () => {
+    const text =
+      'not all containers could be removed from pod p: removing pod containers. 1 error occurred:\n\t* cannot remove container a as it is running - running or paused containers cannot be removed without force: container state improper\n\n';
+    const { runtime, requests } = await podmanOf('5.8.6', (res) =>
+      json(res, 500, { cause: 'removing pod containers', message: text, response: 500 }),
+    );
+    const error = (await failure(runtime.removePod('p', { force: false }))) as PodgraphError & PodMembersLeft;
+    expect(error.code).toBe('CTR_STATE_INVALID');
+    expect([...error.containers.keys()]).toEqual(['a']);
+    expect(error.containers.get('a')).toMatchObject({
+      code: 'CTR_STATE_INVALID',
+      message:
+        'cannot remove container a as it is running - running or paused containers cannot be removed without force: container state improper',
+    });
+    expect(requests.at(-1)).toBe(`GET /v4.0.0/libpod/containers/json?all=true&filters=${encodeURIComponent('{"pod":["p"]}')}`);
+  });
+
+  test("podman 4.3's multierror names each member: those still there get their own lines", async () => {
+    const text =
+      '2 errors occurred:\n\t* removing container a from pod p: cannot remove container a as it is running - running or paused containers cannot be removed without force: container state improper\n\t* removing container i from pod p: a container that depends on container i could not be removed: container state improper\n\n';
+    const { runtime } = await podmanOf('4.3.1', (res) =>
+      json(res, 500, { cause: 'container state improper', message: text, response: 500 }),
+    );
+    const error = (await failure(runtime.removePod('p', { force: false }))) as PodgraphError & PodMembersLeft;
+    expect([...error.containers]).toEqual([
+      [
+        'a',
+        expect.objectContaining({
+          code: 'CTR_STATE_INVALID',
+          message: expect.stringMatching(/^cannot remove container a as it is running/),
+        }),
+      ],
+    ]);
   });
 });
