@@ -10,8 +10,9 @@
  * so a sandbox's folder, socket and files have one path for the host and for the engine.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 
 export type EngineKind = 'podman' | 'docker';
 export type EngineId = 'podman4' | 'podman5' | 'docker20' | 'docker28';
@@ -37,6 +38,11 @@ export interface Engine {
     env: NodeJS.ProcessEnv,
     options?: { hostNetwork?: boolean },
   ): { file: string; args: string[]; env: NodeJS.ProcessEnv };
+  /**
+   * A folder to put first in PATH so that `podman` there is this engine's (a script that execs it,
+   * passing on the caller's CONTAINERS_* and HOME): what a CLI that runs `podman` itself needs.
+   */
+  binDir(): string;
 }
 
 /** Where setup-engines.sh made the forky root filesystem. */
@@ -73,7 +79,9 @@ function forkyUnavailable(netns: string): string | undefined {
   if (!existsSync(join(FORKY_ROOT, '.podgraph-bootstrapped'))) return `no forky root filesystem at ${FORKY_ROOT} (${SETUP_ENGINES})`;
   const mounted = (inside: string, outside: string) => {
     try {
-      return statSync(join(FORKY_ROOT, inside)).ino === statSync(outside).ino && statSync(join(FORKY_ROOT, inside)).dev === statSync(outside).dev;
+      return (
+        statSync(join(FORKY_ROOT, inside)).ino === statSync(outside).ino && statSync(join(FORKY_ROOT, inside)).dev === statSync(outside).dev
+      );
     } catch {
       return false;
     }
@@ -114,6 +122,7 @@ function hostEngine(id: 'podman4' | 'docker20'): Engine {
       args: [...args],
       env,
     }),
+    binDir: () => dirname(execFileSync('sh', ['-c', 'command -v podman'], { encoding: 'utf8' }).trim()),
   };
 }
 
@@ -124,7 +133,9 @@ function forkyEngine(id: 'podman5' | 'docker28'): Engine {
     const passed = PASSED.filter((name) => env[name] !== undefined).map((name) => `${name}=${env[name]}`);
     const chroot = ['chroot', FORKY_ROOT, '/usr/bin/env', '-i', `PATH=${FORKY_PATH}`, 'PODMAN_IGNORE_CGROUPSV1_WARNING=1'];
     const inner = [...chroot, ...(env.HOME === undefined ? ['HOME=/root'] : []), ...passed, binary, ...args];
-    return hostNetwork ? { file: inner[0]!, args: inner.slice(1), env } : { file: 'nsenter', args: [`--net=/run/netns/${netns}`, ...inner], env };
+    return hostNetwork
+      ? { file: inner[0]!, args: inner.slice(1), env }
+      : { file: 'nsenter', args: [`--net=/run/netns/${netns}`, ...inner], env };
   };
   let unavailable = forkyUnavailable(netns);
   let version: string | undefined;
@@ -141,6 +152,17 @@ function forkyEngine(id: 'podman5' | 'docker28'): Engine {
     major: Number((version ?? (kind === 'podman' ? '5' : '28')).split('.')[0]),
     unavailable,
     command: (binary, args, env, options) => wrap(binary, args, env, options?.hostNetwork),
+    binDir: () => {
+      const dir = join(tmpdir(), `podgraph-bin-${id}-${process.pid}`);
+      if (!existsSync(join(dir, 'podman'))) {
+        mkdirSync(dir, { recursive: true });
+        // `exec` all the way down: the PID a caller gets is podman's own.
+        const passed = PASSED.map((name) => `\${${name}:+${name}="$${name}"}`).join(' ');
+        const script = `#!/bin/sh\nexec nsenter --net=/run/netns/${netns} chroot ${FORKY_ROOT} /usr/bin/env -i PATH=${FORKY_PATH} PODMAN_IGNORE_CGROUPSV1_WARNING=1 HOME="\${HOME:-/root}" ${passed} podman "$@"\n`;
+        writeFileSync(join(dir, 'podman'), script, { mode: 0o755 });
+      }
+      return dir;
+    },
   };
 }
 
@@ -152,7 +174,8 @@ function selected(): readonly EngineId[] {
   if (asked === undefined || asked.trim() === '') return ALL;
   const names = asked.split(',').map((name) => name.trim());
   for (const name of names) {
-    if (!ALL.includes(name as EngineId)) throw new Error(`PODGRAPH_ENGINES: unknown engine ${JSON.stringify(name)}; known: ${ALL.join(', ')}`);
+    if (!ALL.includes(name as EngineId))
+      throw new Error(`PODGRAPH_ENGINES: unknown engine ${JSON.stringify(name)}; known: ${ALL.join(', ')}`);
   }
   return ALL.filter((id) => names.includes(id));
 }

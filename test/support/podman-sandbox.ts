@@ -145,7 +145,9 @@ export class PodmanSandbox {
    */
   async serve(url: string): Promise<ChildProcess> {
     // A forky podman serves tcp:// from the host's network namespace, where the tests can reach it.
-    const command = this.engine.command('podman', ['system', 'service', '--time=0', url], this.env, { hostNetwork: url.startsWith('tcp://') });
+    const command = this.engine.command('podman', ['system', 'service', '--time=0', url], this.env, {
+      hostNetwork: url.startsWith('tcp://'),
+    });
     const service = spawn(command.file, command.args, { env: command.env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     service.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

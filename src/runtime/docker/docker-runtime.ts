@@ -207,7 +207,7 @@ export class DockerRuntime implements Runtime {
   }
 
   /** Closes the idle keep-alive connections, and the SSH connection of an ssh:// runtime. */
-  close(): void {
+  async close(): Promise<void> {
     this.#service.close();
   }
 

@@ -7,6 +7,7 @@ import type { PodToRemove, RemoveCallOptions, Runtime } from '../runtime.js';
 import type { ConnectionEnvironment } from '../service/environment.js';
 import { codeOf } from '../service/refusal-codes.js';
 import type { RetryOptions } from '../service/retry.js';
+import { transientKind } from '../service/retry.js';
 import { errorText, type ServiceReply } from '../service/service-client.js';
 import {
   checkStrings,
@@ -18,8 +19,12 @@ import {
 } from '../service/service-connection.js';
 import { PODMAN_SERVICE } from '../service/service-name.js';
 import { type PodmanDestination, resolveDestination } from './connection/resolve.js';
+import { type OwnService, onPath, startOwnService } from './own-service.js';
 import { busyAnswer, podmanError } from './podman-errors.js';
 import { inspectPodman, STORAGE_GONE, STORAGE_GONE_TEXT } from './podman-inspect.js';
+
+/** Seconds podgraph's own service waits idle before it ends by itself: a backstop for a podgraph killed midway. */
+const OWN_SERVICE_IDLE_SECONDS = 60;
 
 /** Where a {@link PodmanRuntime} finds podman's API service, and how it talks to it. */
 export interface PodmanRuntimeOptions {
@@ -87,6 +92,15 @@ export interface PodmanRuntimeOptions {
    */
   retry?: RetryOptions | false;
   /**
+   * With {@link PodmanRuntime.connect}: when nothing names a destination (no `connection`, `url`,
+   * CONTAINER_CONNECTION, CONTAINER_HOST or default connection) and the default socket does not
+   * answer, start `podman system service` from the `podman` on PATH on a private socket, and stop
+   * it (by its PID) on `close()`. The constructor never starts anything.
+   *
+   * @default false
+   */
+  startService?: boolean;
+  /**
    * Milliseconds a request may wait for its answer on top of the time podman may spend stopping a
    * container: a removal gets the stop timeout (`timeout` seconds, else the container's own, 10 s
    * by default; one stop for a pod, whose members the engine removes first) plus this; any other
@@ -117,12 +131,45 @@ export class PodmanRuntime implements Runtime {
   /** The connection's name, when a named connection was chosen. */
   readonly connection: string | undefined;
   /** Where it connects and which rule chose it. */
-  readonly destination: PodmanDestination;
+  destination: PodmanDestination;
   readonly #service: ServiceConnection;
   readonly #prefix: string;
   readonly #stopTimeouts = new StopTimeouts();
   /** Containers the last inspect saw with a volume mounted. */
   readonly #withVolumes = new Set<string>();
+
+  /** The service this runtime started (`connect` with `startService`), stopped on close(). */
+  #ownService: OwnService | undefined;
+
+  /**
+   * A runtime whose service answered (`/_ping`), so its version is known. With `startService`,
+   * a machine where no podman service runs gets one of podgraph's own (see `startService`); the
+   * runtime's `destination.source` is then `started service`. Rejects with RUNTIME naming the URL
+   * when nothing answers.
+   */
+  static async connect(options: PodmanRuntimeOptions = {}): Promise<PodmanRuntime> {
+    const runtime = new PodmanRuntime(options);
+    try {
+      await runtime.ping();
+      return runtime;
+    } catch (error) {
+      await runtime.close();
+      const environment = environmentOption(options);
+      const startable = options.startService === true && runtime.destination.source === 'default socket';
+      if (!startable || transientKind(error) !== 'unreachable' || !onPath('podman', environment.env)) throw error;
+      const service = await startOwnService({ podman: 'podman', env: environment.env, idleSeconds: OWN_SERVICE_IDLE_SECONDS });
+      const own = new PodmanRuntime({ ...options, url: service.url });
+      own.#ownService = service;
+      own.destination = { ...own.destination, source: 'started service', startedBecause: runtime.url };
+      try {
+        await own.ping();
+      } catch (pingError) {
+        await own.close();
+        throw pingError;
+      }
+      return own;
+    }
+  }
 
   constructor(options: PodmanRuntimeOptions = {}) {
     checkStrings(options, ['connection', 'url', 'identity']);
@@ -231,9 +278,15 @@ export class PodmanRuntime implements Runtime {
     return pod.active <= 1 || pod.timeout === 0;
   }
 
-  /** Closes the idle keep-alive connections, and the SSH connection of an ssh:// runtime. */
-  close(): void {
+  /**
+   * Closes the idle keep-alive connections, and the SSH connection of an ssh:// runtime; stops the
+   * service it started (`startService`) by its PID, resolving once it has exited.
+   */
+  async close(): Promise<void> {
     this.#service.close();
+    const own = this.#ownService;
+    this.#ownService = undefined;
+    await own?.stop();
   }
 
   /** The members of pod `id` still there after its removal failed, each with its part of podman's message. */

@@ -48,7 +48,14 @@ export interface PodmanConnections {
   files: string[];
 }
 
-export type DestinationSource = 'connection' | 'url' | 'CONTAINER_CONNECTION' | 'CONTAINER_HOST' | 'default connection' | 'default socket';
+export type DestinationSource =
+  | 'connection'
+  | 'url'
+  | 'CONTAINER_CONNECTION'
+  | 'CONTAINER_HOST'
+  | 'default connection'
+  | 'default socket'
+  | 'started service';
 
 /** Where to connect, and why there. */
 export interface PodmanDestination {
@@ -58,6 +65,8 @@ export interface PodmanDestination {
   /** The connection's name when a named connection was chosen. */
   connection: string | undefined;
   source: DestinationSource;
+  /** With `started service`: the default socket that did not answer. */
+  startedBecause?: string;
 }
 
 export interface DestinationRequest {
