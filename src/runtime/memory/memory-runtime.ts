@@ -107,7 +107,14 @@ export class MemoryRuntime implements Runtime {
     if (this.#instruments.plain && !options.signal?.aborted) return state.removePod(id, options.force);
     const call: RuntimeCall = { op: 'removePod', id, force: options.force, timeout: options.timeout };
     const memberFails = (member: string, memberState: ContainerState) =>
-      this.#instruments.memberFails({ op: 'removeContainer', id: member, force: options.force, timeout: options.timeout, state: memberState, pod: id });
+      this.#instruments.memberFails({
+        op: 'removeContainer',
+        id: member,
+        force: options.force,
+        timeout: options.timeout,
+        state: memberState,
+        pod: id,
+      });
     await this.#instruments.perform(call, options.signal, (vanished) => {
       if (vanished) state.vanishPod(id);
       state.removePod(id, options.force, memberFails);

@@ -49,7 +49,10 @@ function refusePods(spec: GraphSpec): void {
 
 /** podman's words for a member its pod's removal keeps because a member that depends on it stayed. */
 function dependentLeft(id: string): PodgraphError {
-  return new PodgraphError('CTR_STATE_INVALID', `a container that depends on container ${id} could not be removed: container state improper`);
+  return new PodgraphError(
+    'CTR_STATE_INVALID',
+    `a container that depends on container ${id} could not be removed: container state improper`,
+  );
 }
 
 /**
@@ -171,7 +174,9 @@ export class MemoryState {
       const first = [...left.values()][0]!;
       const cause = firstRefusal ?? first;
       const code = isErrorCode((cause as { code?: unknown }).code) ? (cause as PodgraphError).code : 'RUNTIME';
-      throw new PodMembersLeftError(code, podMembersLeft(graph.podIds[pod], new PodgraphError(code, cause.message)).message, left, { cause });
+      throw new PodMembersLeftError(code, podMembersLeft(graph.podIds[pod], new PodgraphError(code, cause.message)).message, left, {
+        cause,
+      });
     }
     const infra = graph.podInfra[pod];
     if (infra !== -1 && this.#alive[infra] === 1) this.#kill(infra);
