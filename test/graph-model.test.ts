@@ -608,6 +608,17 @@ describe('validation errors carry the path of what they refuse', () => {
       },
       'containers[0].dependsOn[1]',
     ],
+    [
+      'a cycle through the implicit infra edge: the infra container names its reference',
+      {
+        pods: [{ id: 'P' }],
+        containers: [
+          { id: 'm', pod: 'P' },
+          { id: 'i', pod: 'P', infra: true, dependsOn: ['m'] },
+        ],
+      },
+      'containers[1].dependsOn[0]',
+    ],
   ];
   test.each(cases)('%s', (_, spec, path) => {
     let thrown: unknown;
@@ -676,5 +687,115 @@ describe('labels', () => {
     expect(thrown(() => build({ containers: [{ id: 'a', exitCode: 1.5 }] }), 'INVALID_ARG').message).toBe(
       'Expected containers[0].exitCode to be a 32-bit integer, got `1.5` (number)',
     );
+  });
+});
+
+/** Runs `fn`, expects an INVALID_ARG PodgraphError, returns its path and message. */
+function refusedAt(fn: () => unknown): { path: string | undefined; message: string } {
+  const error = thrown(fn, 'INVALID_ARG');
+  return { path: error.path, message: error.message };
+}
+
+describe('unknown keys are INVALID_ARG with the path of the key', () => {
+  test.each([
+    ['at the root', { containers: [], version: 2 }, 'version', 'Unknown key version: a graph spec has only pods, containers'],
+    ['in a pod', { pods: [{ id: 'p', image: 'x' }] }, 'pods[0].image', 'Unknown key pods[0].image: a pod has only id, name, labels'],
+    [
+      'in a container (a misspelt dependsOn)',
+      { containers: [{ id: 'a' }, { id: 'b', depends_on: ['a'] }] },
+      'containers[1].depends_on',
+      'Unknown key containers[1].depends_on: a container has only id, name, pod, infra, state, dependsOn, labels, created, exitCode',
+    ],
+    [
+      'a key that is no identifier is quoted',
+      { containers: [{ id: 'a', 'depends-on': [] }] },
+      'containers[0]["depends-on"]',
+      'Unknown key containers[0]["depends-on"]: a container has only',
+    ],
+  ])('%s', (_, spec, path, message) => {
+    const refused = refusedAt(() => build(spec));
+    expect(refused.path).toBe(path);
+    expect(refused.message).toContain(message);
+  });
+
+  test('a key whose value is undefined is no key, as for the known ones', () => {
+    expect(build({ containers: [{ id: 'a', note: undefined, name: undefined }] }).size).toBe(1);
+  });
+
+  test('an unknown key comes before a wrong type in the same container', () => {
+    expect(refusedAt(() => build({ containers: [{ ID: 'a' }] })).path).toBe('containers[0].ID');
+  });
+
+  test('MemoryRuntime and fromRuntime refuse them too', async () => {
+    const spec = JSON.parse('{"containers":[{"id":"a","image":"alpine"}]}') as GraphSpec;
+    expect(refusedAt(() => new MemoryRuntime(spec)).path).toBe('containers[0].image');
+    await expect(ContainerGraph.fromRuntime({ inspect: async () => spec })).rejects.toMatchObject({
+      code: 'INVALID_ARG',
+      path: 'containers[0].image',
+    });
+  });
+
+  test('what podgraph itself writes has none: toSpec() and MemoryRuntime.inspect() read back', async () => {
+    const spec: GraphSpec = {
+      pods: [{ id: 'p', name: 'web', labels: { team: 'a' } }],
+      containers: [
+        { id: 'i', pod: 'p', infra: true, state: 'running' },
+        { id: 'a', name: 'app', pod: 'p', state: 'exited', exitCode: 2, created: '2026-01-01T00:00:00Z', labels: { env: 'ci' } },
+        { id: 'b', dependsOn: ['c'] },
+        { id: 'c' },
+      ],
+    };
+    const graph = ContainerGraph.fromSpec(spec);
+    expect(ContainerGraph.fromSpec(graph.toSpec()).toSpec()).toEqual(graph.toSpec());
+    expect(ContainerGraph.fromSpec(await new MemoryRuntime(spec).inspect()).toSpec()).toEqual(graph.toSpec());
+  });
+});
+
+describe('wrong types are INVALID_ARG with the path of the value', () => {
+  test.each([
+    ['pods not an array', { pods: 'p' }, 'pods'],
+    ['containers not an array', { containers: null }, 'containers'],
+    ['a pod not an object', { pods: [null] }, 'pods[0]'],
+    ['a pod id not a string', { pods: [{ id: 1 }] }, 'pods[0].id'],
+    ['an empty pod name', { pods: [{ id: 'p', name: '' }] }, 'pods[0].name'],
+    ['pod labels not an object', { pods: [{ id: 'p', labels: ['a'] }] }, 'pods[0].labels'],
+    ['a pod label not a string', { pods: [{ id: 'p', labels: { n: 1 } }] }, 'pods[0].labels["n"]'],
+    ['a container not an object', { containers: [{ id: 'a' }, 'b'] }, 'containers[1]'],
+    ['a missing container id', { containers: [{ id: 'a' }, { name: 'b' }] }, 'containers[1].id'],
+    ['a container name not a string', { containers: [{ id: 'a', name: 7 }] }, 'containers[0].name'],
+    ['a pod reference not a string', { containers: [{ id: 'a', pod: 1 }] }, 'containers[0].pod'],
+    ['infra not a boolean', { containers: [{ id: 'a', infra: 1 }] }, 'containers[0].infra'],
+    ['an unknown state', { containers: [{ id: 'a', state: 'dead' }] }, 'containers[0].state'],
+    ['a null state (it used to read as created)', { containers: [{ id: 'a', state: null }] }, 'containers[0].state'],
+    ['dependsOn not an array', { containers: [{ id: 'a', dependsOn: 'b' }] }, 'containers[0].dependsOn'],
+    ['a dependency not a string', { containers: [{ id: 'a' }, { id: 'b', dependsOn: ['a', 0] }] }, 'containers[1].dependsOn[1]'],
+    ['an empty dependency (it used to be NO_SUCH_CTR)', { containers: [{ id: 'a', dependsOn: [''] }] }, 'containers[0].dependsOn[0]'],
+    ['container labels not an object', { containers: [{ id: 'a', labels: 'env=ci' }] }, 'containers[0].labels'],
+    [
+      'a label key that is no identifier is quoted',
+      { containers: [{ id: 'a', labels: { 'app.kubernetes.io/name': true } }] },
+      'containers[0].labels["app.kubernetes.io/name"]',
+    ],
+    ['a creation time not RFC 3339', { containers: [{ id: 'a', created: 1700000000 }] }, 'containers[0].created'],
+    ['an exit code not an integer', { containers: [{ id: 'a', exitCode: '1' }] }, 'containers[0].exitCode'],
+    ['an exit code past 32 bits (podman keeps an int32)', { containers: [{ id: 'a', exitCode: 2 ** 31 }] }, 'containers[0].exitCode'],
+  ])('%s', (_, spec, path) => {
+    const refused = refusedAt(() => build(spec));
+    expect(refused.path).toBe(path);
+    expect(refused.message).toMatch(new RegExp(`^Expected ${path.replace(/[[\]().*+?^$|\\]/g, '\\$&')} to be .+, got \`.*\` \\(\\w+\\)$`));
+  });
+
+  test('exit codes: the whole int32 range is taken', () => {
+    const spec: GraphSpec = {
+      containers: [
+        { id: 'a', exitCode: -(2 ** 31) },
+        { id: 'b', exitCode: 2 ** 31 - 1 },
+      ],
+    };
+    expect(ContainerGraph.fromSpec(spec).toSpec().containers).toEqual(spec.containers);
+  });
+
+  test('the shape is checked before the graph: a wrong type anywhere comes before a duplicate id', () => {
+    expect(refusedAt(() => build({ containers: [{ id: 'a' }, { id: 'a' }, { id: 'c', state: 'up' }] })).path).toBe('containers[2].state');
   });
 });

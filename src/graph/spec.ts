@@ -60,11 +60,14 @@ export interface PodSpec {
   labels?: Record<string, string>;
 }
 
-/** The input model: plain data, as JSON or as podman's inspect gives it. */
-
 /** Labels as the model keeps them: a frozen copy, never shared with the input. */
 export type Labels = Readonly<Record<string, string>>;
 
+/**
+ * The input model: plain data, as JSON or as podman's inspect gives it. A key the model does not
+ * know is refused (INVALID_ARG, its `path` naming the key), so a typo such as `depends_on` is not
+ * silently ignored; a key whose value is `undefined` counts as absent.
+ */
 export interface GraphSpec {
   /** @default [] */
   pods?: PodSpec[];
