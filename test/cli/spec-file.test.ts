@@ -31,37 +31,45 @@ describe('a malformed spec file is refused with the file, line:column, path and 
     ],
     ['an empty file', '', 'spec file f.json:1:1: invalid JSON: expected a value, got the end of the file'],
     ['text after the value', '{}\n}', 'spec file f.json:2:1: invalid JSON: unexpected "}" after the JSON value'],
-    ['not an object', '[1, 2]', 'spec file f.json:1:1: expected an object with `pods` and `containers` arrays, got an array'],
+    [
+      'not an object',
+      '[1, 2]',
+      'spec file f.json:1:1: Expected a graph spec object with `pods` and `containers` arrays, got `1,2` (object) (INVALID_ARG)',
+    ],
     [
       'a misspelt state',
       '{\n  "containers": [\n    { "id": "a" },\n    { "id": "b", "state": "runing" }\n  ]\n}\n',
-      'spec file f.json:4:27: containers[1].state: expected one of created, running, paused, stopping, exited, stopped, got string "runing"',
+      'spec file f.json:4:27: Expected containers[1].state to be one of created, running, paused, stopping, exited, stopped, got `"runing"` (string) (INVALID_ARG)',
     ],
     [
       'an unknown key',
       '{\n  "containers": [\n    { "id": "a", "depends_on": ["b"] }\n  ]\n}\n',
-      'spec file f.json:3:32: containers[0].depends_on: unknown key "depends_on" (expected id, name, pod, infra, state, dependsOn, labels, created, exitCode)',
+      'spec file f.json:3:32: Unknown key containers[0].depends_on: a container has only id, name, pod, infra, state, dependsOn, labels, created, exitCode (INVALID_ARG)',
     ],
     [
       'a label that is not a string',
       '{"containers":[{"id":"a","labels":{"env":"ci","n":1}}]}',
-      'spec file f.json:1:51: containers[0].labels.n: expected a string label value, got number 1',
+      'spec file f.json:1:51: Expected containers[0].labels["n"] to be a string, got `1` (number) (INVALID_ARG)',
     ],
     [
       'labels that are not an object',
       '{"pods":[{"id":"p","labels":["team=a"]}]}',
-      'spec file f.json:1:29: pods[0].labels: expected an object of string labels, got an array',
+      'spec file f.json:1:29: Expected pods[0].labels to be an object of strings, got `team=a` (object) (INVALID_ARG)',
     ],
     [
       'a creation time that is not RFC 3339',
       '{"containers":[{"id":"a","created":"12/01/2026"}]}',
-      'spec file f.json:1:36: containers[0].created: expected an RFC 3339 time such as 2024-05-01T10:00:00.123456789Z, got string "12/01/2026"',
+      'spec file f.json:1:36: Expected containers[0].created to be an RFC 3339 time such as podman\'s Created, got `"12/01/2026"` (string) (INVALID_ARG)',
     ],
-    ['a missing id', '{"containers":[{"name":"x"}]}', 'spec file f.json:1:16: containers[0]: `id` is missing: expected a non-empty string'],
+    [
+      'a missing id',
+      '{"containers":[{"name":"x"}]}',
+      'spec file f.json:1:16: Expected containers[0].id to be a non-empty string, got `undefined` (undefined) (INVALID_ARG)',
+    ],
     [
       'dependsOn not an array',
       '{"containers":[{"id":"a","dependsOn":"b"}]}',
-      'spec file f.json:1:38: containers[0].dependsOn: expected an array of container ids or names, got string "b"',
+      'spec file f.json:1:38: Expected containers[0].dependsOn to be an array of ids or names, got `"b"` (string) (INVALID_ARG)',
     ],
     [
       'an unknown dependency',
@@ -92,6 +100,47 @@ describe('a malformed spec file is refused with the file, line:column, path and 
       'two infra containers',
       '{"pods":[{"id":"p"}],"containers":[{"id":"a","pod":"p","infra":true},\n{"id":"b","pod":"p","infra":true}]}',
       'spec file f.json:2:29: containers[1].infra: pod p has two infra containers: a and b (INVALID_ARG)',
+    ],
+    // One validator: what the model refuses, with its message and code; the file places its path.
+    [
+      'an unknown key at the root',
+      '{\n  "containers": [],\n  "version": 2\n}\n',
+      'spec file f.json:3:14: Unknown key version: a graph spec has only pods, containers (INVALID_ARG)',
+    ],
+    [
+      'an unknown key that is no identifier',
+      '{"pods":[{"id":"p","x-y":1}]}',
+      'spec file f.json:1:26: Unknown key pods[0]["x-y"]: a pod has only id, name, labels (INVALID_ARG)',
+    ],
+    [
+      'a label key with dots and a slash',
+      '{"containers":[{"id":"a","labels":{"app.kubernetes.io/name":null}}]}',
+      'spec file f.json:1:61: Expected containers[0].labels["app.kubernetes.io/name"] to be a string, got `null` (null) (INVALID_ARG)',
+    ],
+    [
+      'an exit code past 32 bits (the reader took any integer)',
+      '{"containers":[{"id":"a","state":"exited","exitCode":4294967295}]}',
+      'spec file f.json:1:54: Expected containers[0].exitCode to be a 32-bit integer, got `4294967295` (number) (INVALID_ARG)',
+    ],
+    [
+      'a null state (the model took it for created)',
+      '{"containers":[{"id":"a","state":null}]}',
+      'spec file f.json:1:34: Expected containers[0].state to be one of created, running, paused, stopping, exited, stopped, got `null` (null) (INVALID_ARG)',
+    ],
+    [
+      'an empty dependency (the model said NO_SUCH_CTR)',
+      '{"containers":[{"id":"a"},{"id":"b","dependsOn":["a",""]}]}',
+      'spec file f.json:1:54: Expected containers[1].dependsOn[1] to be a container id or name, got `""` (string) (INVALID_ARG)',
+    ],
+    [
+      'a dependency that is not a string',
+      '{"containers":[{"id":"a"},{"id":"b","dependsOn":["a",7]}]}',
+      'spec file f.json:1:54: Expected containers[1].dependsOn[1] to be a container id or name, got `7` (number) (INVALID_ARG)',
+    ],
+    [
+      'the shape before the graph: a wrong type after a duplicate id',
+      '{"containers":[{"id":"a"},{"id":"a"},{"id":"c","infra":"no"}]}',
+      'spec file f.json:1:56: Expected containers[2].infra to be a boolean when given, got `"no"` (string) (INVALID_ARG)',
     ],
   ])('%s', (_, text, message) => {
     expect(refusal(text)).toBe(message);
@@ -147,7 +196,26 @@ describe.concurrent('through the executable', () => {
     expect(await podgraph(['rm', '-fa', '--spec', file])).toEqual({
       code: 125,
       stdout: '',
-      stderr: `Error: spec file ${file}:4:27: containers[1].state: expected one of created, running, paused, stopping, exited, stopped, got string "runing"\n`,
+      stderr: `Error: spec file ${file}:4:27: Expected containers[1].state to be one of created, running, paused, stopping, exited, stopped, got \`"runing"\` (string) (INVALID_ARG)\n`,
+    });
+  });
+
+  test("an unknown key: exit 125, the model's INVALID_ARG placed in the file, nothing removed", async ({ expect }) => {
+    const file = writeSpec(tempDir(), 'extra.json', '{\n  "containers": [\n    { "id": "a", "image": "alpine" }\n  ]\n}\n');
+    expect(await podgraph(['rm', '-fa', '--spec', file])).toEqual({
+      code: 125,
+      stdout: '',
+      stderr: `Error: spec file ${file}:3:27: Unknown key containers[0].image: a container has only id, name, pod, infra, state, dependsOn, labels, created, exitCode (INVALID_ARG)\n`,
+    });
+  });
+
+  test('a wrong type deep in a file read from stdin: its line and column', async ({ expect }) => {
+    const input = '{"containers": [\n  {"id": "a"},\n  {"id": "b", "dependsOn": ["a", 7]}\n]}';
+    expect(await podgraph(['rm', '-fa', '--spec', '-'], { input })).toEqual({
+      code: 125,
+      stdout: '',
+      stderr:
+        'Error: spec file <stdin>:3:34: Expected containers[1].dependsOn[1] to be a container id or name, got `7` (number) (INVALID_ARG)\n',
     });
   });
 
