@@ -1,11 +1,10 @@
 /**
- * src/removal/filters.ts on its own: podman 4.3.1's container filters (checked with `podman ps
- * -a --filter` on the same containers), then through removeGraph with the SDK's `filters`.
+ * podman's container filters (checked with `podman ps -a --filter` on the same containers), seen
+ * through the plan's selection (`planRemoval`, which removes nothing), then through removeGraph
+ * with the SDK's `filters`.
  */
-import { ContainerGraph, type GraphSpec, MemoryRuntime, PodgraphError, removeGraph } from 'podgraph';
+import { ContainerGraph, type GraphSpec, MemoryRuntime, PodgraphError, planRemoval, removeGraph } from 'podgraph';
 import { describe, expect, test } from 'vitest';
-import { compiledOf } from '../src/graph/container-graph.ts';
-import { matchFilters, parseFilters } from '../src/removal/filters.ts';
 
 const SPEC: GraphSpec = {
   pods: [
@@ -34,27 +33,28 @@ const graph = ContainerGraph.fromSpec(SPEC);
 
 /** The names of the containers `filters` match, in the graph's order. */
 function matched(...filters: string[]): string[] {
-  const compiled = compiledOf(graph);
-  return matchFilters(compiled, parseFilters(filters)).map((i) => compiled.names[i]!);
+  return planRemoval(graph, { filters }).selection.containers.map((id) => graph.container(id)!.name!);
 }
 
 function refused(filters: string[]): string {
   try {
-    parseFilters(filters);
+    planRemoval(graph, { filters });
   } catch (error) {
     expect(error).toBeInstanceOf(PodgraphError);
     expect((error as PodgraphError).code).toBe('INVALID_ARG');
     return (error as PodgraphError).message;
   }
-  throw new Error(`parseFilters(${JSON.stringify(filters)}) did not throw`);
+  throw new Error(`planRemoval with filters ${JSON.stringify(filters)} did not throw`);
 }
 
 describe("podman's refusals, word for word", () => {
   test.each([
     [['x'], 'invalid filter "x"'],
     [['bogus=1'], 'bogus is an invalid filter'],
-    // podman 4.3's ps and rm have no label! (only prune does)
-    [['label!=env=ci'], 'label! is an invalid filter'],
+    [
+      ['command=sleep'],
+      'command is a podman filter podgraph cannot apply: the model has no commands (filter by id, name, label, label!, status, pod, exited, before, since)',
+    ],
     [['=x'], ' is an invalid filter'],
     [['Label=env'], 'Label is an invalid filter'],
     [['status=stopping'], 'unknown container state: stopping: invalid argument'],
@@ -82,8 +82,16 @@ describe("podman's refusals, word for word", () => {
 });
 
 describe('matching, as podman ps -a --filter', () => {
-  test('id and name are regular expressions matched anywhere', () => {
-    expect(matched('id=a21d')).toEqual(['a2']);
+  test("id: a hex value is an id prefix (podman 5's FilterID), anything else a regular expression matched anywhere", () => {
+    expect(matched('id=a21d')).toEqual([]);
+    expect(matched('id=b06a')).toEqual(['a2']);
+    expect(matched('id=B06A')).toEqual(['a2']);
+    expect(matched('id=a21.6')).toEqual(['a2']);
+    expect(matched('id=^aa')).toEqual(['web-infra', 'web-app']);
+  });
+
+  test('name: a regular expression matched anywhere, its slashes dropped (podman 5)', () => {
+    expect(matched('name=/a1')).toEqual(['a1']);
     expect(matched('name=1')).toEqual(['a1', 'b1']);
     expect(matched('name=^a')).toEqual(['a1', 'a2']);
     expect(matched('name=^b.$')).toEqual(['b1', 'b2']);
@@ -109,6 +117,22 @@ describe('matching, as podman ps -a --filter', () => {
     expect(matched('label=io.*/x')).toEqual(['web-app']);
     expect(matched('label=env=ci', 'label=team=x')).toEqual(['a1']);
     expect(matched('label=')).toEqual([]);
+  });
+
+  test("label!: the containers on which not every given label matches (podman 5's negated label)", () => {
+    expect(matched('label!=env=ci')).toEqual(['a2', 'b2', 'web-infra', 'web-app', 'db-main']);
+    expect(matched('label!=env=ci', 'label!=team=x')).toEqual(['a2', 'b1', 'b2', 'web-infra', 'web-app', 'db-main']);
+    expect(matched('label!=env', 'label=env')).toEqual([]);
+  });
+
+  test("label globs are Go's filepath.Match: [...] classes, ^ negation, ranges and \\ escapes", () => {
+    // podman globs a key only when it has a `*`.
+    expect(matched('label=[e]nv=ci')).toEqual([]);
+    expect(matched('label=*[e]nv=ci')).toEqual(['a1', 'b1']);
+    expect(matched('label=*[^t]eam')).toEqual([]);
+    expect(matched('label=*[s-u]eam=a')).toEqual(['web-infra']);
+    expect(matched('label=*io.podman\\/?')).toEqual(['web-app']);
+    expect(matched('label=*[env')).toEqual([]);
   });
 
   test('status: podman words; stopped means exited, created is the default state', () => {
@@ -143,11 +167,10 @@ describe('matching, as podman ps -a --filter', () => {
   });
 
   test("before and since: an unknown container is podman's no such container; one without a time is refused", () => {
-    const compiled = compiledOf(graph);
-    expect(() => matchFilters(compiled, parseFilters(['before=nope']))).toThrow(
+    expect(() => planRemoval(graph, { filters: ['before=nope'] })).toThrow(
       expect.objectContaining({ code: 'NO_SUCH_CTR', message: 'no container with name or ID "nope" found: no such container' }),
     );
-    expect(() => matchFilters(compiled, parseFilters(['since=web-app']))).toThrow(
+    expect(() => planRemoval(graph, { filters: ['since=web-app'] })).toThrow(
       expect.objectContaining({
         code: 'INVALID_ARG',
         message: 'since=web-app: container aa01 has no creation time (ContainerSpec.created) to compare with',
@@ -201,7 +224,7 @@ describe('removeGraph with filters', () => {
 
   test.each([
     [{ filters: ['x'] }, 'invalid filter "x"'],
-    [{ filters: ['label!=a'] }, 'label! is an invalid filter'],
+    [{ filters: ['until=1h'] }, 'until is a podman filter podgraph cannot apply'],
     [{ filters: ['label=a'], all: true }, '`filters` select containers: they cannot be used together with `all` or `pods`'],
     [{ filters: ['label=a'], pods: ['web'] }, '`filters` select containers'],
     [{ filters: 'label=a' }, 'Expected `filters` to be an array of \'KEY=VALUE\' strings, got `"label=a"` (string)'],

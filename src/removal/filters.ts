@@ -1,11 +1,15 @@
 /**
- * podman's `ps --filter` / `rm --filter` over the model, as podman 4.3.1 evaluates them
+ * podman's `ps --filter` / `rm --filter` over the model, as podman 5.8 evaluates them
  * (pkg/domain/filters/containers.go), for the keys the model can answer:
  *
- * - `id=RE`, `name=RE`: a Go regular expression matched anywhere in the full id / the name
- *   (`name=^web$` to anchor); a value that is not a valid expression matches nothing, as in podman.
+ * - `id=V`: a hex V is a prefix of the full id; anything else a Go regular expression matched
+ *   anywhere in it (podman 4.3 took every V as an expression).
+ * - `name=RE`: a Go regular expression matched anywhere in the name (`name=^web$` to anchor),
+ *   slashes dropped from RE; a value that is not a valid expression matches nothing, as in podman.
  * - `label=KEY` or `label=KEY=VALUE`: the container has that label (with that value; `KEY=`
- *   means any value); a KEY with `*` is a glob over label keys. Every `label` value must match.
+ *   means any value); a KEY with `*` is a glob over label keys (Go's filepath.Match). Every
+ *   `label` value must match. `label!=...`: not every one of those matches (podman 5; 4.3 has no
+ *   `label!` for containers).
  * - `status=S`: podman's states (`created`, `running`, `paused`, `exited`, ...; `stopped` means
  *   `exited`); another word is podman's `unknown container state` error.
  * - `pod=P`: a member of pod P (id, name or unique id prefix); an unknown pod matches nothing.
@@ -13,20 +17,21 @@
  * - `before=C`, `since=C`: created before / after container C (by `created`; with several
  *   values, the earliest of them, as podman); an unknown C is podman's "no such container".
  *
- * Values of one key OR, except `label`, where all must match; different keys AND. podman's other
- * keys need facts the model does not hold (the time now, images, volumes, networks, health,
- * restart policies) and are refused; `label!` is not a container filter in podman 4.3
- * (`label! is an invalid filter`), nor is any other word.
+ * Values of one key OR, except `label` and `label!`, where all must match; different keys AND.
+ * podman's other keys need facts the model does not hold (the time now, images, volumes,
+ * networks, health, restart policies, commands) and are refused, as is any other word.
  */
 import { invalidArg } from '../errors.js';
+import { globSource } from '../glob.js';
 import { type CompiledGraph, stateOf } from '../graph/compiled-graph.js';
+import { resolveRef } from '../graph/lookup.js';
 import { type ContainerState, createdNanos, type Labels } from '../graph/spec.js';
 import { noSuchContainer } from '../sentences.js';
 
 /** One key's values, as given. */
 export type ParsedFilters = ReadonlyMap<FilterKey, readonly string[]>;
 
-export const FILTER_KEYS = ['id', 'name', 'label', 'status', 'pod', 'exited', 'before', 'since'] as const;
+export const FILTER_KEYS = ['id', 'name', 'label', 'label!', 'status', 'pod', 'exited', 'before', 'since'] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];
 
 /** podman's container filter keys that need facts the model does not have. */
@@ -37,6 +42,8 @@ const UNSUPPORTED: Readonly<Record<string, string>> = {
   network: 'networks',
   health: 'health checks',
   'restart-policy': 'restart policies',
+  command: 'commands',
+  'should-start-on-boot': 'restart policies',
 };
 
 /** The words podman 4.3's `status=` accepts (libpod's StringToContainerStatus). */
@@ -108,15 +115,8 @@ function exitCodeOf(value: string): number {
 
 /** The container `ref` names as podman's LookupContainer finds it: id, name, or a unique id prefix. */
 function containerNamed(graph: CompiledGraph, ref: string): number | undefined {
-  const exact = graph.lookup.get(ref);
-  if (exact !== undefined || ref === '') return exact;
-  let found: number | undefined;
-  for (let i = 0; i < graph.size; i++) {
-    if (!graph.ids[i].startsWith(ref)) continue;
-    if (found !== undefined) return undefined;
-    found = i;
-  }
-  return found;
+  const found = resolveRef(graph.lookup, graph.ids, ref);
+  return found === 'ambiguous' ? undefined : found;
 }
 
 /**
@@ -154,17 +154,14 @@ function goRegExp(source: string): RegExp | undefined {
   }
 }
 
+/** A test that an id starts with `prefix`. */
+function prefixTest(prefix: string): { test(id: string): boolean } {
+  return { test: (id) => id.startsWith(prefix) };
+}
+
 /** Go's filepath.Match of `*PATTERN*` (podman's matchPattern), `/` being no separator there. */
 function globRegExp(pattern: string): RegExp {
-  let source = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '*') source += '.*';
-    else if (c === '?') source += '.';
-    else if (c === '\\' && i + 1 < pattern.length) source += `\\${pattern[++i]}`;
-    else source += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^.*${source}.*$`, 's');
+  return new RegExp(`^.*${globSource(pattern, 'go')}.*$`, 's');
 }
 
 interface LabelWanted {
@@ -201,9 +198,8 @@ function podsNamed(graph: CompiledGraph, refs: readonly string[]): Set<number> {
       pods.add(exact);
       continue;
     }
-    if (ref === '') continue;
-    const prefixed = graph.podIds.flatMap((id, p) => (id.startsWith(ref) ? [p] : []));
-    if (prefixed.length === 1) pods.add(prefixed[0]);
+    const found = resolveRef(graph.podLookup, graph.podIds, ref);
+    if (typeof found === 'number') pods.add(found);
   }
   return pods;
 }
@@ -213,17 +209,27 @@ export function matchFilters(graph: CompiledGraph, filters: ParsedFilters): numb
   const tests: ((index: number) => boolean)[] = [];
   for (const [key, values] of filters) {
     switch (key) {
-      case 'id':
-      case 'name': {
-        const expressions = values.map(goRegExp).filter((re) => re !== undefined);
-        const field = key === 'id' ? graph.ids : graph.names;
-        // podman's name has no leading slash; a container without a name in the model has none to match.
-        tests.push((i) => expressions.some((re) => re.test(field[i] ?? '')));
+      case 'id': {
+        // podman 5 (FilterID): a hex value is an id prefix, anything else a regular expression.
+        const matchersOrUndefined = values.map((value) =>
+          /^[0-9a-fA-F]+$/.test(value) ? prefixTest(value.toLowerCase()) : goRegExp(value),
+        );
+        const matchers = matchersOrUndefined.filter((re) => re !== undefined);
+        tests.push((i) => matchers.some((re) => re.test(graph.ids[i])));
         break;
       }
-      case 'label': {
+      case 'name': {
+        // podman 5 drops the slashes of each value; podman's name has none, and a container without
+        // a name in the model has none to match.
+        const expressions = values.map((value) => goRegExp(value.replaceAll('/', ''))).filter((re) => re !== undefined);
+        tests.push((i) => expressions.some((re) => re.test(graph.names[i] ?? '')));
+        break;
+      }
+      case 'label':
+      case 'label!': {
         const wanted = values.map(labelWanted);
-        tests.push((i) => matchesLabels(wanted, graph.labels[i]));
+        const negated = key === 'label!';
+        tests.push((i) => matchesLabels(wanted, graph.labels[i]) !== negated);
         break;
       }
       case 'status': {

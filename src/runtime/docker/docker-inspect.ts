@@ -1,5 +1,6 @@
 import pLimit from 'p-limit';
 import { PodgraphError } from '../../errors.js';
+import { resolveRef } from '../../graph/lookup.js';
 import { type ContainerSpec, type ContainerState, createdNanos, type GraphSpec } from '../../graph/spec.js';
 
 /** A GET that resolves with the JSON body of a 2xx reply, null for a 404, and rejects otherwise. */
@@ -144,16 +145,14 @@ export async function inspectDocker(
 
 /** Finds the container a reference names, as Docker does: a full id, a name, or a unique id prefix. */
 function referenceResolver(details: readonly DockerInspect[]): (ref: string) => string | undefined {
-  const exact = new Map<string, string>();
-  for (const detail of details) {
-    exact.set(detail.Id, detail.Id);
-    if (detail.Name) exact.set(detail.Name.replace(/^\//, ''), detail.Id);
-  }
+  const exact = new Map<string, number>();
+  details.forEach((detail, index) => {
+    exact.set(detail.Id, index);
+    if (detail.Name) exact.set(detail.Name.replace(/^\//, ''), index);
+  });
   const ids = details.map((detail) => detail.Id);
   return (ref) => {
-    const found = exact.get(ref);
-    if (found !== undefined || ref === '') return found;
-    const matches = ids.filter((id) => id.startsWith(ref));
-    return matches.length === 1 ? matches[0] : undefined;
+    const found = resolveRef(exact, ids, ref);
+    return typeof found === 'number' ? ids[found] : undefined;
   };
 }

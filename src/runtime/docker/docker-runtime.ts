@@ -1,10 +1,11 @@
 import { invalidArg, PodgraphError } from '../../errors.js';
 import type { GraphSpec } from '../../graph/spec.js';
 import { noSuchPod } from '../../sentences.js';
+import { sleep } from '../abortable-sleep.js';
 import { checkConcurrency } from '../concurrency.js';
 import type { RemoveCallOptions, Runtime } from '../runtime.js';
 import type { ConnectionEnvironment } from '../service/environment.js';
-import { type RetryOptions, sleep } from '../service/retry.js';
+import type { RetryOptions } from '../service/retry.js';
 import { errorText, type ServiceReply } from '../service/service-client.js';
 import {
   checkStrings,

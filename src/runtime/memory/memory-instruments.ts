@@ -1,4 +1,4 @@
-import { PodgraphError } from '../../errors.js';
+import { sleep } from '../abortable-sleep.js';
 import type { MemoryRuntimeOptions, OperationRecord, RuntimeCall } from './memory-runtime-options.js';
 
 /**
@@ -76,24 +76,10 @@ export class MemoryInstruments {
 
   /** The call's time on the wire: latency, or hanging until aborted. Undefined when there is nothing to wait for. */
   #travel(call: RuntimeCall, signal: AbortSignal | undefined): Promise<void> | undefined {
-    const what = `${call.op === 'removePod' ? 'pod' : 'container'} ${call.id}`;
-    const aborted = () => new PodgraphError('ABORTED', `removal of ${what} was aborted`, { cause: signal?.reason });
-    if (signal?.aborted) return Promise.reject(aborted());
+    const what = `removal of ${call.op === 'removePod' ? 'pod' : 'container'} ${call.id}`;
     const hang = this.#options.hang?.(call) === true;
     const latency = typeof this.#options.latency === 'function' ? this.#options.latency(call) : (this.#options.latency ?? 0);
-    if (!hang && !(latency > 0)) return undefined;
-    return new Promise<void>((resolve, reject) => {
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(aborted());
-      };
-      const timer = hang
-        ? undefined
-        : setTimeout(() => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-          }, latency);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
+    if (!signal?.aborted && !hang && !(latency > 0)) return undefined;
+    return sleep(hang ? Infinity : Math.max(latency, 0), signal, what);
   }
 }

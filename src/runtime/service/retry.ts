@@ -7,6 +7,7 @@
  * requests are waiting on it.
  */
 import { describe, invalidArg, PodgraphError } from '../../errors.js';
+import { sleep } from '../abortable-sleep.js';
 import type { RuntimeRetry } from '../runtime.js';
 
 /** How a {@link PodmanRuntime} or {@link DockerRuntime} retries requests that failed for want of the service. */
@@ -150,23 +151,4 @@ export class Retrier {
       { cause: error },
     );
   }
-}
-
-/** Waits `ms`, or rejects with ABORTED (`what` was aborted) at once when `signal` aborts. */
-export function sleep(ms: number, signal: AbortSignal | undefined, what: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(new PodgraphError('ABORTED', `${what} was aborted`, { cause: signal.reason }));
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new PodgraphError('ABORTED', `${what} was aborted`, { cause: signal!.reason }));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -5,6 +5,7 @@
  * lines are skipped: podgraph does not check host certificates.
  */
 import { createHmac } from 'node:crypto';
+import { globSource } from '../../../glob.js';
 
 export interface KnownHostEntry {
   marker: '@revoked' | '@cert-authority' | undefined;
@@ -36,11 +37,7 @@ export function knownHostsName(host: string, port: number): string {
 }
 
 function wildcard(pattern: string, name: string): boolean {
-  const regex = pattern
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${regex}$`, 'i').test(name);
+  return new RegExp(`^${globSource(pattern, 'ssh')}$`, 'i').test(name);
 }
 
 /** Whether an entry's host field names `name`: a hashed name, or a pattern list with no negation that matches. */
