@@ -18,29 +18,37 @@ import { type ConnectionFlags, runtimeOptionsOf } from './connection-flags.js';
 
 export type EngineRuntime = PodmanRuntime | DockerRuntime;
 
+/** What a command asks of its runtime beyond where it is: `callTimeout` (ms), the runtimes' own option. */
+export interface RuntimeTuning {
+  callTimeout?: number;
+}
+
 /** The runtime the flags name; a URL is asked which engine serves it (one `/_ping`). */
-export async function openEngine(flags: ConnectionFlags): Promise<EngineRuntime> {
+export async function openEngine(flags: ConnectionFlags, tuning: RuntimeTuning = {}): Promise<EngineRuntime> {
   const options = runtimeOptionsOf(flags);
-  const identity = options.identity === undefined ? {} : { identity: options.identity };
-  if (flags.context !== undefined) return new DockerRuntime({ context: flags.context, ...identity });
-  if (options.connection !== undefined) return new PodmanRuntime(options);
-  if (options.url !== undefined) return asked(options.url, identity);
+  // What the runtime gets whichever engine serves: the ssh key and the tuning.
+  const common: Common = { ...(options.identity === undefined ? {} : { identity: options.identity }), ...tuning };
+  if (flags.context !== undefined) return new DockerRuntime({ context: flags.context, ...common });
+  if (options.connection !== undefined) return new PodmanRuntime({ ...options, ...tuning });
+  if (options.url !== undefined) return asked(options.url, common);
   const environment = environmentOf(undefined);
   const podman = resolveDestination({}, environment);
-  if (podman.source !== 'default socket') return new PodmanRuntime(identity);
-  if (dockerIsConfigured(environment)) return new DockerRuntime(identity);
+  if (podman.source !== 'default socket') return new PodmanRuntime(common);
+  if (dockerIsConfigured(environment)) return new DockerRuntime(common);
   const socket = (url: string) => url.startsWith('unix://') && existsSync(url.slice('unix://'.length));
-  if (!socket(podman.url) && socket(DEFAULT_DOCKER_URL)) return asked(DEFAULT_DOCKER_URL, identity);
-  return new PodmanRuntime(identity);
+  if (!socket(podman.url) && socket(DEFAULT_DOCKER_URL)) return asked(DEFAULT_DOCKER_URL, common);
+  return new PodmanRuntime(common);
 }
+
+type Common = RuntimeTuning & { identity?: string };
 
 /**
  * Asks the service at `url` which engine it is. One that does not answer gets a PodmanRuntime
  * (podgraph's engine first), unless its URL says docker: that runtime then fails reading the
  * containers with its own message, naming what to start.
  */
-async function asked(url: string, identity: { identity?: string }): Promise<EngineRuntime> {
-  const docker = new DockerRuntime({ url, ...identity });
+async function asked(url: string, common: Common): Promise<EngineRuntime> {
+  const docker = new DockerRuntime({ url, ...common });
   let engine: 'docker' | 'podman';
   try {
     engine = await docker.engine();
@@ -49,5 +57,5 @@ async function asked(url: string, identity: { identity?: string }): Promise<Engi
   }
   if (engine === 'docker') return docker;
   docker.close();
-  return new PodmanRuntime({ url, ...identity });
+  return new PodmanRuntime({ url, ...common });
 }

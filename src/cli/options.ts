@@ -1,16 +1,20 @@
 /**
- * The flags of `rm` and `pod rm`, with podman's meanings and podman's argument errors, checked in
- * podman 4.3's order (its CheckAllLatestAndIDFile, then rm's own checks) before anything is read
- * or removed: `-a` implies `--depend`, `-f` implies `-i`, `-t` needs `-f`; `--filter` takes no
- * names and wins over `-a` (podman then neither removes everything nor implies `--depend`);
- * `--cidfile` / `--pod-id-file` add the ids their files hold.
+ * The flags of `rm` and `pod rm`, with podman 5.8's meanings and argument errors, whatever the
+ * service's version (podgraph is the client: what podman's client does, podgraph does), checked in
+ * podman's order (its CheckAllLatestAndIDFile, then rm's own checks) before anything is removed:
+ * `-t` needs `-f` and takes a signed int (`-1`: wait forever); `rm` reads its `--cidfile`s (a
+ * missing one skipped with `-i`), checks its filters, then `-a` implies `--depend`, `-f` implies
+ * `-i`, and a leading `/` is dropped from each name; `--filter` takes no names, selects instead
+ * of `-a`, and is one filter per use, commas and all; `pod rm` reads each `--pod-id-file` on its
+ * own, its errors collected with the rest.
  */
 import { InvalidArgumentError } from 'commander';
 import { PodgraphError } from '../errors.js';
 import { parseFilters } from '../removal/filters.js';
 import type { RemoveOptions } from '../removal/options.js';
 import { CliError } from './cli-error.js';
-import { readIdFiles } from './id-files.js';
+import { goQuote, parseGoInt } from './go-text.js';
+import { type IdFileRead, readIdFile } from './id-files.js';
 
 export type TargetKind = 'container' | 'pod';
 
@@ -22,15 +26,26 @@ export interface RemovalFlags {
   ignore?: boolean;
   volumes?: boolean;
   latest?: boolean;
+  /** `-t` as given: negative waits forever. */
   time?: number;
   concurrency?: number;
-  /** `rm --filter`, split on commas. */
+  /** `rm --filter`, one filter per use (pflag's StringArray, as podman 5). */
   filter?: string[];
   /** `rm --cidfile`. */
   cidfile?: string[];
   /** `pod rm --pod-id-file`. */
   podIdFile?: string[];
 }
+
+/**
+ * Seconds podman servers of both generations read as "forever": libpod 5 maps a negative stop
+ * timeout to math.MaxUint32 seconds; podman 4.3 would wrap podman-remote's 2^64-1 to an immediate
+ * kill, and either answers 400 to a literal `-1`.
+ */
+export const FOREVER = 4294967295;
+
+/** `pod rm --pod-id-file`: a file, and the id it holds or why it could not be read. */
+export type PodIdFile = { file: string } & IdFileRead;
 
 /** What `rm` / `pod rm` was asked to do. */
 export interface RemovalRequest {
@@ -45,8 +60,11 @@ export interface RemovalRequest {
   ignore: boolean;
   /** `rm -v`; `pod rm` always (podman's pod removal takes its containers' anonymous volumes). */
   volumes: boolean;
+  /** Seconds to stop a running container: `-t`, with a negative one as {@link FOREVER}. */
   timeout: number | undefined;
   concurrency: number | undefined;
+  /** `pod rm --pod-id-file`, in order; `names` holds the ids of those that could be read. */
+  podIdFiles: PodIdFile[];
 }
 
 export function removalRequest(kind: TargetKind, typed: string[], flags: RemovalFlags): RemovalRequest {
@@ -66,10 +84,16 @@ export function removalRequest(kind: TargetKind, typed: string[], flags: Removal
     if (typed.length > 0 && idFiles.length > 0) throw new CliError(`no arguments are needed with --latest or --${idFileFlag}`);
     if (typed.length === 0 && idFiles.length === 0 && !all && !latest) throw new CliError('you must provide at least one name or id');
   }
-  // podman's pod rm reads its files before the --time check, rm after it.
-  const fromFiles = kind === 'pod' ? readIdFiles(kind, idFiles) : [];
   if (flags.time !== undefined && flags.force !== true) throw new CliError('--force option must be specified to use the --time option');
-  if (kind === 'container') fromFiles.push(...readIdFiles(kind, idFiles));
+  const fromFiles: string[] = [];
+  const podIdFiles: PodIdFile[] = [];
+  for (const file of idFiles) {
+    const read = readIdFile(kind, file);
+    if (kind === 'pod') podIdFiles.push({ file, ...read });
+    if ('id' in read) fromFiles.push(read.id);
+    else if (kind === 'container' && !(read.missing && flags.ignore === true)) throw new CliError(read.error);
+  }
+  for (const filter of filters) if (!filter.includes('=')) throw new CliError(`invalid filter ${goQuote(filter)}`);
   try {
     parseFilters(filters);
   } catch (error) {
@@ -80,19 +104,21 @@ export function removalRequest(kind: TargetKind, typed: string[], flags: Removal
     throw new CliError(`--latest is not supported by podgraph: name the ${what}, or use --all`);
   }
   const force = flags.force === true;
-  // With --filter, podman's -a neither selects everything nor implies --depend.
-  const all = flags.all === true && filters.length === 0;
+  const names = [...typed, ...fromFiles];
   return {
     kind,
-    names: [...typed, ...fromFiles],
+    // podman 5's rm drops a leading `/` (Docker's names have one); pod rm does not.
+    names: kind === 'container' ? names.map((name) => (name.startsWith('/') ? name.slice(1) : name)) : names,
     filters,
-    all,
+    // --filter selects instead of -a, which still implies --depend (podman 5).
+    all: flags.all === true && filters.length === 0,
     force,
-    depend: kind === 'container' && ((flags.depend === true && flags.all !== true) || all),
+    depend: kind === 'container' && (flags.depend === true || flags.all === true),
     ignore: flags.ignore === true || force,
     volumes: kind === 'pod' || flags.volumes === true,
-    timeout: flags.time,
+    timeout: flags.time === undefined ? undefined : flags.time < 0 || flags.time > FOREVER ? FOREVER : flags.time,
     concurrency: flags.concurrency,
+    podIdFiles,
   };
 }
 
@@ -110,14 +136,15 @@ export function removeOptionsOf(request: RemovalRequest, refs: readonly string[]
   return options;
 }
 
-/** `-t, --time`: podman's uint, with podman's complaint. */
-export function parseSeconds(value: string): number {
-  if (!/^\d+$/.test(value)) {
+/** `-t, --time`: podman 5's int (pflag: Go's ParseInt, base 0), with podman's complaint. */
+export function parseTime(value: string): number {
+  const parsed = parseGoInt(value);
+  if ('error' in parsed) {
     throw new InvalidArgumentError(
-      `invalid argument "${value}" for "-t, --time" flag: strconv.ParseUint: parsing "${value}": invalid syntax`,
+      `invalid argument ${goQuote(value)} for "-t, --time" flag: strconv.ParseInt: parsing ${goQuote(value)}: ${parsed.error}`,
     );
   }
-  return Number(value);
+  return Number(parsed.value);
 }
 
 /** `--concurrency`: an integer from 1 up, or `Infinity`. */
@@ -141,37 +168,4 @@ export function parseMilliseconds(value: string): number {
 /** commander's collector for a repeatable flag whose every use is one value (pflag's StringArray). */
 export function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
-}
-
-/**
- * commander's collector for `--filter`, pflag's StringSlice: repeatable, and each use split on
- * commas as a CSV record (`--filter name=a,label=env=ci` is two filters; `"a,b"` keeps its comma).
- */
-export function collectCsv(value: string, previous: string[] | undefined): string[] {
-  if (value === '') return previous ?? [];
-  const fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < value.length; i++) {
-    const c = value[i];
-    if (quoted) {
-      if (c === '"' && value[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') {
-        quoted = false;
-      } else {
-        field += c;
-      }
-    } else if (c === '"' && field === '') {
-      quoted = true;
-    } else if (c === ',') {
-      fields.push(field);
-      field = '';
-    } else {
-      field += c;
-    }
-  }
-  fields.push(field);
-  return [...(previous ?? []), ...fields];
 }

@@ -1,25 +1,28 @@
 /**
- * podman's output for a removal, as podman 4.3 prints it (checked side by side in a sandbox):
+ * podman's output for a removal (checked side by side with podman 4.3.1 and 5.8 in sandboxes):
  * stdout gets one line per removed item, stderr one `Error: ...` per item that was not, and the
- * exit code says what kind of failure there was.
+ * exit code says what kind of failure there was. What podgraph words itself is worded by the
+ * service's podman version (`dialect.ts`); podman's own messages are printed as they came.
  *
- * - `rm` prints each removed container as the user typed it when it was named, else its full id
- *   (`-a`, `--depend`); podman 4.3 prints full ids for every container under `--depend`, even a
- *   named one, which podgraph does not copy so that a script can tell named from added.
+ * - `rm` prints each removed container as the user typed it when it was named (a leading `/`
+ *   dropped, as podman 5), else its full id (`-a`, `--filter`, what `--depend` adds), as podman 5
+ *   does (4.3 printed full ids for every container under `--depend`, even a named one).
  * - `pod rm` prints each removed pod's full id, named or not, as podman does.
  * - podman's messages end with the error kind (`: container state improper`); the in-memory
  *   runtime's do not, so the kind is added where missing. A container blocked by a failed
- *   dependent says which failure blocked it, as podman does (`...could not be removed: container
- *   state improper`); a pod lists its failed members in podman's multi-error form.
- * - Exit codes, podman's rules: `rm` gives 1 for no such container, else 2 when any failure comes
- *   down to a container state improper (podman matches that text anywhere, whatever else failed),
- *   else 125. `pod rm` gives 1 for no such pod and 125 for any other failure, a running member
- *   included: podman 4.3's `pod rm` maps no other error.
+ *   dependent says which failure blocked it, as podman does (`...could not be stopped: container
+ *   state improper`); a pod lists its failed members in its podman's layout.
+ * - Exit codes, podman's rules (the same in 4.3 and 5.x): `rm` gives 1 for no such container,
+ *   else 2 when any failure comes down to a container state improper (podman matches that text
+ *   anywhere, whatever else failed), else 125. `pod rm` gives 1 for no such pod and 125 for any
+ *   other failure, a running member included: podman's `pod rm` maps no other error.
  */
 import { type ErrorCode, isErrorCode, type PodgraphError } from '../errors.js';
 import type { ContainerGraph } from '../graph/container-graph.js';
 import type { RemovalEvent, RemovalReport } from '../removal/report.js';
+import { noSuchContainer, noSuchPod } from '../sentences.js';
 import { EXIT } from './cli-error.js';
+import type { Dialect } from './dialect.js';
 import type { TargetKind } from './options.js';
 import { outcomeOf } from './render/drawing.js';
 
@@ -61,12 +64,28 @@ function withKind(error: PodgraphError): string {
   return kind === undefined || error.message.endsWith(kind) ? error.message : `${error.message}: ${kind}`;
 }
 
-/** An error in podman's words: its message, the kind podman appends, and for a blocked item what blocked it. */
-export function podmanText(error: PodgraphError): string {
+/** The error of item `id` in podman's words: its message, the kind podman appends, and for a blocked item what blocked it. */
+export function podmanText(error: PodgraphError, id: string, dialect: Dialect): string {
   if (error.code !== 'DEPENDENCY_FAILED' && error.code !== 'REMOVING_CTRS') return withKind(error);
   const root = rootCause(error);
-  if (root === error) return error.message;
-  return `${error.message}: ${PODMAN_KIND[root.code] ?? root.message}`;
+  const message = error.code === 'DEPENDENCY_FAILED' ? dialect.blocked(id) : error.message;
+  return root === error ? message : `${message}: ${PODMAN_KIND[root.code] ?? root.message}`;
+}
+
+/**
+ * A removal refused before it started, in podman's words: a name the user gave that is unknown
+ * is worded by the dialect (the SDK says it in podman 4.3's words, which podgraph recognises by
+ * making the SDK's sentence for each name given); anything else as it came.
+ */
+export function refusalText(error: PodgraphError, dialect: Dialect, graph: ContainerGraph, names: readonly string[]): string {
+  if (error.code === 'NO_SUCH_CTR') {
+    const name = names.find((candidate) => noSuchContainer(candidate).message === error.message);
+    if (name !== undefined) return dialect.noSuchContainer(name, graph.pod(name)?.name === name);
+  } else if (error.code === 'NO_SUCH_POD') {
+    const name = names.find((candidate) => noSuchPod(candidate).message === error.message);
+    if (name !== undefined) return dialect.noSuchPod(name, graph.container(name)?.name === name);
+  }
+  return withKind(error);
 }
 
 /** Exit code of a removal that ran; `interrupted` wins. */
@@ -95,30 +114,36 @@ export function removedLine(kind: TargetKind, event: RemovalEvent, typed: Readon
 
 /**
  * The stderr text for the items that were not removed, one `Error:` block each, in the graph's
- * order. Items an interrupt kept from starting are not errors of their own: the summary counts them.
+ * order (`pods`: only these pods' blocks). Items an interrupt kept from starting are not errors of
+ * their own: the summary counts them.
  */
-export function errorBlocks(kind: TargetKind, graph: ContainerGraph, report: RemovalReport): string[] {
+export function errorBlocks(
+  kind: TargetKind,
+  graph: ContainerGraph,
+  report: RemovalReport,
+  dialect: Dialect,
+  pods: Iterable<string> = report.pods.keys(),
+): string[] {
+  const failed = (error: PodgraphError | null | undefined): error is PodgraphError =>
+    error !== null && error !== undefined && error.code !== 'ABORTED';
   const blocks: string[] = [];
   if (kind === 'container') {
-    for (const error of report.containers.values()) {
-      if (error !== null && error.code !== 'ABORTED') blocks.push(`Error: ${podmanText(error)}`);
-    }
+    for (const [id, error] of report.containers) if (failed(error)) blocks.push(`Error: ${podmanText(error, id, dialect)}`);
     return blocks;
   }
-  for (const [podId, error] of report.pods) {
-    if (error === null || error.code === 'ABORTED') continue;
+  for (const podId of pods) {
+    const error = report.pods.get(podId);
+    if (!failed(error)) continue;
     if (error.code !== 'REMOVING_CTRS') {
-      blocks.push(`Error: ${podmanText(error)}`);
+      blocks.push(`Error: ${podmanText(error, podId, dialect)}`);
       continue;
     }
-    const members = graph.pod(podId)?.containers ?? [];
-    const lines: string[] = [];
-    for (const id of members) {
+    const members: [string, string][] = [];
+    for (const id of graph.pod(podId)?.containers ?? []) {
       const failure = report.containers.get(id);
-      if (failure && failure.code !== 'ABORTED') lines.push(`\t* removing container ${id} from pod ${podId}: ${podmanText(failure)}`);
+      if (failed(failure)) members.push([id, podmanText(failure, id, dialect)]);
     }
-    if (lines.length === 0) blocks.push(`Error: ${podmanText(error)}`);
-    else blocks.push([`Error: ${lines.length} error${lines.length === 1 ? '' : 's'} occurred:`, ...lines].join('\n'));
+    blocks.push(...dialect.podNotEmptied(podId, members));
   }
   return blocks;
 }

@@ -15,6 +15,8 @@ export interface PlannedCallView {
   name?: string;
   /** For removePod: the infra container it takes with it. */
   infra?: string;
+  /** For a removePod that removes the pod's containers itself (the whole pod in one call): those, dependents first. */
+  members?: { id: string; name?: string }[];
   /** `removed`, or the code the call would fail with. */
   expect: string;
 }
@@ -50,6 +52,7 @@ export function planView(graph: ContainerGraph, options: RemoveOptions): Removal
           };
           if (item?.name !== undefined) view.name = item.name;
           if (call.infra !== undefined) view.infra = call.infra;
+          if (call.members !== undefined) view.members = call.members.map((id) => ({ id, ...nameField(graph.container(id)?.name) }));
           return view;
         }),
     )
@@ -110,7 +113,13 @@ export function renderPlan(command: string, view: RemovalPlanView): string {
   return `${lines.join('\n')}\n`;
 }
 
+function nameField(name: string | undefined): { name?: string } {
+  return name === undefined ? {} : { name };
+}
+
 function describeCall(call: PlannedCallView): string {
   if (call.call === 'removeContainer') return `remove container ${nameOf(call)}`;
-  return `remove pod ${nameOf(call)}${call.infra === undefined ? '' : ` (and its infra container ${shortId(call.infra)})`}`;
+  const taken = (call.members ?? []).map(nameOf);
+  if (call.infra !== undefined) taken.push(`its infra container ${shortId(call.infra)}`);
+  return `remove pod ${nameOf(call)}${taken.length === 0 ? '' : ` (and ${taken.join(', ')})`}`;
 }

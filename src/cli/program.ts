@@ -14,7 +14,7 @@ import type { PlanFlags } from './commands/plan.js';
 import type { RemoveFlags } from './commands/remove.js';
 import { systemCommand } from './commands/system-command.js';
 import { connectionFlags } from './connection-options.js';
-import { collect, collectCsv, parseConcurrency, parseMilliseconds, parseSeconds, type TargetKind } from './options.js';
+import { collect, parseConcurrency, parseMilliseconds, parseTime, type TargetKind } from './options.js';
 import { PROGRESS_MODES } from './progress.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -46,7 +46,7 @@ function podmanStyle(text: string, path: string): string {
       (_, name: string) => `unrecognized command \`${['podgraph', path, name].filter(Boolean).join(' ')}\``,
     )
     // Our own parsers already say it podman's way; drop commander's preamble.
-    .replace(/^option '[^']*' argument '[^']*' is invalid\. (invalid argument)/, '$1');
+    .replace(/^option '[^']*' argument '[\s\S]*?' is invalid\. (invalid argument ")/, '$1');
   const full = ['podgraph', path].filter(Boolean).join(' ');
   if (message.startsWith('unrecognized command')) return `Error: ${message}\nTry '${full} --help' for more information\n`;
   return `Error: ${message}\nSee '${full} --help'\n`;
@@ -71,17 +71,26 @@ function removalFlags(command: Command, kind: TargetKind): Command {
   command.option('-f, --force', `Force removal of running or paused ${what}: stop them first (implies --ignore)`);
   if (kind === 'container') command.option('--depend', 'Also remove every container that depends on the given ones, in the same run');
   command.option('-i, --ignore', `Ignore errors when a specified ${kind} is missing`);
-  // podman 4.3's pod rm has no -v: it always removes its containers' anonymous volumes.
+  // podman's pod rm (4.3 and 5.8) has no -v: it always removes its containers' anonymous volumes.
   if (kind === 'container') command.option('-v, --volumes', 'Remove anonymous volumes associated with the container');
   command.addOption(new Option('-l, --latest', 'Not supported, as with podman --remote').hideHelp());
-  command.option('-t, --time <seconds>', 'Seconds to wait for stop before killing the container (needs --force)', parseSeconds);
+  // podman 5's flags whatever the service's version: a podman 4 service also waits forever for -1.
+  command.option(
+    '-t, --time <seconds>',
+    "Seconds to wait for stop before killing the container, -1 to wait forever (needs --force; podman 5's -t, also against podman 4)",
+    parseTime,
+  );
   if (kind === 'container') {
-    command.option('--cidfile <file>', 'Read the container ID from the file (repeatable)', collect);
+    command.option('--cidfile <file>', 'Read the container ID from the file (repeatable; a missing file is skipped with -i)', collect);
     filterFlag(command);
-    // podman 4.3 keeps a hidden, deprecated --storage that changes nothing; scripts may still pass it.
+    // podman (4.3 and 5.8) keeps a hidden, deprecated --storage that changes nothing; scripts may still pass it.
     command.addOption(new Option('--storage', 'Deprecated: no effect, as in podman').hideHelp());
   } else {
-    command.option('--pod-id-file <file>', 'Read the pod ID from the file (repeatable)', collect);
+    command.option(
+      '--pod-id-file <file>',
+      'Read the pod ID from the file (repeatable; each file on its own, as podman 5: deleted once its pod is removed)',
+      collect,
+    );
   }
   return command;
 }
@@ -90,8 +99,8 @@ function removalFlags(command: Command, kind: TargetKind): Command {
 function filterFlag(command: Command): Command {
   return command.option(
     '--filter <filter>',
-    'Select the containers that match, podman ps syntax: id=RE, name=RE, label=KEY[=VALUE], status=S, pod=P (repeatable; one key ORs, label ANDs, keys AND)',
-    collectCsv,
+    'Select the containers that match, podman ps syntax: id=RE, name=RE, label=KEY[=VALUE], status=S, pod=P (repeatable, one filter each, commas included, as podman 5; one key ORs, label ANDs, keys AND); with -a, what depends on them too',
+    collect,
   );
 }
 
@@ -182,8 +191,8 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     .addOption(new Option('--format <format>', 'output format').choices(GRAPH_FORMATS).default('dot'))
     .option(
       '--filter <filter>',
-      'Only the containers that match (podman ps syntax, as rm --filter) and what they depend on (repeatable)',
-      collectCsv,
+      'Only the containers that match (podman ps syntax, as rm --filter) and what they depend on (repeatable, one filter each)',
+      collect,
     )
     .option('-o, --output <file>', 'write to FILE instead of stdout')
     .action(async (flags: GraphFlags) => {

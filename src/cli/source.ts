@@ -11,7 +11,8 @@ import type { Runtime } from '../runtime/runtime.js';
 import { DOCKER_SERVICE, PODMAN_SERVICE } from '../runtime/service/service-name.js';
 import { CliError } from './cli-error.js';
 import { anyConnectionFlag, type ConnectionFlags } from './connection-flags.js';
-import { type EngineRuntime, openEngine } from './engine.js';
+import { type Dialect, dialectOf, NEWEST } from './dialect.js';
+import { type EngineRuntime, openEngine, type RuntimeTuning } from './engine.js';
 import { loadSpecFile } from './spec-file.js';
 
 export interface SourceFlags extends ConnectionFlags {
@@ -25,22 +26,26 @@ export interface Source {
   runtime: Runtime;
   /** `spec FILE` or `podman at URL`, for messages. */
   description: string;
+  /** The words of the podman it talks to (known once the graph was read); Docker and `--spec` get the newest. */
+  dialect: Dialect;
+  /** `--spec`: a rehearsal in memory, which changes no file (`pod rm --pod-id-file` deletes none). */
+  inMemory: boolean;
   /** Releases the runtime's connections. */
   close(): void;
 }
 
-export async function openSource(flags: SourceFlags): Promise<Source> {
+export async function openSource(flags: SourceFlags, tuning: RuntimeTuning = {}): Promise<Source> {
   const connectionFlag = anyConnectionFlag(flags);
   if (connectionFlag !== undefined && flags.spec !== undefined) throw new CliError(`${connectionFlag} and --spec cannot be used together`);
   if (flags.spec !== undefined) {
     const { graph } = loadSpecFile(flags.spec);
     const runtime = new MemoryRuntime(graph, { latency: flags.latency ?? 0, log: false });
-    return { graph, runtime, description: `spec ${flags.spec}`, close: () => undefined };
+    return { graph, runtime, description: `spec ${flags.spec}`, dialect: NEWEST, inMemory: true, close: () => undefined };
   }
   if (flags.latency !== undefined) throw new CliError('--latency applies to --spec only: a real podman takes its own time');
   let runtime: EngineRuntime;
   try {
-    runtime = await openEngine(flags);
+    runtime = await openEngine(flags, tuning);
   } catch (error) {
     if (error instanceof CliError) throw error;
     const message = (error as Error).message.replace(/^`(connection|context|url|identity)`: /, '');
@@ -49,7 +54,8 @@ export async function openSource(flags: SourceFlags): Promise<Source> {
   const where = placeOf(runtime);
   try {
     const graph = await ContainerGraph.fromRuntime(runtime);
-    return { graph, runtime, description: where, close: () => runtime.close() };
+    const dialect = runtime instanceof DockerRuntime ? NEWEST : dialectOf(runtime.version);
+    return { graph, runtime, description: where, dialect, inMemory: false, close: () => runtime.close() };
   } catch (error) {
     runtime.close();
     const message = error instanceof PodgraphError || error instanceof Error ? error.message : String(error);

@@ -2,10 +2,12 @@
  * Names and ids as podman resolves them: an exact id or name, else a unique prefix of an id
  * (`podman rm 3f2a`). podman's ids are hex, so only hex input is taken as a prefix: `rm web`
  * never means `web-1` in a spec file whose ids are words. The removal takes full ids; what the user typed is kept for the output,
- * since podman prints each named target as it was given.
+ * since podman prints each named target as it was given. A name that resolves to nothing is left
+ * for the removal to refuse (or ignore), and `refusalText` to word.
  */
 import type { ContainerGraph } from '../graph/container-graph.js';
-import { CliError, EXIT } from './cli-error.js';
+import { CliError } from './cli-error.js';
+import type { Dialect } from './dialect.js';
 
 export interface Targets {
   /** Full ids where resolved; unresolved names as given, for the removal to refuse or ignore. */
@@ -14,7 +16,7 @@ export interface Targets {
   typed: Map<string, string>;
 }
 
-export function resolveTargets(graph: ContainerGraph, kind: 'container' | 'pod', names: readonly string[], ignore: boolean): Targets {
+export function resolveTargets(graph: ContainerGraph, kind: 'container' | 'pod', names: readonly string[], dialect: Dialect): Targets {
   const refs: string[] = [];
   const typed = new Map<string, string>();
   const ids = kind === 'container' ? graph.containerIds() : graph.podIds();
@@ -24,13 +26,8 @@ export function resolveTargets(graph: ContainerGraph, kind: 'container' | 'pod',
     let id = exact;
     if (id === undefined && /^[0-9a-f]+$/.test(name)) {
       const matches = ids.filter((candidate) => candidate.startsWith(name));
-      if (matches.length > 1) {
-        throw new CliError(`more than one result for ${kind} ID ${name}: ${kind === 'pod' ? 'pod' : 'container'} already exists`);
-      }
+      if (matches.length > 1) throw new CliError(dialect.ambiguous(kind, name));
       id = matches[0];
-    }
-    if (id === undefined && kind === 'pod' && graph.container(name) !== undefined && !ignore) {
-      throw new CliError(`${name} is a container, not a pod: no such pod`, EXIT.noSuch);
     }
     refs.push(id ?? name);
     if (id !== undefined && !typed.has(id)) typed.set(id, name);

@@ -1,5 +1,3 @@
-import { checkSpec } from './check-spec.js';
-import { buildIndexArrays } from './index-arrays.js';
 import { CONTAINER_STATES, type ContainerSpec, type ContainerState, type GraphSpec, type Labels, type PodSpec } from './spec.js';
 
 const CREATED = CONTAINER_STATES.indexOf('created');
@@ -56,11 +54,6 @@ export function idsIn(graph: CompiledGraph, list: Int32Array, from: number, to: 
   const out: string[] = new Array(to - from);
   for (let k = from; k < to; k++) out[k - from] = graph.ids[list[k]];
   return out;
-}
-
-/** Checks the shape of `spec`, then indexes it (SPEC section 1). Throws a PodgraphError and builds nothing on bad input. */
-export function compileGraph(spec: GraphSpec): CompiledGraph {
-  return buildIndexArrays(checkSpec(spec));
 }
 
 /**

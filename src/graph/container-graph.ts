@@ -1,9 +1,9 @@
 import { Graph } from '@dagrejs/graphlib';
 import { PodgraphError, safeString } from '../errors.js';
-import type { Runtime } from '../runtime/runtime.js';
 import { noSuchContainer } from '../sentences.js';
-import { type CompiledGraph, compileGraph, idsIn, specOf, stateOf } from './compiled-graph.js';
-import type { ContainerState, GraphSpec } from './spec.js';
+import { compileGraph } from './compile-graph.js';
+import { type CompiledGraph, idsIn, specOf, stateOf } from './compiled-graph.js';
+import type { ContainerState, GraphSource, GraphSpec } from './spec.js';
 
 export interface ContainerInfo {
   id: string;
@@ -31,7 +31,7 @@ export interface PodInfo {
 export type GraphlibNodeLabel = ContainerInfo;
 
 const compiledGraphs = new WeakMap<ContainerGraph, CompiledGraph>();
-const runtimes = new WeakMap<ContainerGraph, Runtime>();
+const runtimes = new WeakMap<ContainerGraph, GraphSource>();
 
 /** The compiled arrays behind a ContainerGraph, for the remover and the in-memory runtime. */
 export function compiledOf(graph: ContainerGraph): CompiledGraph {
@@ -42,8 +42,8 @@ export function compiledOf(graph: ContainerGraph): CompiledGraph {
   return compiled;
 }
 
-/** The runtime a graph was read from by `fromRuntime`: removeGraph's default runtime for it. */
-export function runtimeOf(graph: ContainerGraph): Runtime | undefined {
+/** The runtime a graph was read from by `fromRuntime` (one that can remove): removeGraph's default runtime for it. */
+export function runtimeOf(graph: ContainerGraph): GraphSource | undefined {
   return runtimes.get(graph);
 }
 
@@ -67,7 +67,7 @@ export class ContainerGraph {
    * Builds the model from what `runtime.inspect()` reports now, and remembers `runtime` (when it
    * can remove) as the graph's default runtime: removeGraph removes there unless told otherwise.
    */
-  static async fromRuntime(runtime: Pick<Runtime, 'inspect'> | Runtime): Promise<ContainerGraph> {
+  static async fromRuntime(runtime: GraphSource): Promise<ContainerGraph> {
     let spec: GraphSpec;
     try {
       spec = await runtime.inspect();
@@ -156,8 +156,8 @@ export class ContainerGraph {
   }
 }
 
-function canRemove(runtime: Pick<Runtime, 'inspect'>): runtime is Runtime {
-  const candidate = runtime as Partial<Runtime>;
+function canRemove(runtime: GraphSource): boolean {
+  const candidate = runtime as { removeContainer?: unknown; removePod?: unknown };
   return typeof candidate.removeContainer === 'function' && typeof candidate.removePod === 'function';
 }
 

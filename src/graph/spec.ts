@@ -90,3 +90,8 @@ export function createdNanos(text: string): bigint | undefined {
   if (Number.isNaN(ms)) return undefined;
   return BigInt(ms) * 1_000_000n + BigInt((match[2] ?? '').padEnd(9, '0'));
 }
+
+/** What a graph can be read from: a runtime (`Runtime`), or anything else that reports a spec. */
+export interface GraphSource {
+  inspect(): Promise<GraphSpec>;
+}

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { describe, invalidArg } from '../errors.js';
+import { type ContainerGraph, runtimeOf } from '../graph/container-graph.js';
 import { checkConcurrency } from '../runtime/concurrency.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { type ParsedFilters, parseFilters } from './filters.js';
@@ -142,6 +143,12 @@ function filterList(options: Record<string, unknown>): ParsedFilters | undefined
     throw invalidArg(`Expected \`filters\` to be an array of 'KEY=VALUE' strings, got ${describe(value)}`);
   }
   return value.length === 0 ? undefined : parseFilters(value);
+}
+
+/** The runtime the graph was read from (`fromRuntime`), when it can remove. */
+export function graphRuntime(graph: ContainerGraph): Runtime | undefined {
+  const source = runtimeOf(graph);
+  return isRuntime(source) ? source : undefined;
 }
 
 function isRuntime(value: unknown): value is Runtime {

@@ -6,7 +6,7 @@
  */
 import type { PodgraphError } from '../errors.js';
 import { notAttempted } from '../sentences.js';
-import { type CallDag, idOf, kindOf, takenAlong } from './call-dag.js';
+import { type CallDag, idOf, kindOf, takenAlong } from './call-nodes.js';
 import { blockedOutcome, isAbort, settledAlong } from './outcomes.js';
 
 /** What a walk tells its owner. */

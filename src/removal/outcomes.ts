@@ -1,7 +1,8 @@
 /** What each item's report entry says, in SPEC's codes: blocked, taken along by its pod's call, or the runtime's answer. */
 import { isErrorCode, PodgraphError, safeString } from '../errors.js';
 import { dependencyFailed, type ItemKind, infraNotRemoved, memberNotRemoved, notAttempted, podBlocked } from '../sentences.js';
-import { type CallDag, idOf, kindOf } from './call-dag.js';
+import { type CallDag, idOf, isUnlisted, kindOf, nameOf } from './call-nodes.js';
+import type { RemovalReport } from './report.js';
 
 /** Items that wait on an aborted one did not fail: they are ABORTED, not DEPENDENCY_FAILED. */
 export function isAbort(error: PodgraphError): boolean {
@@ -97,4 +98,30 @@ export function classifyFailure(kind: ItemKind, id: string, error: unknown, sign
 export function membersLeft(error: unknown): ReadonlyMap<string, Error> | undefined {
   const containers = (error as { containers?: unknown } | null)?.containers;
   return containers instanceof Map ? (containers as ReadonlyMap<string, Error>) : undefined;
+}
+
+/**
+ * The report of a removal from each item's outcome (undefined counts as removed, unless it is an
+ * ignored unknown target, which has no entry): every selected container, every selected pod,
+ * then the targets the runtime was asked about, by the name given.
+ */
+export function reportOf(dag: CallDag, outcome: readonly (PodgraphError | null | undefined)[]): RemovalReport {
+  const { graph, selection } = dag;
+  const containers = new Map<string, PodgraphError | null>();
+  const pods = new Map<string, PodgraphError | null>();
+  const names = new Map<string, string>();
+  let ok = true;
+  const add = (entries: Map<string, PodgraphError | null>, item: number, entry: PodgraphError | null) => {
+    const id = idOf(dag, item);
+    entries.set(id, entry);
+    const name = nameOf(dag, item);
+    if (name !== undefined) names.set(id, name);
+    ok &&= entry === null;
+  };
+  for (let i = 0; i < graph.size; i++) if (selection.containers[i] === 1) add(containers, i, outcome[i] ?? null);
+  for (let p = 0; p < graph.podCount; p++) if (selection.pods[p] === 1) add(pods, graph.size + p, outcome[graph.size + p] ?? null);
+  for (let node = graph.size + graph.podCount; node < outcome.length; node++) {
+    if (isUnlisted(dag, node) && outcome[node] !== undefined) add(containers, node, outcome[node]!);
+  }
+  return { containers, pods, names, ok };
 }

@@ -1,12 +1,13 @@
 import type { PodgraphError } from '../errors.js';
-import { type ContainerGraph, compiledOf, runtimeOf } from '../graph/container-graph.js';
+import { type ContainerGraph, compiledOf } from '../graph/container-graph.js';
 import { depthsOf } from '../graph/topological-order.js';
 import type { ItemKind } from '../sentences.js';
-import { type CallDag, compileCalls, expectedAnswer, idOf, isUnlisted, kindOf, takenAlong } from './call-dag.js';
-import { type RemoveOptions, resolveOptions } from './options.js';
+import { compileCalls } from './call-dag.js';
+import { type CallDag, expectedAnswer, idOf, isUnlisted, kindOf, takenAlong } from './call-nodes.js';
+import { graphRuntime, type RemoveOptions, resolveOptions } from './options.js';
 import { OutcomeWalk } from './outcome-walk.js';
-import { classifyFailure } from './outcomes.js';
-import { type RemovalReport, reportOf } from './report.js';
+import { classifyFailure, reportOf } from './outcomes.js';
+import type { RemovalReport } from './report.js';
 import { select } from './selection.js';
 
 /** One runtime call of a {@link RemovalPlan}. */
@@ -71,7 +72,7 @@ export interface RemovalPlan {
 export function planRemoval(graph: ContainerGraph, options: RemoveOptions): RemovalPlan {
   const compiled = compiledOf(graph);
   const resolved = resolveOptions(options, true);
-  const runtime = resolved.runtime ?? runtimeOf(graph);
+  const runtime = resolved.runtime ?? graphRuntime(graph);
   const selection = select(compiled, resolved, runtime);
   return planOf(
     compileCalls(compiled, selection, {

@@ -2,12 +2,12 @@ import { getMaxListeners, setMaxListeners } from 'node:events';
 import { PodgraphError, safeString } from '../errors.js';
 import type { RemoveCallOptions, Runtime, RuntimeRetry } from '../runtime/runtime.js';
 import { noSuchContainer } from '../sentences.js';
-import { type CallDag, idOf, isUnlisted, kindOf, nameOf, takenAlong } from './call-dag.js';
+import { type CallDag, idOf, isUnlisted, kindOf, nameOf, takenAlong } from './call-nodes.js';
 import type { ResolvedOptions } from './options.js';
 import { OutcomeWalk } from './outcome-walk.js';
-import { classifyFailure, membersLeft } from './outcomes.js';
+import { classifyFailure, membersLeft, reportOf } from './outcomes.js';
 import { ReadyQueue } from './ready-queue.js';
-import { type RemovalEvent, type RemovalReport, reportOf } from './report.js';
+import type { RemovalEvent, RemovalReport } from './report.js';
 import type { RuntimeShare, ShareMember } from './runtime-share.js';
 
 /** What a slot answers when the removal was aborted while it waited for it: no runtime call was made. */

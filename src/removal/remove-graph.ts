@@ -1,7 +1,7 @@
-import { type ContainerGraph, compiledOf, runtimeOf } from '../graph/container-graph.js';
+import { type ContainerGraph, compiledOf } from '../graph/container-graph.js';
 import { MemoryRuntime } from '../runtime/memory/memory-runtime.js';
 import { compileCalls } from './call-dag.js';
-import { type RemoveOptions, resolveOptions } from './options.js';
+import { graphRuntime, type RemoveOptions, resolveOptions } from './options.js';
 import { RemovalRun } from './removal-run.js';
 import type { RemovalReport } from './report.js';
 import { shareOf } from './runtime-share.js';
@@ -21,7 +21,7 @@ export async function removeGraph(graph: ContainerGraph, options: RemoveOptions)
   const compiled = compiledOf(graph);
   const resolved = resolveOptions(options);
   // Nobody can read the simulation's log, so it keeps none.
-  const runtime = resolved.runtime ?? runtimeOf(graph) ?? new MemoryRuntime(graph, { log: false });
+  const runtime = resolved.runtime ?? graphRuntime(graph) ?? new MemoryRuntime(graph, { log: false });
   const selection = select(compiled, resolved, runtime);
   const dag = compileCalls(compiled, selection, {
     force: resolved.force,

@@ -1,6 +1,5 @@
 import type { PodgraphError } from '../errors.js';
 import type { ItemKind } from '../sentences.js';
-import { type CallDag, idOf, isUnlisted, nameOf } from './call-dag.js';
 
 /** Progress of a removal, passed to {@link RemoveOptions.onEvent}. */
 export interface RemovalEvent {
@@ -40,30 +39,4 @@ export interface RemovalReport {
   names: Map<string, string>;
   /** True when every entry is null. */
   ok: boolean;
-}
-
-/**
- * The report of a removal from each item's outcome (undefined counts as removed, unless it is an
- * ignored unknown target, which has no entry): every selected container, every selected pod,
- * then the targets the runtime was asked about, by the name given.
- */
-export function reportOf(dag: CallDag, outcome: readonly (PodgraphError | null | undefined)[]): RemovalReport {
-  const { graph, selection } = dag;
-  const containers = new Map<string, PodgraphError | null>();
-  const pods = new Map<string, PodgraphError | null>();
-  const names = new Map<string, string>();
-  let ok = true;
-  const add = (entries: Map<string, PodgraphError | null>, item: number, entry: PodgraphError | null) => {
-    const id = idOf(dag, item);
-    entries.set(id, entry);
-    const name = nameOf(dag, item);
-    if (name !== undefined) names.set(id, name);
-    ok &&= entry === null;
-  };
-  for (let i = 0; i < graph.size; i++) if (selection.containers[i] === 1) add(containers, i, outcome[i] ?? null);
-  for (let p = 0; p < graph.podCount; p++) if (selection.pods[p] === 1) add(pods, graph.size + p, outcome[graph.size + p] ?? null);
-  for (let node = graph.size + graph.podCount; node < outcome.length; node++) {
-    if (isUnlisted(dag, node) && outcome[node] !== undefined) add(containers, node, outcome[node]!);
-  }
-  return { containers, pods, names, ok };
 }

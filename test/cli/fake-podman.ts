@@ -1,7 +1,7 @@
 /**
  * A fake podman API service on a unix socket for CLI tests that must see the requests podgraph
- * sends (`volumes=true`, a storage-only container's DELETE): it answers inspect from a small
- * table and DELETEs by `remove`, and records every request line.
+ * sends (`volumes=true`, a storage-only container's DELETE) or that need a given podman version:
+ * it answers inspect from a small table and DELETEs by `remove`, and records every request line.
  */
 import { createServer, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
@@ -10,6 +10,8 @@ import { tempDir } from './run-cli.ts';
 export interface FakeContainer {
   Id: string;
   Name: string;
+  Pod?: string;
+  IsInfra?: boolean;
   Labels?: Record<string, string>;
   State?: string;
   Dependencies?: string[];
@@ -21,16 +23,22 @@ export interface FakePodman {
   close(): Promise<void>;
 }
 
-function json(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
+export interface FakePodOptions {
+  /** Sent as `Libpod-Api-Version` with every answer, as podman does; without it, with `/_ping`'s only. */
+  version?: string;
+  /** Pods inspect lists: `{ Id, Name, InfraId }`, with their containers in `containers` (`Pod`, `IsInfra`). */
+  pods?: { Id: string; Name: string; InfraId?: string }[];
 }
 
 /**
  * `containers` are what inspect lists; `unlisted` names are containers only storage knows: a
  * DELETE of one succeeds (once) as podman's does, any other unknown name is podman's 404.
  */
-export async function fakePodman(containers: FakeContainer[], unlisted: string[] = []): Promise<FakePodman> {
+export async function fakePodman(containers: FakeContainer[], unlisted: string[] = [], options: FakePodOptions = {}): Promise<FakePodman> {
+  const json = (res: ServerResponse, status: number, body: unknown): void => {
+    res.writeHead(status, { 'content-type': 'application/json', ...(options.version ? { 'libpod-api-version': options.version } : {}) });
+    res.end(JSON.stringify(body));
+  };
   const socket = join(tempDir(), 'podman.sock');
   const requests: string[] = [];
   const live = new Map(containers.map((c) => [c.Id, c]));
@@ -41,15 +49,21 @@ export async function fakePodman(containers: FakeContainer[], unlisted: string[]
     const url = new URL(req.url ?? '/', 'http://podman');
     const path = url.pathname.replace(/^\/v[\d.]+/, '');
     if (req.method === 'GET' && path === '/_ping') {
-      res.writeHead(200, { 'content-type': 'text/plain', 'libpod-api-version': '4.3.1' });
+      res.writeHead(200, { 'content-type': 'text/plain', 'libpod-api-version': options.version ?? '4.3.1' });
       return res.end('OK');
     }
-    if (req.method === 'GET' && path === '/libpod/pods/json') return json(res, 200, []);
+    if (req.method === 'GET' && path === '/libpod/pods/json') return json(res, 200, options.pods ?? []);
     if (req.method === 'GET' && path === '/libpod/containers/json') {
       return json(
         res,
         200,
-        [...live.values()].map((c) => ({ Id: c.Id, Names: [c.Name], State: c.State ?? 'created' })),
+        [...live.values()].map((c) => ({
+          Id: c.Id,
+          Names: [c.Name],
+          State: c.State ?? 'created',
+          Pod: c.Pod ?? '',
+          IsInfra: c.IsInfra ?? false,
+        })),
       );
     }
     const inspect = /^\/libpod\/containers\/([^/]+)\/json$/.exec(path);
@@ -61,6 +75,8 @@ export async function fakePodman(containers: FakeContainer[], unlisted: string[]
         Name: c.Name,
         State: { Status: c.State ?? 'created' },
         Dependencies: c.Dependencies ?? [],
+        Pod: c.Pod ?? '',
+        IsInfra: c.IsInfra ?? false,
         Config: { Labels: c.Labels ?? null },
       });
     }
@@ -70,7 +86,8 @@ export async function fakePodman(containers: FakeContainer[], unlisted: string[]
       if (storage.delete(ref)) return json(res, 200, [{ Id: ref, RawInput: '' }]);
       const c = find(ref);
       if (c === undefined) {
-        const message = `no container with name or ID "${ref}" found: no such container`;
+        const words = options.version?.startsWith('4') === false ? 'ID or name' : 'name or ID';
+        const message = `no container with ${words} "${ref}" found: no such container`;
         return json(res, 404, { cause: 'no such container', message, response: 404 });
       }
       live.delete(c.Id);

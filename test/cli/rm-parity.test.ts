@@ -1,10 +1,13 @@
 /**
- * The rest of podman 4.3's `rm` and `pod rm` flags on spec files (and, where only the requests
- * show it, on a fake podman service): `-v/--volumes` in every position, labels and `--filter`,
- * `--cidfile`, `--pod-id-file`. podman's words and exit codes were checked on podman 4.3.1;
- * test/cli/podman.test.ts runs the same flags side by side with the real one.
+ * The rest of podman's `rm` and `pod rm` flags on spec files (and, where only the requests or the
+ * service's version show it, on a fake podman service): `-v/--volumes` in every position, labels
+ * and `--filter`, `--cidfile`, `--pod-id-file`. The flags are podman 5.8's, whatever the service;
+ * the words on a spec file are the newest podman's (5.5+), on a service its version's. podman's
+ * words and exit codes were checked on podman 4.3.1 and 5.8.6; test/cli/podman-parity.test.ts
+ * runs the same flags side by side with the real ones.
  */
 
+import { readFileSync } from 'node:fs';
 import type { GraphSpec } from 'podgraph';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type FakePodman, fakePodman } from './fake-podman.ts';
@@ -47,7 +50,7 @@ describe.concurrent('-v is --volumes after rm, the version before any command (p
     expect(await podgraph(['--version'])).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: '' });
   });
 
-  test("pod rm has no -v in podman 4.3: podman's unknown shorthand flag, 125", async ({ expect }) => {
+  test("pod rm has no -v in podman (4.3 or 5.8): podman's unknown shorthand flag, 125", async ({ expect }) => {
     expect(await run('pod', 'rm', '-v', 'p')).toEqual({
       code: 125,
       stdout: '',
@@ -88,6 +91,29 @@ describe('what -v sends to podman: libpod `volumes=true` on every container DELE
     expect(result).toEqual({ code: 0, stdout: `${name}\n`, stderr: '' });
     expect(deletes()).toHaveLength(1);
     expect(deletes()[0].includes('volumes=true')).toBe(volumes);
+  });
+});
+
+describe("what -t sends to podman: podman 5's signed int, -1 as a timeout every podman reads as forever", () => {
+  let fake: FakePodman;
+  beforeAll(async () => {
+    fake = await fakePodman(['1', '2', '3', '4', '5'].map((n) => ({ Id: n.repeat(64), Name: `t${n}`, State: 'running' })));
+  });
+  afterAll(() => fake.close());
+
+  test.for([
+    [['-t', '-1'], 't1', 'timeout=4294967295'],
+    [['--time=-1'], 't2', 'timeout=4294967295'],
+    [['-t', '0x10'], 't3', 'timeout=16'],
+    [['-t', '010'], 't4', 'timeout=8'],
+    [['-t', '-5'], 't5', 'timeout=4294967295'],
+  ] as const)('podgraph rm -f %j', async ([time, name, query]) => {
+    fake.requests.length = 0;
+    const result = await podgraph(['rm', '-f', ...time, name, '--url', fake.url, '--progress', 'none']);
+    expect(result).toEqual({ code: 0, stdout: `${name}\n`, stderr: '' });
+    expect(fake.requests.filter((line) => line.startsWith('DELETE'))).toEqual([
+      `DELETE /v4.0.0/libpod/containers/${name.slice(1).repeat(64)}?force=true&${query}`,
+    ]);
   });
 });
 
@@ -147,7 +173,15 @@ describe.concurrent('rm --filter on a spec file with labels', () => {
       ['--filter', 'id=^a'],
       ['a1a1', 'a2a2'],
     ],
-    [['--filter', 'id=2a'], ['a2a2']],
+    // podman 5: a hex id value is a prefix, anything else an expression
+    [['--filter', 'id=2a'], []],
+    [['--filter', 'id=a2'], ['a2a2']],
+    [['--filter', 'id=.2a'], ['a2a2']],
+    // podman 5's negated label: not every given label matches
+    [
+      ['--filter', 'label!=run=7'],
+      ['a2a2', 'b1b1', 'b2b2', 'c1c1'],
+    ],
     [
       ['--filter', 'name=^web'],
       ['c1c1', 'c2c2'],
@@ -171,15 +205,14 @@ describe.concurrent('rm --filter on a spec file with labels', () => {
       ['a1a1', 'c2c2'],
     ],
     [['--filter', 'pod=web', '--filter', 'status=exited'], ['c2c2']],
-    // OR within a key, also as one comma-separated flag (pflag's StringSlice)
+    // OR within a key
     [
       ['--filter', 'name=a2', '--filter', 'name=app'],
       ['a2a2', 'c2c2'],
     ],
-    [
-      ['--filter', 'name=a2,name=app'],
-      ['a2a2', 'c2c2'],
-    ],
+    // one filter per flag, commas included (podman 5's StringArray; podman 4.3 split on commas):
+    // the name regex `a2,name=app` matches no name
+    [['--filter', 'name=a2,name=app'], []],
     // label: every value must match; keys AND
     [
       ['--filter', 'label=env=ci', '--filter', 'label=run=7'],
@@ -215,19 +248,18 @@ describe.concurrent('rm --filter on a spec file with labels', () => {
     expect(await removed('-f', '--depend', '--filter', 'label=env=prod')).toEqual({ code: 0, removed: ['a2a2', 'b1b1'], stderr: [] });
   });
 
-  test('-a with --filter is the filter alone, as podman: no --depend, not everything', async ({ expect }) => {
-    expect(await removed('-a', '--filter', 'label=run=7')).toMatchObject({ code: 125, removed: ['c2c2'] });
+  test('-a with --filter: the filter selects, and -a still implies --depend, as podman 5 (4.3 dropped --depend)', async ({ expect }) => {
+    expect(await removed('-a', '--filter', 'label=run=7')).toEqual({ code: 0, removed: ['a1a1', 'b2b2', 'c2c2'], stderr: [] });
   });
 
-  test('a filter that matches nothing: nothing removed, exit 0; --filter "" is no filter and no target', async ({ expect }) => {
+  test('a filter that matches nothing: nothing removed, exit 0; --filter "" is an invalid filter, as podman 5', async ({ expect }) => {
     expect(await run('rm', '--filter', 'label=nope')).toEqual({ code: 0, stdout: '', stderr: '' });
-    expect(await run('rm', '--filter', '')).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(await run('rm', '--filter', '')).toEqual({ code: 125, stdout: '', stderr: 'Error: invalid filter ""\n' });
   });
 
   test.for<[string[], string]>([
     [['rm', '--filter', 'x'], 'Error: invalid filter "x"'],
     [['rm', '--filter', 'bogus=1'], 'Error: bogus is an invalid filter'],
-    [['rm', '--filter', 'label!=env=ci'], 'Error: label! is an invalid filter'],
     [['rm', '--filter', 'status=stopping'], 'Error: unknown container state: stopping: invalid argument'],
     [['rm', '--filter', 'label=env=ci', 'a1'], 'Error: --filter takes no arguments'],
     [['rm', '--filter', 'label=env=ci', '-a', 'a1'], 'Error: --filter takes no arguments'],
@@ -254,6 +286,7 @@ describe.concurrent('rm --filter on a spec file with labels', () => {
     expect(await selected('exited=0', 'exited=3')).toEqual(['a1a1', 'c2c2']);
     expect(await selected('before=b2')).toEqual(['a1a1', 'a2a2', 'b1b1']);
     expect(await selected('since=b1', 'label=env=ci')).toEqual(['c2c2']);
+    // podman 5 still says "name or ID" here: it is the state's lookup, not rm's
     expect(await run('rm', '--filter', 'before=nope')).toEqual({
       code: 1,
       stdout: '',
@@ -264,7 +297,7 @@ describe.concurrent('rm --filter on a spec file with labels', () => {
     );
   });
 
-  test('pod rm has no --filter in podman 4.3', async ({ expect }) => {
+  test('pod rm has no --filter in podman (4.3 or 5.8)', async ({ expect }) => {
     expect(await run('pod', 'rm', '--filter', 'label=team=a')).toEqual({
       code: 125,
       stdout: '',
@@ -310,10 +343,16 @@ describe.concurrent('rm --cidfile and pod rm --pod-id-file', () => {
     expect({ ...result, stdout: lines(result.stdout) }).toEqual({ code: 0, stdout: ['b1b1', 'a2a2'], stderr: '' });
   });
 
-  test("a missing file: podman's reading error, exit 125, -i or not", async ({ expect }) => {
+  test("a missing file: podman's reading error, exit 125; skipped with an explicit -i only (podman 5), not with -f", async ({ expect }) => {
     const message = `Error: reading CIDFile: open ${at('nope.cid')}: no such file or directory\n`;
     expect(await run('rm', '--cidfile', at('nope.cid'))).toEqual({ code: 125, stdout: '', stderr: message });
-    expect(await run('rm', '-i', '--cidfile', at('nope.cid'))).toEqual({ code: 125, stdout: '', stderr: message });
+    expect(await run('rm', '-f', '--cidfile', at('nope.cid'))).toEqual({ code: 125, stdout: '', stderr: message });
+    expect(await run('rm', '-i', '--cidfile', at('nope.cid'))).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(await run('rm', '-i', '--cidfile', at('nope.cid'), '--cidfile', at('c2.cid'))).toEqual({
+      code: 0,
+      stdout: 'c2c2\n',
+      stderr: '',
+    });
     expect(await run('rm', '--cidfile', dir)).toEqual({
       code: 125,
       stdout: '',
@@ -335,7 +374,7 @@ describe.concurrent('rm --cidfile and pod rm --pod-id-file', () => {
     expect(await run('rm', '--cidfile', at('ghost.cid'))).toEqual({
       code: 1,
       stdout: '',
-      stderr: 'Error: no container with name or ID "dead" found: no such container\n',
+      stderr: 'Error: no container with ID or name "dead" found: no such container\n',
     });
     expect(await run('rm', '-i', '--cidfile', at('ghost.cid'), '--cidfile', at('c2.cid'))).toEqual({
       code: 0,
@@ -349,7 +388,9 @@ describe.concurrent('rm --cidfile and pod rm --pod-id-file', () => {
     expect(await run('rm', '--cidfile', at('c2.cid'), '--filter', 'label=env=ci')).toEqual({ code: 0, stdout: 'c2c2\n', stderr: '' });
   });
 
-  test('pod rm --pod-id-file: the pod goes; missing, empty and unknown files as podman', async ({ expect }) => {
+  test('pod rm --pod-id-file: the pod goes (the file stays: a spec file is a rehearsal); missing, empty and unknown files as podman', async ({
+    expect,
+  }) => {
     expect(await run('pod', 'rm', '--pod-id-file', at('web.pid'))).toEqual({ code: 0, stdout: 'f0f0\n', stderr: '' });
     expect(await run('pod', 'rm', '--pod-id-file', at('nope.pid'))).toEqual({
       code: 125,
@@ -367,6 +408,40 @@ describe.concurrent('rm --cidfile and pod rm --pod-id-file', () => {
       stderr: 'Error: no pod with name or ID dead found: no such pod\n',
     });
     expect(await run('pod', 'rm', '-i', '--pod-id-file', at('ghost.cid'))).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(readFileSync(at('web.pid'), 'utf8')).toBe('f0f0');
+  });
+
+  test('pod rm --pod-id-file takes each file on its own (podman 5): the others still go, the errors in file order, 1 for a missing pod', async ({
+    expect,
+  }) => {
+    const result = await run(
+      'pod',
+      'rm',
+      '--pod-id-file',
+      at('nope.pid'),
+      '--pod-id-file',
+      at('ghost.cid'),
+      '--pod-id-file',
+      at('web.pid'),
+      '--pod-id-file',
+      at('web.pid'),
+    );
+    expect(result).toEqual({
+      code: 1,
+      stdout: 'f0f0\n',
+      stderr: [
+        `Error: reading pod ID file: open ${at('nope.pid')}: no such file or directory`,
+        'Error: no pod with name or ID dead found: no such pod',
+        // the second file finds its pod gone, as podman's one-by-one removal does
+        'Error: no pod with name or ID f0f0 found: no such pod',
+        '',
+      ].join('\n'),
+    });
+    expect(await run('pod', 'rm', '--pod-id-file', at('nope.pid'), '--pod-id-file', at('web.pid'))).toEqual({
+      code: 125,
+      stdout: 'f0f0\n',
+      stderr: `Error: reading pod ID file: open ${at('nope.pid')}: no such file or directory\n`,
+    });
   });
 
   test.for<[string[], string]>([
@@ -375,8 +450,9 @@ describe.concurrent('rm --cidfile and pod rm --pod-id-file', () => {
     [['pod', 'rm', '--pod-id-file', 'f', 'web'], 'Error: no arguments are needed with --latest or --pod-id-file'],
     [['pod', 'rm', '-a', '--pod-id-file', 'f'], 'Error: --all, --latest, and --pod-id-file cannot be used together'],
     [['rm', '-t', '1', '--cidfile', 'nope'], 'Error: --force option must be specified to use the --time option'],
-    [['pod', 'rm', '-t', '1', '--pod-id-file', 'nope'], 'Error: reading pod ID file: open nope: no such file or directory'],
-  ])('podgraph %j: exit 125, in podman 4.3 order', async ([args, stderr], { expect }) => {
+    // podman 5 checks -t before it reads the files (podman 4.3 read them first)
+    [['pod', 'rm', '-t', '1', '--pod-id-file', 'nope'], 'Error: --force option must be specified to use the --time option'],
+  ])('podgraph %j: exit 125, in podman 5 order', async ([args, stderr], { expect }) => {
     expect(await podgraph(args)).toEqual({ code: 125, stdout: '', stderr: `${stderr}\n` });
   });
 });
@@ -395,7 +471,8 @@ describe('names only podman storage knows (buildah working containers): asked of
   });
 
   test("podman's 404: no such container, exit 1, and the named graph container stays; -i and -f skip it", async () => {
-    const missing = 'Error: no container with name or ID "ghost" found: no such container\n';
+    // This fake says its version in /_ping only: an unknown version gets the newest words.
+    const missing = 'Error: no container with ID or name "ghost" found: no such container\n';
     expect(await run('rm', 'listed', 'ghost')).toEqual({ code: 1, stdout: '', stderr: missing });
     expect(fake.requests.filter((line) => line.startsWith('DELETE') && line.includes('ddd'))).toEqual([]);
     expect(await run('rm', '-f', 'ghost')).toEqual({ code: 0, stdout: '', stderr: '' });

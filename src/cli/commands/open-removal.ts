@@ -1,23 +1,40 @@
 /** What `rm`, `pod rm` and `plan` share: the flags checked, the graph read, the names resolved. */
 import type { RemoveOptions } from '../../removal/options.js';
-import { type RemovalFlags, removalRequest, removeOptionsOf, type TargetKind } from '../options.js';
+import { type RemovalFlags, type RemovalRequest, removalRequest, removeOptionsOf, type TargetKind } from '../options.js';
+import { type PodIdFileTarget, resolvePodIdFiles } from '../pod-id-files.js';
 import { openSource, type Source, type SourceFlags } from '../source.js';
 import { resolveTargets, type Targets } from '../targets.js';
 
 export interface OpenRemoval {
+  request: RemovalRequest;
   source: Source;
   targets: Targets;
   /** The removal's options, without runtime, signal or listener. */
   options: RemoveOptions;
+  /** `pod rm --pod-id-file`: each file's pod or error, in order (the options name only their pods). */
+  podIdFiles: PodIdFileTarget[];
 }
+
+/** Node's timers hold 2^31-1 ms (24.8 days) at most. */
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
 
 /** podman's argument errors first, before anything is read; the caller closes `source`. */
 export async function openRemoval(kind: TargetKind, names: string[], flags: RemovalFlags & SourceFlags): Promise<OpenRemoval> {
   const request = removalRequest(kind, names, flags);
-  const source = await openSource(flags);
+  // A stop longer than a timer can hold (`-t -1` is 136 years) gets no podgraph deadline on top:
+  // it is waited for as podman waits for it.
+  const longStop = request.timeout !== undefined && request.timeout * 1000 >= LONGEST_TIMER_MS;
+  const source = await openSource(flags, longStop ? { callTimeout: Infinity } : {});
   try {
-    const targets = resolveTargets(source.graph, kind, request.names, request.ignore);
-    return { source, targets, options: removeOptionsOf(request, targets.refs, source.graph.podIds()) };
+    const { graph, dialect } = source;
+    if (request.podIdFiles.length > 0) {
+      const podIdFiles = resolvePodIdFiles(request.podIdFiles, graph, dialect, request.ignore);
+      const pods = podIdFiles.flatMap((target) => (target.podId === undefined ? [] : [target.podId]));
+      const targets: Targets = { refs: pods, typed: new Map() };
+      return { request, source, targets, options: removeOptionsOf(request, pods, graph.podIds()), podIdFiles };
+    }
+    const targets = resolveTargets(graph, kind, request.names, dialect);
+    return { request, source, targets, options: removeOptionsOf(request, targets.refs, graph.podIds()), podIdFiles: [] };
   } catch (error) {
     source.close();
     throw error;

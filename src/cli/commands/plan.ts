@@ -1,6 +1,7 @@
 /** `podgraph plan rm` / `podgraph plan pod rm`: what the removal would do, without doing it. */
 import type { RemovalFlags, TargetKind } from '../options.js';
 import { planView, type RemovalPlanView, renderPlan } from '../plan-view.js';
+import { firstPodIdFileError } from '../pod-id-files.js';
 import type { SourceFlags } from '../source.js';
 import type { Io } from './io.js';
 import { openRemoval } from './open-removal.js';
@@ -26,14 +27,17 @@ function commandText(kind: TargetKind, names: string[], flags: PlanFlags): strin
 }
 
 export async function runPlan(kind: TargetKind, names: string[], flags: PlanFlags, io: Io): Promise<number> {
-  const { source, options } = await openRemoval(kind, names, flags);
+  const { request, source, options, podIdFiles } = await openRemoval(kind, names, flags);
   try {
     const { graph } = source;
+    // A plan shows one removal: a file that names no pod stops it, as an unknown name does.
+    const fileError = firstPodIdFileError(podIdFiles);
+    if (fileError !== undefined) throw fileError;
     let view: RemovalPlanView;
     try {
       view = planView(graph, options);
     } catch (error) {
-      throw refused(error);
+      throw refused(error, source, request.names);
     }
     io.stdout.write(flags.json === true ? `${JSON.stringify(view, null, 2)}\n` : renderPlan(commandText(kind, names, flags), view));
     return 0;

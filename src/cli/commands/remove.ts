@@ -10,10 +10,11 @@ import { hostNamesOf } from '../connection-flags.js';
 import { finishingInFlight, onInterrupt } from '../interrupt.js';
 import { eventJson, reportJson } from '../json-report.js';
 import { type RemovalFlags, removalRequest, type TargetKind } from '../options.js';
-import { errorBlocks, interruptedSummary, podmanText, refusalExitCode, removalExitCode, removedLine, tally } from '../output.js';
+import { errorBlocks, interruptedSummary, refusalExitCode, refusalText, removalExitCode, removedLine, tally } from '../output.js';
+import { finishPodIdFiles } from '../pod-id-files.js';
 import { createProgress, type ProgressMode, progressMode } from '../progress.js';
 import { drawingOf, shortId } from '../render/drawing.js';
-import type { SourceFlags } from '../source.js';
+import type { Source, SourceFlags } from '../source.js';
 import type { Io } from './io.js';
 import { runOnHosts } from './on-hosts.js';
 import { openRemoval } from './open-removal.js';
@@ -39,9 +40,10 @@ export function nothingToRemove(options: RemoveOptions): boolean {
   );
 }
 
-/** A PodgraphError that stopped a removal before it started, as podman reports it. */
-export function refused(error: unknown): unknown {
-  return error instanceof PodgraphError ? new CliError(podmanText(error), refusalExitCode(error)) : error;
+/** A PodgraphError that stopped a removal before it started, as the source's podman reports it (`names`: those the user gave). */
+export function refused(error: unknown, source: Source, names: readonly string[]): unknown {
+  if (!(error instanceof PodgraphError)) return error;
+  return new CliError(refusalText(error, source.dialect, source.graph, names), refusalExitCode(error));
 }
 
 /** The SVG layout (dagre) is loaded only for --report-svg, as `graph` loads it only for --format svg. */
@@ -58,9 +60,9 @@ export async function runRemove(kind: TargetKind, names: string[], flags: Remove
     removalRequest(kind, names, flags); // podman's argument errors once, not once per host
     return runOnHosts(hosts, flags, io, (hostFlags, hostIo) => runRemove(kind, names, hostFlags, hostIo));
   }
-  const { source, targets, options } = await openRemoval(kind, names, flags);
+  const { request, source, targets, options, podIdFiles } = await openRemoval(kind, names, flags);
   try {
-    const { graph } = source;
+    const { graph, dialect } = source;
     const started = performance.now();
     const elapsed = () => performance.now() - started;
     const json = flags.json === true;
@@ -85,17 +87,29 @@ export async function runRemove(kind: TargetKind, names: string[], flags: Remove
         ? { containers: new Map(), pods: new Map(), names: new Map(), ok: true }
         : await removeGraph(graph, { ...options, runtime: finishingInFlight(source.runtime), signal: interrupt.signal, onEvent });
     } catch (error) {
-      throw refused(error);
+      throw refused(error, source, request.names);
     } finally {
       interrupt.dispose();
       progress.end();
     }
 
-    const exitCode = removalExitCode(kind, report, interrupt.interrupted);
+    let exitCode = removalExitCode(kind, report, interrupt.interrupted);
+    let blocks: string[];
+    if (podIdFiles.length === 0) {
+      blocks = errorBlocks(kind, graph, report, dialect);
+    } else {
+      // Errors of their own, whatever the report says: a file not read, a pod not there.
+      const files = finishPodIdFiles(podIdFiles, graph, report, dialect, source.inMemory);
+      blocks = files.blocks;
+      if (!interrupt.interrupted && files.noSuch) exitCode = EXIT.noSuch;
+      else if (exitCode === EXIT.ok && blocks.length > 0) exitCode = EXIT.other;
+    }
     if (json) {
       io.stdout.write(`${reportJson(report, { interrupted: interrupt.interrupted, exitCode, elapsedMs: elapsed() })}\n`);
+      // The report has the removal's errors; a file's own are only here.
+      for (const target of podIdFiles) if (target.error !== undefined) io.stderr.write(`Error: ${target.error.message}\n`);
     } else {
-      for (const block of errorBlocks(kind, graph, report)) io.stderr.write(`${block}\n`);
+      for (const block of blocks) io.stderr.write(`${block}\n`);
       if (interrupt.interrupted) io.stderr.write(`${interruptedSummary(report)}\n`);
     }
     if (flags.reportSvg === undefined) return exitCode;

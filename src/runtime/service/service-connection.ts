@@ -15,6 +15,9 @@ import type { ServiceName } from './service-name.js';
 import { parseServiceUrl, type UrlDefaults } from './service-url.js';
 import { SshTransport } from './ssh/ssh-transport.js';
 
+/** The longest a Node timer waits; a longer one fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** The options PodmanRuntime and DockerRuntime take alike. */
 export interface ServiceOptions {
   identity?: string;
@@ -161,13 +164,13 @@ export class ServiceConnection {
    * `busy`, each attempt with its deadline: `callTimeout`, plus `stopSeconds` for a removal.
    */
   request(method: 'GET' | 'DELETE' | 'POST', path: string, options: ServiceRequest = {}): Promise<ServiceReply> {
-    const deadline =
+    const ms = options.stopSeconds === undefined ? this.callTimeout : options.stopSeconds * 1000 + this.callTimeout;
+    const why =
       options.stopSeconds === undefined
-        ? { ms: this.callTimeout, why: `callTimeout ${this.callTimeout / 1000} s` }
-        : {
-            ms: options.stopSeconds * 1000 + this.callTimeout,
-            why: `${options.stopSeconds} s to stop it plus callTimeout ${this.callTimeout / 1000} s`,
-          };
+        ? `callTimeout ${this.callTimeout / 1000} s`
+        : `${options.stopSeconds} s to stop it plus callTimeout ${this.callTimeout / 1000} s`;
+    // Past a timer's reach (2^31 - 1 ms, about 24.8 days: podman's "wait forever" stop), no deadline at all.
+    const deadline = { ms: ms > MAX_TIMER_MS ? Infinity : ms, why };
     const attempt = async () => {
       const reply = await this.#client.request(method, path, { signal: options.signal, as: options.as ?? 'json', deadline });
       this.#version ??= versionOf(reply);
