@@ -1,5 +1,6 @@
 import { describe, invalidArg, isErrorCode, PodgraphError } from '../../errors.js';
-import { type CompiledGraph, compileGraph, specOf } from '../../graph/compiled-graph.js';
+import { compileGraph } from '../../graph/compile-graph.js';
+import { type CompiledGraph, specOf } from '../../graph/compiled-graph.js';
 import { ContainerGraph, compiledOf } from '../../graph/container-graph.js';
 import {
   CONTAINER_STATES,
