@@ -24,14 +24,20 @@ export function isErrorCode(value: unknown): value is ErrorCode {
 /** The one error class podgraph throws, rejects with and reports. */
 export class PodgraphError extends Error {
   readonly code: ErrorCode;
-  /** Where in the input the problem is, for a graph spec that does not validate: `containers[3].dependsOn[1]`. */
+  /**
+   * Where in the input the problem is: a path into a graph spec that does not validate
+   * (`containers[3].dependsOn[1]`), or the option a runtime refused (`connection`).
+   */
   readonly path?: string;
+  /** The engine's URL, for a failure of a runtime's connection to its service (the message names it too). */
+  readonly url?: string;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; path?: string }) {
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; path?: string; url?: string }) {
     super(message, options);
     this.name = 'PodgraphError';
     this.code = code;
     if (options?.path !== undefined) this.path = options.path;
+    if (options?.url !== undefined) this.url = options.url;
   }
 }
 

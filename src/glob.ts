@@ -11,7 +11,7 @@ export function globSource(pattern: string, dialect: 'go' | 'ssh'): string {
     const c = pattern[i]!;
     if (c === '*') source += '.*';
     else if (c === '?') source += '.';
-    else if (dialect === 'go' && c === '\\' && i + 1 < pattern.length) source += escape(pattern[++i]!);
+    else if (dialect === 'go' && c === '\\' && i + 1 < pattern.length) source += escaped(pattern[++i]!);
     else if (dialect === 'go' && c === '[') {
       const end = pattern.indexOf(']', i + 2);
       if (end === -1) return '(?!)'; // Go: ErrBadPattern, which matches nothing
@@ -20,11 +20,11 @@ export function globSource(pattern: string, dialect: 'go' | 'ssh'): string {
       if (negated) body = body.slice(1);
       source += `[${negated ? '^' : ''}${body.replace(/[\\\]]/g, '\\$&')}]`;
       i = end;
-    } else source += escape(c);
+    } else source += escaped(c);
   }
   return source;
 }
 
-function escape(c: string): string {
+function escaped(c: string): string {
   return c.replace(/[.+^${}()|[\]\\*?]/g, '\\$&');
 }

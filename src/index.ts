@@ -1,8 +1,8 @@
 export type { ErrorCode } from './errors.js';
-export { ERROR_CODES, PodgraphError } from './errors.js';
+export { ERROR_CODES, isErrorCode, PodgraphError } from './errors.js';
 export type { ContainerInfo, GraphlibNodeLabel, PodInfo } from './graph/container-graph.js';
 export { ContainerGraph } from './graph/container-graph.js';
-export type { ContainerSpec, ContainerState, GraphSpec, PodSpec } from './graph/spec.js';
+export type { ContainerSpec, ContainerState, GraphSource, GraphSpec, PodSpec } from './graph/spec.js';
 export { CONTAINER_STATES } from './graph/spec.js';
 
 export type { HostRemoval } from './hosts/remove-on-hosts.js';
@@ -27,10 +27,18 @@ export type {
   RuntimeCall,
   RuntimeOperation,
 } from './runtime/memory/memory-runtime-options.js';
-export type { DestinationSource, PodmanConnection, PodmanDestination } from './runtime/podman/connection/resolve.js';
+export type {
+  DestinationSource,
+  PodmanConnection,
+  PodmanConnections,
+  PodmanDestination,
+  PodmanFarm,
+} from './runtime/podman/connection/resolve.js';
+export { podmanConnections } from './runtime/podman/connection/resolve.js';
 export type { PodmanRuntimeOptions } from './runtime/podman/podman-runtime.js';
 export { PodmanRuntime } from './runtime/podman/podman-runtime.js';
 export type { PodMembersLeft, PodToRemove, RemoveCallOptions, Runtime, RuntimeRetry } from './runtime/runtime.js';
 export type { ConnectionEnvironment } from './runtime/service/environment.js';
 export type { RetryOptions } from './runtime/service/retry.js';
+export type { ServiceInfo } from './runtime/service/service-connection.js';
 export type { ItemKind } from './sentences.js';

@@ -7,12 +7,22 @@ import { PodgraphError } from './errors.js';
 /** What a removal acts on: a container or a pod. */
 export type ItemKind = 'container' | 'pod';
 
-export function noSuchContainer(idOrName: string): PodgraphError {
-  return new PodgraphError('NO_SUCH_CTR', `no container with name or ID ${JSON.stringify(idOrName)} found: no such container`);
+/** `path`: where the input named it, such as the removal option `containers[2]`. */
+export function noSuchContainer(idOrName: string, path?: string): PodgraphError {
+  return new PodgraphError(
+    'NO_SUCH_CTR',
+    `no container with name or ID ${JSON.stringify(idOrName)} found: no such container`,
+    path === undefined ? undefined : { path },
+  );
 }
 
-export function noSuchPod(idOrName: string): PodgraphError {
-  return new PodgraphError('NO_SUCH_POD', `no pod with name or ID ${idOrName} found: no such pod`);
+/** `path`: where the input named it, such as the removal option `pods[0]`. */
+export function noSuchPod(idOrName: string, path?: string): PodgraphError {
+  return new PodgraphError(
+    'NO_SUCH_POD',
+    `no pod with name or ID ${idOrName} found: no such pod`,
+    path === undefined ? undefined : { path },
+  );
 }
 
 /** A running, paused or stopping container without force. */

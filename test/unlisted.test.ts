@@ -146,7 +146,7 @@ describe('a runtime that can be asked', () => {
       inspect: () => memory.inspect(),
       removeContainer: (id, options) => slow(() => memory.removeContainer(id, options)),
       removePod: (id, options) => memory.removePod(id, options),
-      removeUnlistedContainer: (id) => slow(async () => undefined),
+      removeUnlistedContainer: () => slow(async () => undefined),
     };
     const report = await removeGraph(await ContainerGraph.fromRuntime(runtime), {
       containers: ['g1', 'g2', 'g3', 'e1', 'e2', 'e3'],

@@ -4,9 +4,8 @@
  * or a farm, name several hosts: `rm` and `pod rm` then remove on all of them at once.
  */
 
-import { farmConnections, readConnections } from '../runtime/podman/connection/resolve.js';
-import type { PodmanRuntimeOptions } from '../runtime/podman/podman-runtime.js';
-import { environmentOf } from '../runtime/service/environment.js';
+import { type PodmanRuntimeOptions, podmanConnections } from '../index.js';
+import { farmConnections } from '../internal.js';
 import { CliError } from './cli-error.js';
 import type { ConnectionFlags } from './connection-options.js';
 
@@ -38,9 +37,7 @@ export function hostNamesOf(flags: ConnectionFlags): string[] | undefined {
   const names = [...named];
   if (flags.farm !== undefined) {
     try {
-      names.push(
-        ...farmConnections(readConnections(environmentOf(undefined)), flags.farm).connections.map((connection) => connection.name),
-      );
+      names.push(...farmConnections(podmanConnections(), flags.farm).connections.map((connection) => connection.name));
     } catch (error) {
       throw new CliError(`--farm: ${(error as Error).message}`);
     }

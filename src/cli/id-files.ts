@@ -8,7 +8,7 @@
  * cannot be empty`), `-i` or not, as podman does.
  */
 import { readFileSync, unlinkSync } from 'node:fs';
-import type { TargetKind } from './options.js';
+import type { ItemKind } from '../index.js';
 
 /** Go's os error text for a failed file operation (`open`, `read`, `remove`), as podman prints it after its prefix. */
 function goFileError(op: string, file: string, error: NodeJS.ErrnoException): string {
@@ -27,7 +27,7 @@ function goFileError(op: string, file: string, error: NodeJS.ErrnoException): st
 export type IdFileRead = { id: string } | { error: string; missing: boolean };
 
 /** The first line of `file`, or podman's words for why it could not be read (`missing`: no such file). */
-export function readIdFile(kind: TargetKind, file: string): IdFileRead {
+export function readIdFile(kind: ItemKind, file: string): IdFileRead {
   try {
     return { id: readFileSync(file, 'utf8').split('\n')[0] };
   } catch (error) {

@@ -3,7 +3,7 @@
  * the calls in flight finish and the partial report comes back; a second one exits at once with 130.
  */
 import { PodgraphError } from '../errors.js';
-import type { RemoveCallOptions, Runtime } from '../runtime/runtime.js';
+import type { RemoveCallOptions, Runtime } from '../index.js';
 import { EXIT } from './cli-error.js';
 
 export interface Interrupt {
@@ -46,8 +46,10 @@ export function finishingInFlight(runtime: Runtime): Runtime {
     removeContainer: (id, options) => runtime.removeContainer(id, calm(options)),
     removePod: (id, options) => runtime.removePod(id, calm(options)),
   };
-  // The capability is the method's presence: pass it on only where the runtime has it.
+  // A capability is the method's presence: pass each on only where the runtime has it.
   const unlisted = runtime.removeUnlistedContainer?.bind(runtime);
   if (unlisted !== undefined) shielded.removeUnlistedContainer = (id, options) => unlisted(id, calm(options));
+  const wholePod = runtime.removesWholePod?.bind(runtime);
+  if (wholePod !== undefined) shielded.removesWholePod = wholePod;
   return shielded;
 }

@@ -8,15 +8,21 @@
  * of `-a`, and is one filter per use, commas and all; `pod rm` reads each `--pod-id-file` on its
  * own, its errors collected with the rest.
  */
-import { InvalidArgumentError } from 'commander';
 import { PodgraphError } from '../errors.js';
-import { parseFilters } from '../removal/filters.js';
-import type { RemoveOptions } from '../removal/options.js';
+import type { ItemKind, RemoveOptions } from '../index.js';
+import { parseFilters } from '../internal.js';
 import { CliError } from './cli-error.js';
-import { goQuote, parseGoInt } from './go-text.js';
+import { goQuote } from './go-text.js';
 import { type IdFileRead, readIdFile } from './id-files.js';
+import type { ProgressMode } from './progress.js';
+import type { SourceFlags } from './source.js';
 
-export type TargetKind = 'container' | 'pod';
+/** The flags of `rm` and `pod rm` as commander parses them: the removal's, where, and the output's. */
+export interface RemoveFlags extends RemovalFlags, SourceFlags {
+  json?: boolean;
+  progress?: ProgressMode;
+  reportSvg?: string;
+}
 
 /** The flags as commander parses them. */
 export interface RemovalFlags {
@@ -49,7 +55,7 @@ export type PodIdFile = { file: string } & IdFileRead;
 
 /** What `rm` / `pod rm` was asked to do. */
 export interface RemovalRequest {
-  kind: TargetKind;
+  kind: ItemKind;
   /** The names and ids as typed, then those read from id files (empty with `all`). */
   names: string[];
   /** `--filter` values: with them, `names` (from id files) only narrow what matches. */
@@ -67,7 +73,7 @@ export interface RemovalRequest {
   podIdFiles: PodIdFile[];
 }
 
-export function removalRequest(kind: TargetKind, typed: string[], flags: RemovalFlags): RemovalRequest {
+export function removalRequest(kind: ItemKind, typed: string[], flags: RemovalFlags): RemovalRequest {
   const idFileFlag = kind === 'pod' ? 'pod-id-file' : 'cidfile';
   const idFiles = (kind === 'pod' ? flags.podIdFile : flags.cidfile) ?? [];
   const filters = flags.filter ?? [];
@@ -134,38 +140,4 @@ export function removeOptionsOf(request: RemovalRequest, refs: readonly string[]
   if (request.timeout !== undefined) options.timeout = request.timeout;
   if (request.concurrency !== undefined) options.concurrency = request.concurrency;
   return options;
-}
-
-/** `-t, --time`: podman 5's int (pflag: Go's ParseInt, base 0), with podman's complaint. */
-export function parseTime(value: string): number {
-  const parsed = parseGoInt(value);
-  if ('error' in parsed) {
-    throw new InvalidArgumentError(
-      `invalid argument ${goQuote(value)} for "-t, --time" flag: strconv.ParseInt: parsing ${goQuote(value)}: ${parsed.error}`,
-    );
-  }
-  return Number(parsed.value);
-}
-
-/** `--concurrency`: an integer from 1 up, or `Infinity`. */
-export function parseConcurrency(value: string): number {
-  if (value === 'Infinity' || value === 'inf') return Infinity;
-  if (!/^\d+$/.test(value) || Number(value) < 1) {
-    throw new InvalidArgumentError(`invalid argument "${value}" for "--concurrency" flag: expected an integer from 1 up, or Infinity`);
-  }
-  return Number(value);
-}
-
-/** `--latency`: milliseconds, from 0 up. */
-export function parseMilliseconds(value: string): number {
-  const ms = Number(value);
-  if (value.trim() === '' || !Number.isFinite(ms) || ms < 0) {
-    throw new InvalidArgumentError(`invalid argument "${value}" for "--latency" flag: expected milliseconds from 0 up`);
-  }
-  return ms;
-}
-
-/** commander's collector for a repeatable flag whose every use is one value (pflag's StringArray). */
-export function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
 }

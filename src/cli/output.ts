@@ -18,12 +18,9 @@
  *   other failure, a running member included: podman's `pod rm` maps no other error.
  */
 import { type ErrorCode, isErrorCode, type PodgraphError } from '../errors.js';
-import type { ContainerGraph } from '../graph/container-graph.js';
-import type { RemovalEvent, RemovalReport } from '../removal/report.js';
-import { noSuchContainer, noSuchPod } from '../sentences.js';
+import type { ContainerGraph, ItemKind, RemovalEvent, RemovalReport, RemoveOptions } from '../index.js';
 import { EXIT } from './cli-error.js';
 import type { Dialect } from './dialect.js';
-import type { TargetKind } from './options.js';
 import { outcomeOf } from './render/drawing.js';
 
 /** podman's name for each kind of error, the text its messages end with. */
@@ -74,22 +71,25 @@ export function podmanText(error: PodgraphError, id: string, dialect: Dialect): 
 
 /**
  * A removal refused before it started, in podman's words: a name the user gave that is unknown
- * is worded by the dialect (the SDK says it in podman 4.3's words, which podgraph recognises by
- * making the SDK's sentence for each name given); anything else as it came.
+ * (the error's `path` says which target: `containers[2]`) is worded by the dialect; anything else
+ * as it came.
  */
-export function refusalText(error: PodgraphError, dialect: Dialect, graph: ContainerGraph, names: readonly string[]): string {
-  if (error.code === 'NO_SUCH_CTR') {
-    const name = names.find((candidate) => noSuchContainer(candidate).message === error.message);
-    if (name !== undefined) return dialect.noSuchContainer(name, graph.pod(name)?.name === name);
-  } else if (error.code === 'NO_SUCH_POD') {
-    const name = names.find((candidate) => noSuchPod(candidate).message === error.message);
-    if (name !== undefined) return dialect.noSuchPod(name, graph.container(name)?.name === name);
-  }
+export function refusalText(error: PodgraphError, dialect: Dialect, graph: ContainerGraph, options: RemoveOptions): string {
+  const name = unknownTarget(error, options);
+  if (name !== undefined && error.code === 'NO_SUCH_CTR') return dialect.noSuchContainer(name, graph.pod(name)?.name === name);
+  if (name !== undefined && error.code === 'NO_SUCH_POD') return dialect.noSuchPod(name, graph.container(name)?.name === name);
   return withKind(error);
 }
 
+/** The target an unknown-target refusal is about, by its `path` into the removal's options. */
+export function unknownTarget(error: PodgraphError, options: RemoveOptions): string | undefined {
+  const at = /^(containers|pods)\[(\d+)\]$/.exec(error.path ?? '');
+  if (at === null) return undefined;
+  return (at[1] === 'pods' ? options.pods : options.containers)?.[Number(at[2])];
+}
+
 /** Exit code of a removal that ran; `interrupted` wins. */
-export function removalExitCode(kind: TargetKind, report: RemovalReport, interrupted: boolean): number {
+export function removalExitCode(kind: ItemKind, report: RemovalReport, interrupted: boolean): number {
   if (interrupted) return EXIT.interrupted;
   if (report.ok) return EXIT.ok;
   if (kind === 'pod') return EXIT.other;
@@ -107,7 +107,7 @@ export function refusalExitCode(error: PodgraphError): number {
 }
 
 /** The stdout line for an event, if it is one: `rm` prints removed containers, `pod rm` removed pods. */
-export function removedLine(kind: TargetKind, event: RemovalEvent, typed: ReadonlyMap<string, string>): string | undefined {
+export function removedLine(kind: ItemKind, event: RemovalEvent, typed: ReadonlyMap<string, string>): string | undefined {
   if (event.type !== 'removed' || event.kind !== kind) return undefined;
   return kind === 'container' ? (typed.get(event.id) ?? event.id) : event.id;
 }
@@ -118,7 +118,7 @@ export function removedLine(kind: TargetKind, event: RemovalEvent, typed: Readon
  * their own: the summary counts them.
  */
 export function errorBlocks(
-  kind: TargetKind,
+  kind: ItemKind,
   graph: ContainerGraph,
   report: RemovalReport,
   dialect: Dialect,

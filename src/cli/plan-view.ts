@@ -6,8 +6,9 @@
  * prerequisites are done, up to --concurrency at a time), so the number of waves is the length
  * of its critical path.
  */
-import { type ContainerGraph, planRemoval, type RemoveOptions } from '../index.js';
+import { type ContainerGraph, planRemoval, type RemovalReport, type RemoveOptions } from '../index.js';
 import { shortId } from './render/drawing.js';
+import type { SourceJson } from './source.js';
 
 export interface PlannedCallView {
   call: 'removeContainer' | 'removePod';
@@ -30,13 +31,16 @@ export interface Refusal {
 }
 
 export interface RemovalPlanView {
+  /** Where it would run (`--json`): the engine and its URL, or `simulated` for a spec file. */
+  source?: SourceJson;
   selected: { containers: number; pods: number };
   waves: PlannedCallView[][];
   /** Every selected item that would not be removed, in the graph's order, containers first. */
   notRemoved: Refusal[];
 }
 
-export function planView(graph: ContainerGraph, options: RemoveOptions): RemovalPlanView {
+/** The plan as the CLI shows it, and the report the removal would give if every call answered as expected. */
+export function planView(graph: ContainerGraph, options: RemoveOptions): { view: RemovalPlanView; expected: RemovalReport } {
   const plan = planRemoval(graph, options);
   // Only calls that would be made are shown: a call after one expected to fail is never made.
   const waves = plan.waves
@@ -69,7 +73,10 @@ export function planView(graph: ContainerGraph, options: RemoveOptions): Removal
     if (name !== undefined) entry.name = name;
     notRemoved.push(entry);
   }
-  return { selected: { containers: plan.selection.containers.length, pods: plan.selection.pods.length }, waves, notRemoved };
+  return {
+    view: { selected: { containers: plan.selection.containers.length, pods: plan.selection.pods.length }, waves, notRemoved },
+    expected: plan.expected,
+  };
 }
 
 function nameOf(item: { id: string; name?: string }): string {

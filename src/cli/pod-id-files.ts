@@ -5,8 +5,7 @@
  * missing and ignored) is deleted, except in a rehearsal on a spec file. podman removes the files' pods one after another; podgraph
  * removes them in one run, as it does named pods.
  */
-import type { ContainerGraph } from '../graph/container-graph.js';
-import type { RemovalReport } from '../removal/report.js';
+import type { ContainerGraph, RemovalReport } from '../index.js';
 import { CliError, EXIT } from './cli-error.js';
 import type { Dialect } from './dialect.js';
 import { deleteIdFile } from './id-files.js';

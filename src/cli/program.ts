@@ -5,16 +5,18 @@
  * `podgraph --help` (and a script calling podgraph a hundred times) loads only the program.
  */
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError, Option } from 'commander';
+import { type Command, CommanderError, Option } from 'commander';
+import type { ItemKind } from '../index.js';
 import { CliError, EXIT } from './cli-error.js';
 import type { GraphFlags } from './commands/graph.js';
 import { GRAPH_FORMATS } from './commands/graph-formats.js';
 import type { Io } from './commands/io.js';
 import type { PlanFlags } from './commands/plan.js';
-import type { RemoveFlags } from './commands/remove.js';
 import { systemCommand } from './commands/system-command.js';
 import { connectionFlags } from './connection-options.js';
-import { collect, parseConcurrency, parseMilliseconds, parseTime, type TargetKind } from './options.js';
+import { collect, parseConcurrency, parseMilliseconds, parseTime } from './flag-values.js';
+import type { RemoveFlags } from './options.js';
+import { commandPath, PodmanCommand } from './podman-command.js';
 import { PROGRESS_MODES } from './progress.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -34,26 +36,8 @@ Without -c, --context, --url or --spec, podgraph connects where podman --remote 
 ($CONTAINER_CONNECTION, $CONTAINER_HOST, the default connection), else where docker would
 ($DOCKER_HOST, $DOCKER_CONTEXT, the current context), else to podman's socket, else Docker's.`;
 
-/** commander's error text in podman's form: `Error: unknown flag: --x` and where to get help. */
-function podmanStyle(text: string, path: string): string {
-  const message = text
-    .replace(/\n+$/, '')
-    .replace(/^error: /, '')
-    .replace(/^unknown option '-([^-'])'/, "unknown shorthand flag: '$1' in -$1")
-    .replace(/^unknown option '([^']+)'/, 'unknown flag: $1')
-    .replace(
-      /^unknown command '([^']+)'[\s\S]*/,
-      (_, name: string) => `unrecognized command \`${['podgraph', path, name].filter(Boolean).join(' ')}\``,
-    )
-    // Our own parsers already say it podman's way; drop commander's preamble.
-    .replace(/^option '[^']*' argument '[\s\S]*?' is invalid\. (invalid argument ")/, '$1');
-  const full = ['podgraph', path].filter(Boolean).join(' ');
-  if (message.startsWith('unrecognized command')) return `Error: ${message}\nTry '${full} --help' for more information\n`;
-  return `Error: ${message}\nSee '${full} --help'\n`;
-}
-
 /** `podgraph pod`: the program's name and the commands that argv names, as far as they go. */
-function commandPath(program: Command, argv: readonly string[]): string {
+function argvPath(program: Command, argv: readonly string[]): string {
   const words = ['podgraph'];
   let command = program;
   for (const word of argv) {
@@ -65,7 +49,7 @@ function commandPath(program: Command, argv: readonly string[]): string {
   return words.join(' ');
 }
 
-function removalFlags(command: Command, kind: TargetKind): Command {
+function removalFlags(command: Command, kind: ItemKind): Command {
   const what = kind === 'pod' ? 'pods' : 'containers';
   command.option('-a, --all', kind === 'pod' ? 'Remove all pods' : 'Remove all containers (implies --depend)');
   command.option('-f, --force', `Force removal of running or paused ${what}: stop them first (implies --ignore)`);
@@ -134,7 +118,7 @@ function runFlags(command: Command): Command {
 
 export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   let exitCode: number = EXIT.ok;
-  const program = new Command('podgraph')
+  const program = new PodmanCommand('podgraph')
     .description('Remove graphs of podman pods and containers: dependents first, exactly once, as parallel as the graph allows.')
     .version(VERSION, '-v, --version')
     // podgraph's -v is the version only before a command, as podman's: `rm -v` is rm's --volumes.
@@ -206,26 +190,32 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   // Every command prints its errors podman's way and throws instead of exiting. commander writes
   // to writeErr only the usage of a command group run without its command: podman prints that
   // usage on stdout, then `Error: missing command 'podman pod COMMAND'` (see the catch below).
-  const configure = (command: Command, path: string) => {
+  // commander's own errors (a missing value, a value not among the choices, too many arguments)
+  // keep its words, as podman's `Error: ...` with where to get help.
+  const configure = (command: Command) => {
     command.exitOverride().configureOutput({
       writeOut: (text) => void io.stdout.write(text),
       writeErr: (text) => void io.stdout.write(text),
-      outputError: (text) => void io.stderr.write(podmanStyle(text, path)),
+      outputError: (text) =>
+        void io.stderr.write(`Error: ${text.trimEnd().replace(/^error: /, '')}\nSee '${commandPath(command)} --help'\n`),
     });
-    for (const sub of command.commands) configure(sub, path === '' ? sub.name() : `${path} ${sub.name()}`);
+    (command as PodmanCommand).errorOutput = (text) => void io.stderr.write(text);
+    for (const sub of command.commands) configure(sub);
   };
-  configure(program, '');
+  configure(program);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.help') io.stderr.write(`Error: missing command '${commandPath(program, argv)} COMMAND'\n`);
+      if (error.code === 'commander.help') io.stderr.write(`Error: missing command '${argvPath(program, argv)} COMMAND'\n`);
       return error.exitCode === 0 ? EXIT.ok : EXIT.other;
     }
     if (error instanceof CliError) {
       io.stderr.write(`Error: ${error.message}\n`);
+      if (error.seeHelp) io.stderr.write(`See '${argvPath(program, argv)} --help'\n`);
+      for (const hint of error.hints) io.stderr.write(`${hint}\n`);
       return error.exitCode;
     }
     io.stderr.write(`Error: ${error instanceof Error ? error.message : String(error)}\n`);

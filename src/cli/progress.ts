@@ -8,7 +8,7 @@
  * - `none`: nothing but podman's own lines, for a script that parses podman's stderr too.
  * `--json` replaces all of this with one JSON event per line on stdout.
  */
-import type { RemovalEvent } from '../removal/report.js';
+import type { RemovalEvent } from '../index.js';
 
 export const PROGRESS_MODES = ['auto', 'live', 'plain', 'none'] as const;
 export type ProgressMode = (typeof PROGRESS_MODES)[number];

@@ -5,9 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { PodgraphError } from '../errors.js';
-import { ContainerGraph } from '../graph/container-graph.js';
-import type { GraphSpec } from '../graph/spec.js';
-import { parsePath } from '../graph/spec-path.js';
+import { ContainerGraph, type GraphSpec } from '../index.js';
+import { parsePath } from '../internal.js';
 import { CliError } from './cli-error.js';
 import { findSyntaxError, locatePath } from './json-text.js';
 

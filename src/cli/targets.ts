@@ -5,7 +5,7 @@
  * since podman prints each named target as it was given. A name that resolves to nothing is left
  * for the removal to refuse (or ignore), and `refusalText` to word.
  */
-import type { ContainerGraph } from '../graph/container-graph.js';
+import type { ContainerGraph } from '../index.js';
 import { CliError } from './cli-error.js';
 import type { Dialect } from './dialect.js';
 

@@ -166,7 +166,7 @@ export class RemovalRun implements ShareMember {
     if (outcome !== null) return { outcome, left: membersLeft(error) };
     if (!isUnlisted(this.#dag, node)) return this.#removed(node, kind, id); // already gone: someone else removed it
     // The runtime does not know it either.
-    if (!this.#options.ignore) this.#refusal ??= noSuchContainer(id);
+    if (!this.#options.ignore) this.#refusal ??= noSuchContainer(id, `containers[${this.#options.containers.indexOf(id)}]`);
     return { outcome: UNKNOWN };
   }
 

@@ -33,10 +33,10 @@ export function select(graph: CompiledGraph, options: ResolvedOptions, runtime?:
 
   // Resolve every target before selecting anything, so that an unknown one rejects the whole call.
   const podTargets: number[] = [];
-  for (const ref of options.pods) {
+  for (const [k, ref] of options.pods.entries()) {
     const pod = graph.podLookup.get(ref);
     if (pod !== undefined) podTargets.push(pod);
-    else if (!options.ignore) throw noSuchPod(ref);
+    else if (!options.ignore) throw noSuchPod(ref, `pods[${k}]`);
   }
   const unlisted: string[] = [];
   const containerTargets = options.filters === undefined ? named(graph, options, runtime, unlisted) : filtered(graph, options);
@@ -71,12 +71,12 @@ export function select(graph: CompiledGraph, options: ResolvedOptions, runtime?:
 function named(graph: CompiledGraph, options: ResolvedOptions, runtime: Runtime | undefined, unlisted: string[]): number[] {
   const askRuntime = typeof runtime?.removeUnlistedContainer === 'function';
   const targets: number[] = [];
-  for (const ref of options.containers) {
+  for (const [k, ref] of options.containers.entries()) {
     const index = graph.lookup.get(ref);
     if (index !== undefined) targets.push(index);
     else if (askRuntime) {
       if (!unlisted.includes(ref)) unlisted.push(ref);
-    } else if (!options.ignore) throw noSuchContainer(ref);
+    } else if (!options.ignore) throw noSuchContainer(ref, `containers[${k}]`);
   }
   return targets;
 }

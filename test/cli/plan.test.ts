@@ -27,10 +27,14 @@ beforeAll(() => {
 const text = (...rows: string[]) => `${rows.join('\n')}\n`;
 
 describe.concurrent('plan', () => {
-  test('plan rm -a: the waves of calls, the calls that would fail, and every item that would not be removed', async ({ expect }) => {
+  const rehearsal = () => `podgraph: a rehearsal on ${spec}, in memory: nothing outside this process changes\n`;
+
+  test('plan rm -a: the waves of calls, the calls that would fail, and every item that would not be removed; exits as rm would (2)', async ({
+    expect,
+  }) => {
     expect(await podgraph(['plan', 'rm', '-a', '--spec', spec])).toEqual({
-      code: 0,
-      stderr: '',
+      code: 2,
+      stderr: rehearsal(),
       stdout: text(
         'rm -a: 8 containers and 1 pod selected; 6 calls in 3 waves (2 would fail); 5 items would not be removed',
         '',
@@ -59,7 +63,7 @@ describe.concurrent('plan', () => {
   test('plan rm -fa: everything; the pod, whose containers can all go, in one call that takes them along', async ({ expect }) => {
     expect(await podgraph(['plan', 'rm', '-fa', '--spec', spec])).toEqual({
       code: 0,
-      stderr: '',
+      stderr: rehearsal(),
       stdout: text(
         'rm -a -f: 8 containers and 1 pod selected; 6 calls in 3 waves; 0 items would not be removed',
         '',
@@ -78,10 +82,10 @@ describe.concurrent('plan', () => {
     });
   });
 
-  test('a refusal decided from the graph alone is listed without a call', async ({ expect }) => {
+  test('a refusal decided from the graph alone is listed without a call; exits as rm would (125)', async ({ expect }) => {
     expect(await podgraph(['plan', 'rm', 'api', '--spec', spec])).toEqual({
-      code: 0,
-      stderr: '',
+      code: 125,
+      stderr: rehearsal(),
       stdout: text(
         'rm api: 1 container and 0 pods selected; 0 calls in 0 waves; 1 item would not be removed',
         '',
@@ -93,8 +97,10 @@ describe.concurrent('plan', () => {
 
   test('plan --json', async ({ expect }) => {
     const result = await podgraph(['plan', 'pod', 'rm', 'web', '--json', '--spec', spec]);
-    expect(result.code).toBe(0);
+    expect(result.code).toBe(125);
+    expect(result.stderr).toBe('');
     expect(JSON.parse(result.stdout)).toEqual({
+      source: { engine: 'memory', simulated: true, spec },
       selected: { containers: 3, pods: 1 },
       waves: [[{ call: 'removeContainer', id: 'web-proxy', expect: 'CTR_STATE_INVALID' }]],
       notRemoved: [

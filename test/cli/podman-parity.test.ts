@@ -216,14 +216,7 @@ describePodman('podgraph rm --filter / -v / --cidfile / --pod-id-file / storage-
 
   test('invalid filters: the same words, 125, nothing removed', async () => {
     // podman 5 and podgraph take label! (a negated label), podman 4.3 does not: see the next test.
-    const invalid = [
-      'bogus=1',
-      'nokey',
-      'status=stopping',
-      'exited=x',
-      'exited=99999999999',
-      '',
-    ];
+    const invalid = ['bogus=1', 'nokey', 'status=stopping', 'exited=x', 'exited=99999999999', ''];
     for (const filter of invalid) {
       const [podmanSays, podgraphSays] = await Promise.all([
         sandbox.podmanExit('rm', '--filter', filter),

@@ -58,11 +58,10 @@ describe('rule 1: an explicit connection name', () => {
   test('an unknown name is INVALID_ARG naming it and the known ones', () => {
     const error = thrown(() => resolveDestination({ connection: 'nope' }, machine('machine')));
     expect(error.code).toBe('INVALID_ARG');
-    expect(error.message).toBe(
-      '`connection`: connection "nope" not found; known connections: podman-machine-default, podman-machine-default-root',
-    );
+    expect(error.path).toBe('connection');
+    expect(error.message).toBe('connection "nope" not found; known connections: podman-machine-default, podman-machine-default-root');
     expect(thrown(() => resolveDestination({ connection: 'nope' }, machine('empty'))).message).toBe(
-      '`connection`: connection "nope" not found; no connections are configured (no configuration file was found)',
+      'connection "nope" not found; no connections are configured (no configuration file was found)',
     );
   });
 });

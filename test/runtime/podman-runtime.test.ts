@@ -114,7 +114,7 @@ describe('PodmanRuntime: url', () => {
     const rootless = new PodmanRuntime({ environment: environment({ XDG_RUNTIME_DIR: '/run/user/1000' }, 1000) });
     expect([rootless.url, rootless.destination.source]).toEqual(['unix:///run/user/1000/podman/podman.sock', 'default socket']);
     expect(() => new PodmanRuntime({ connection: 'web1', environment: environment({ HOME: '/nowhere' }, 1000) })).toThrow(
-      '`connection`: connection "web1" not found; no connections are configured (no configuration file was found)',
+      'connection "web1" not found; no connections are configured (no configuration file was found)',
     );
   });
 

@@ -1,8 +1,7 @@
 /** `podgraph graph`: the dependency graph as DOT, Mermaid, SVG or a GraphSpec (JSON, which `--spec` reads back). */
 import { writeFileSync } from 'node:fs';
 import { PodgraphError } from '../../errors.js';
-import { ContainerGraph, compiledOf } from '../../graph/container-graph.js';
-import { matchFilters, parseFilters } from '../../removal/filters.js';
+import { ContainerGraph, planRemoval } from '../../index.js';
 import { CliError } from '../cli-error.js';
 import { refusalExitCode } from '../output.js';
 import { renderDot } from '../render/dot.js';
@@ -23,15 +22,15 @@ export interface GraphFlags extends SourceFlags {
  * (so the part is a valid graph, a spec file too) and the pods of those.
  */
 export function filteredGraph(graph: ContainerGraph, filters: readonly string[]): ContainerGraph {
-  let matched: number[];
+  let matched: readonly string[];
   try {
-    matched = matchFilters(compiledOf(graph), parseFilters(filters));
+    // The plan's selection is what the filters match (it removes nothing).
+    matched = planRemoval(graph, { filters }).selection.containers;
   } catch (error) {
     throw error instanceof PodgraphError ? new CliError(error.message, refusalExitCode(error)) : error;
   }
-  const ids = graph.containerIds();
   const keep = new Set<string>();
-  const stack = matched.map((i) => ids[i]);
+  const stack = [...matched];
   while (stack.length > 0) {
     const id = stack.pop()!;
     if (keep.has(id)) continue;
@@ -67,6 +66,6 @@ export async function runGraph(flags: GraphFlags, io: Io): Promise<number> {
     else writeFileSync(flags.output, text);
     return 0;
   } finally {
-    source.close();
+    await source.close();
   }
 }

@@ -6,9 +6,9 @@
  */
 import { extname } from 'node:path';
 import { CliError, EXIT } from '../cli-error.js';
+import type { RemoveFlags } from '../options.js';
 import type { OutputStream } from '../progress.js';
 import type { Io } from './io.js';
-import type { RemoveFlags } from './remove.js';
 
 /** A stream that writes whole lines to `target`, each through `line`. */
 class LineStream implements OutputStream {

@@ -1,6 +1,6 @@
 /** What `rm`, `pod rm` and `plan` share: the flags checked, the graph read, the names resolved. */
-import type { RemoveOptions } from '../../removal/options.js';
-import { type RemovalFlags, type RemovalRequest, removalRequest, removeOptionsOf, type TargetKind } from '../options.js';
+import type { ItemKind, RemoveOptions } from '../../index.js';
+import { type RemovalFlags, type RemovalRequest, removalRequest, removeOptionsOf } from '../options.js';
 import { type PodIdFileTarget, resolvePodIdFiles } from '../pod-id-files.js';
 import { openSource, type Source, type SourceFlags } from '../source.js';
 import { resolveTargets, type Targets } from '../targets.js';
@@ -15,16 +15,10 @@ export interface OpenRemoval {
   podIdFiles: PodIdFileTarget[];
 }
 
-/** Node's timers hold 2^31-1 ms (24.8 days) at most. */
-const LONGEST_TIMER_MS = 2 ** 31 - 1;
-
 /** podman's argument errors first, before anything is read; the caller closes `source`. */
-export async function openRemoval(kind: TargetKind, names: string[], flags: RemovalFlags & SourceFlags): Promise<OpenRemoval> {
+export async function openRemoval(kind: ItemKind, names: string[], flags: RemovalFlags & SourceFlags): Promise<OpenRemoval> {
   const request = removalRequest(kind, names, flags);
-  // A stop longer than a timer can hold (`-t -1` is 136 years) gets no podgraph deadline on top:
-  // it is waited for as podman waits for it.
-  const longStop = request.timeout !== undefined && request.timeout * 1000 >= LONGEST_TIMER_MS;
-  const source = await openSource(flags, longStop ? { callTimeout: Infinity } : {});
+  const source = await openSource(flags);
   try {
     const { graph, dialect } = source;
     if (request.podIdFiles.length > 0) {
@@ -36,7 +30,7 @@ export async function openRemoval(kind: TargetKind, names: string[], flags: Remo
     const targets = resolveTargets(graph, kind, request.names, dialect);
     return { request, source, targets, options: removeOptionsOf(request, targets.refs, graph.podIds()), podIdFiles: [] };
   } catch (error) {
-    source.close();
+    await source.close();
     throw error;
   }
 }

@@ -1,6 +1,8 @@
 /** `podgraph plan rm` / `podgraph plan pod rm`: what the removal would do, without doing it. */
-import type { RemovalFlags, TargetKind } from '../options.js';
-import { planView, type RemovalPlanView, renderPlan } from '../plan-view.js';
+import type { ItemKind } from '../../index.js';
+import type { RemovalFlags } from '../options.js';
+import { removalExitCode } from '../output.js';
+import { planView, renderPlan } from '../plan-view.js';
 import { firstPodIdFileError } from '../pod-id-files.js';
 import type { SourceFlags } from '../source.js';
 import type { Io } from './io.js';
@@ -12,7 +14,7 @@ export interface PlanFlags extends RemovalFlags, SourceFlags {
 }
 
 /** The command as the plan's first line shows it: `pod rm -f -a`. */
-function commandText(kind: TargetKind, names: string[], flags: PlanFlags): string {
+function commandText(kind: ItemKind, names: string[], flags: PlanFlags): string {
   const words = [kind === 'pod' ? 'pod rm' : 'rm'];
   if (flags.all) words.push('-a');
   if (flags.force) words.push('-f');
@@ -26,22 +28,31 @@ function commandText(kind: TargetKind, names: string[], flags: PlanFlags): strin
   return [...words, ...names].join(' ');
 }
 
-export async function runPlan(kind: TargetKind, names: string[], flags: PlanFlags, io: Io): Promise<number> {
-  const { request, source, options, podIdFiles } = await openRemoval(kind, names, flags);
+/**
+ * Prints the plan and exits with the code `rm` would exit with if every call answered as the
+ * graph says (0 when everything would go), so a pipeline can gate on it.
+ */
+export async function runPlan(kind: ItemKind, names: string[], flags: PlanFlags, io: Io): Promise<number> {
+  const { source, options, podIdFiles } = await openRemoval(kind, names, flags);
   try {
     const { graph } = source;
+    const json = flags.json === true;
     // A plan shows one removal: a file that names no pod stops it, as an unknown name does.
     const fileError = firstPodIdFileError(podIdFiles);
     if (fileError !== undefined) throw fileError;
-    let view: RemovalPlanView;
+    let planned: ReturnType<typeof planView>;
     try {
-      view = planView(graph, options);
+      planned = planView(graph, options);
     } catch (error) {
-      throw refused(error, source, request.names);
+      throw refused(error, source, kind, options, json);
     }
-    io.stdout.write(flags.json === true ? `${JSON.stringify(view, null, 2)}\n` : renderPlan(commandText(kind, names, flags), view));
-    return 0;
+    if (json) io.stdout.write(`${JSON.stringify({ ...planned.view, source: source.json }, null, 2)}\n`);
+    else {
+      io.stderr.write(`${source.where}\n`);
+      io.stdout.write(renderPlan(commandText(kind, names, flags), planned.view));
+    }
+    return removalExitCode(kind, planned.expected, false);
   } finally {
-    source.close();
+    await source.close();
   }
 }

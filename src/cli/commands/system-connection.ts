@@ -4,8 +4,7 @@
  * columns (Name, URI, Identity, Default, ReadWrite). `--format json` prints podman's JSON.
  */
 
-import { type PodmanConnection, readConnections } from '../../runtime/podman/connection/resolve.js';
-import { environmentOf } from '../../runtime/service/environment.js';
+import { type PodmanConnection, podmanConnections } from '../../index.js';
 import { CliError } from '../cli-error.js';
 import type { Io } from './io.js';
 
@@ -25,7 +24,7 @@ function table(rows: string[][]): string {
 export function listConnections(flags: ListFlags, io: Io): number {
   let connections: PodmanConnection[];
   try {
-    connections = readConnections(environmentOf(undefined)).connections;
+    connections = podmanConnections().connections;
   } catch (error) {
     throw new CliError((error as Error).message);
   }

@@ -9,10 +9,8 @@
  * ones of which cost a layout O(n^2).
  */
 import type { PodgraphError } from '../../errors.js';
-import type { ContainerGraph } from '../../graph/container-graph.js';
-import type { ContainerState } from '../../graph/spec.js';
-import { depthsOf, topologicalOrder } from '../../graph/topological-order.js';
-import type { RemovalReport } from '../../removal/report.js';
+import type { ContainerGraph, ContainerState, RemovalReport } from '../../index.js';
+import { depthsOf, topologicalOrder } from '../../internal.js';
 
 export type Outcome = 'removed' | 'failed' | 'blocked' | 'aborted' | 'untouched';
 

@@ -21,7 +21,7 @@ export const IN_PROGRESS = /removal of container .* is already in progress/;
 const REFUSED_STATE = /You cannot remove a (running|paused|restarting) container|container is (running|paused|restarting)\b/;
 
 /** The error for a failed request about container `id`; `where` names the daemon and the request, for RUNTIME. */
-export function dockerError(id: string, where: string, status: number, body: unknown): PodgraphError {
+export function dockerError(id: string, where: string, status: number, body: unknown, url?: string): PodgraphError {
   const text = errorText(body);
   const cause = new Error(`Docker: HTTP ${status}: ${text}`);
   if (status === 404) return withCause(noSuchContainer(id), cause);
@@ -32,7 +32,7 @@ export function dockerError(id: string, where: string, status: number, body: unk
     const code = codeOf('container', status, text);
     if (code !== 'RUNTIME') return new PodgraphError(code, text, { cause });
   }
-  return new PodgraphError('RUNTIME', `${where}: HTTP ${status}: ${text}`);
+  return new PodgraphError('RUNTIME', `${where}: HTTP ${status}: ${text}`, url === undefined ? undefined : { url });
 }
 
 function withCause(error: PodgraphError, cause: Error): PodgraphError {

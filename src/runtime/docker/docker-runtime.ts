@@ -153,7 +153,7 @@ export class DockerRuntime implements Runtime {
         const reply = await this.#request('GET', full, {});
         if (reply.status === 404) return null;
         if (reply.status === 200) return reply.body;
-        const error = dockerError(path, this.#service.where('GET', full), reply.status, reply.body);
+        const error = dockerError(path, this.#service.where('GET', full), reply.status, reply.body, this.url);
         // podman's compatible API answers a container removed since the list with a 500 "no such container".
         if (error.code === 'NO_SUCH_CTR') return null;
         throw error;
@@ -182,7 +182,7 @@ export class DockerRuntime implements Runtime {
       const path = `${prefix}/containers/${ref}/stop?t=${options.timeout}`;
       const reply = await this.#request('POST', path, call);
       // 204 stopped, 304 was not running; 404 gone; anything else leaves it to DELETE's force.
-      if (reply.status === 404) throw dockerError(id, this.#service.where('POST', path), reply.status, reply.body);
+      if (reply.status === 404) throw dockerError(id, this.#service.where('POST', path), reply.status, reply.body, this.url);
     }
     const query = new URLSearchParams({ force: String(options.force) });
     if (options.volumes === true) query.set('v', 'true');
@@ -194,7 +194,7 @@ export class DockerRuntime implements Runtime {
       const reply = await this.#request('DELETE', path, call);
       if (reply.status >= 200 && reply.status <= 299) return;
       if (reply.status !== 409 || !IN_PROGRESS.test(errorText(reply.body))) {
-        throw dockerError(id, this.#service.where('DELETE', path), reply.status, reply.body);
+        throw dockerError(id, this.#service.where('DELETE', path), reply.status, reply.body, this.url);
       }
       deadline ??= Date.now() + limit;
       if (await this.#awaitOtherRemoval(id, prefix, options, deadline, limit)) return;
@@ -224,13 +224,14 @@ export class DockerRuntime implements Runtime {
       await sleep(delay, options.signal, `waiting for another removal of container ${id}`);
       const reply = await this.#request('GET', path, { signal: options.signal, onRetry: options.onRetry });
       if (reply.status === 404) return true;
-      if (reply.status !== 200) throw dockerError(id, this.#service.where('GET', path), reply.status, reply.body);
+      if (reply.status !== 200) throw dockerError(id, this.#service.where('GET', path), reply.status, reply.body, this.url);
       const status = (reply.body as { State?: { Status?: string } } | undefined)?.State?.Status;
       if (status !== 'removing') return false;
     }
     throw new PodgraphError(
       'RUNTIME',
       `${this.#service.where('DELETE', `${prefix}/containers/${id}`)}: another removal of it was still in progress after ${limit / 1000} s`,
+      { url: this.url },
     );
   }
 
@@ -242,6 +243,7 @@ export class DockerRuntime implements Runtime {
           throw new PodgraphError(
             'RUNTIME',
             `${this.#service.where('GET', '/version')}: HTTP ${reply.status}: no API version in ${errorText(reply.body)}`,
+            { url: this.url },
           );
         }
         return `/v${version}`;

@@ -7,11 +7,11 @@ import { errorText } from '../service/service-client.js';
  * A PodgraphError for a failed request: podman's own message for the codes it shares with SPEC,
  * and the URL, request and HTTP status as well for RUNTIME, whose reader needs to know where.
  */
-export function podmanError(kind: ItemKind, where: string, status: number, body: unknown): PodgraphError {
+export function podmanError(kind: ItemKind, where: string, status: number, body: unknown, url?: string): PodgraphError {
   const text = errorText(body);
   const code = codeOf(kind, status, text);
-  const message = code === 'RUNTIME' ? `${where}: HTTP ${status}: ${text}` : text;
-  return new PodgraphError(code, message);
+  if (code !== 'RUNTIME') return new PodgraphError(code, text);
+  return new PodgraphError(code, `${where}: HTTP ${status}: ${text}`, url === undefined ? undefined : { url });
 }
 
 /**

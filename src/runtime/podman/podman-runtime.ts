@@ -214,7 +214,7 @@ export class PodmanRuntime implements Runtime {
         if (reply.status === 500 && STORAGE_GONE_TEXT.test(errorText(reply.body))) return STORAGE_GONE;
         // A container removed between the list and its inspect: podman 4.3.1 answers 500 "does not exist in database".
         if (reply.status === 500 && codeOf('container', 500, errorText(reply.body)) === 'NO_SUCH_CTR') return null;
-        if (reply.status !== 200) throw podmanError('container', this.#service.where('GET', full), reply.status, reply.body);
+        if (reply.status !== 200) throw podmanError('container', this.#service.where('GET', full), reply.status, reply.body, this.url);
         return reply.body;
       },
       this.#service.inspectConcurrency,
@@ -295,7 +295,7 @@ export class PodmanRuntime implements Runtime {
     const path = `${this.#prefix}/libpod/containers/json?all=true&filters=${filters}`;
     const reply = await this.#request('GET', path, { signal: options.signal, listing: true });
     if (reply.status !== 200 || !Array.isArray(reply.body))
-      throw podmanError('pod', this.#service.where('GET', path), reply.status, reply.body);
+      throw podmanError('pod', this.#service.where('GET', path), reply.status, reply.body, this.url);
     // podman 4.3 says "* removing container ID from pod P: why", 5.x "* why" (which names the container).
     const bullets = failure.message.split('\n').filter((line) => line.trimStart().startsWith('* '));
     const left = new Map<string, Error>();
@@ -334,7 +334,8 @@ export class PodmanRuntime implements Runtime {
     const reply = await this.#request('DELETE', full, { signal: options.signal, stopSeconds, onRetry: options.onRetry });
     const ok = reply.status >= 200 && reply.status <= 299;
     const err = ok ? failedItem(reply.body) : undefined;
-    if (!ok || err !== undefined) throw podmanError(kind, this.#service.where('DELETE', full), reply.status, ok ? err : reply.body);
+    if (!ok || err !== undefined)
+      throw podmanError(kind, this.#service.where('DELETE', full), reply.status, ok ? err : reply.body, this.url);
   }
 }
 

@@ -148,7 +148,7 @@ export class Retrier {
     return new PodgraphError(
       error.code,
       `${error.message} (unreachable for ${since} s, past the retry budget of ${policy.budget / 1000} s)`,
-      { cause: error },
+      error.url === undefined ? { cause: error } : { cause: error, url: error.url },
     );
   }
 }

@@ -62,7 +62,8 @@ export class ServiceClient {
   ): Promise<ServiceReply> {
     const { signal, as = 'json', deadline } = options;
     const what = `${method} ${path}`;
-    const fail = (detail: string, cause?: unknown) => new PodgraphError('RUNTIME', `${this.where(method, path)}: ${detail}`, { cause });
+    const fail = (detail: string, cause?: unknown) =>
+      new PodgraphError('RUNTIME', `${this.where(method, path)}: ${detail}`, { cause, url: this.endpoint.url });
     const lost = (detail: string, cause?: unknown) => markTransient(fail(detail, cause), 'unreachable');
     if (signal?.aborted) return Promise.reject(aborted(what, signal));
     const endpoint = this.endpoint;

@@ -176,7 +176,10 @@ export class ServiceConnection {
       this.#version ??= versionOf(reply);
       const busy = options.busy?.(reply);
       if (busy !== undefined) {
-        throw markTransient(new PodgraphError('RUNTIME', `${this.where(method, path)}: HTTP ${reply.status}: ${busy}`), 'busy');
+        throw markTransient(
+          new PodgraphError('RUNTIME', `${this.where(method, path)}: HTTP ${reply.status}: ${busy}`, { url: this.url }),
+          'busy',
+        );
       }
       return reply;
     };
@@ -187,7 +190,9 @@ export class ServiceConnection {
   async ping(signal?: AbortSignal): Promise<ServiceInfo> {
     const reply = await this.request('GET', '/_ping', { signal, as: 'text' });
     if (reply.status !== 200) {
-      throw new PodgraphError('RUNTIME', `${this.where('GET', '/_ping')}: HTTP ${reply.status}: ${errorText(reply.body)}`);
+      throw new PodgraphError('RUNTIME', `${this.where('GET', '/_ping')}: HTTP ${reply.status}: ${errorText(reply.body)}`, {
+        url: this.url,
+      });
     }
     return { engine: reply.headers['libpod-api-version'] !== undefined ? 'podman' : 'docker', version: versionOf(reply) };
   }

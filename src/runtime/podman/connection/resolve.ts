@@ -13,7 +13,7 @@
  * in containers.conf's `service_destinations`. Files are read only when a rule needs them.
  */
 import { invalidArg } from '../../../errors.js';
-import type { ConnectionEnvironment } from '../../service/environment.js';
+import { type ConnectionEnvironment, environmentOf } from '../../service/environment.js';
 import { type ConfigStore, readConfigStores } from './config-files.js';
 
 /** podman's own default for a rootful service. */
@@ -80,6 +80,15 @@ function connectionOf(name: string, store: ConfigStore, readWrite: boolean, defa
   return { name, ...destination, default: name === defaultName, readWrite };
 }
 
+/**
+ * Every podman connection and farm this machine's configuration names, as `podman system
+ * connection list` and `podman farm list` show them: podman-connections.json first, then the
+ * containers.conf files, by podman 5's rules.
+ */
+export function podmanConnections(environment?: Partial<ConnectionEnvironment>): PodmanConnections {
+  return readConnections(environmentOf(environment));
+}
+
 export function readConnections(environment: ConnectionEnvironment): PodmanConnections {
   const { conf, json } = readConfigStores(environment);
   const defaultName = json.defaultConnection ?? conf.defaultConnection;
@@ -107,11 +116,16 @@ function known(all: PodmanConnections, what: 'connections' | 'farms'): string {
   return names.length === 0 ? `no ${what} are configured (${where})` : `known ${what}: ${names.join(', ')}`;
 }
 
-/** The connection called `name`; INVALID_ARG naming it and the known ones when there is none. */
-export function connectionNamed(all: PodmanConnections, name: string, via: string): PodmanConnection {
+/**
+ * The connection called `name`; INVALID_ARG naming it and the known ones when there is none.
+ * `via` says who named it: an option (its name is the error's `path`) or where else it came from
+ * (the message's first words: `CONTAINER_CONNECTION: ...`).
+ */
+export function connectionNamed(all: PodmanConnections, name: string, via: { option: string } | string): PodmanConnection {
   const found = all.connections.find((connection) => connection.name === name);
-  if (found === undefined) throw invalidArg(`${via}: connection "${name}" not found; ${known(all, 'connections')}`);
-  if (found.uri === '') throw invalidArg(`${via}: connection "${name}" has no URI`);
+  const refuse = (text: string) => (typeof via === 'string' ? invalidArg(`${via}: ${text}`) : invalidArg(text, via.option));
+  if (found === undefined) throw refuse(`connection "${name}" not found; ${known(all, 'connections')}`);
+  if (found.uri === '') throw refuse(`connection "${name}" has no URI`);
   return found;
 }
 
@@ -169,7 +183,7 @@ export function resolveDestination(request: DestinationRequest, environment: Con
   const all = () => (cached ??= readConnections(environment));
   let destination: PodmanDestination;
   if (request.connection !== undefined) {
-    destination = named(connectionNamed(all(), request.connection, '`connection`'), 'connection');
+    destination = named(connectionNamed(all(), request.connection, { option: 'connection' }), 'connection');
   } else if (request.url !== undefined) {
     // podman keeps the identity the environment chose (CONTAINER_SSHKEY, the default connection's)
     // for a URL given on its own; not its machine mode: host keys are checked for an explicit URL.
