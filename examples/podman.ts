@@ -3,18 +3,20 @@
  * live service, shows it, and with `--yes` removes everything (all, force), printing each item
  * as it goes and the report at the end.
  *
- *   podman system service --time=0 unix:///tmp/podman.sock &
- *   npm run example:podman -- unix:///tmp/podman.sock          # show what would be removed
- *   npm run example:podman -- unix:///tmp/podman.sock --yes    # remove it
+ *   npm run example:podman                                   # show what would be removed
+ *   npm run example:podman -- --yes                          # remove it
+ *   npm run example:podman -- unix:///tmp/podman.sock --yes  # on the service at that URL
  *
- * Without a URL it uses CONTAINER_HOST, else unix:///run/podman/podman.sock.
+ * Without a URL it connects where `podman --remote` would (CONTAINER_CONNECTION, CONTAINER_HOST,
+ * the default connection, the default socket); when no service answers there, it starts a
+ * `podman system service` of its own from the podman on PATH and stops it at the end.
  */
 import { ContainerGraph, PodmanRuntime, removeGraph } from 'podgraph';
 
 const args = process.argv.slice(2);
 const yes = args.includes('--yes');
 const url = args.find((arg) => arg !== '--yes');
-const runtime = new PodmanRuntime(url === undefined ? {} : { url });
+const runtime = await PodmanRuntime.connect(url === undefined ? { startService: true } : { url });
 
 try {
   const graph = await ContainerGraph.fromRuntime(runtime);
@@ -50,5 +52,5 @@ try {
     process.exitCode = report.ok ? 0 : 1;
   }
 } finally {
-  runtime.close();
+  await runtime.close();
 }

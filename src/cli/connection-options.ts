@@ -29,7 +29,7 @@ export function connectionFlags(command: Command, hosts: boolean): Command {
           : 'podman connection to use (podgraph system connection list)',
       ).argParser(collect),
     )
-    .option('--context <name>', 'docker context to use (docker context ls): remove on that Docker Engine')
+    .option('--context <name>', 'docker context to use (docker context ls): work on that Docker Engine')
     .option('-H, --host <url>', 'API service URL, as --url (docker-style)')
     .option('--identity <file>', "ssh private key for ssh:// (default: the connection's, $CONTAINER_SSHKEY, else ssh-agent)");
   if (hosts)

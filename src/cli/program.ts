@@ -93,7 +93,7 @@ function sourceFlags(command: Command, removes: boolean): Command {
   connectionFlags(command, removes)
     .option(
       '--url <url>',
-      'podman or Docker API service (its /_ping says which): unix:///path.sock, tcp://host:port or ssh://user@host[:port]/path.sock (default: see below)',
+      'podman or Docker API service (its /_ping says which): unix:///path.sock, tcp://host:port or ssh://user@host[:port]/path.sock (default: where podman --remote would connect, else Docker: see podgraph --help)',
     )
     .option(
       '--spec <file>',

@@ -75,9 +75,12 @@ export interface RemoveOptions {
    */
   concurrency?: number;
   /**
-   * Where the removal happens: by default a `MemoryRuntime` seeded from the graph.
+   * Where the removal happens. By default the runtime the graph was read from
+   * (`ContainerGraph.fromRuntime`): for a graph read from podman or Docker, that engine, for
+   * real. Only a graph made with `fromSpec` defaults to a `MemoryRuntime` seeded from it: a
+   * rehearsal that changes nothing outside the process.
    *
-   * @default `new MemoryRuntime(graph)`
+   * @default the graph's own runtime (`fromRuntime`), else `new MemoryRuntime(graph)`
    */
   runtime?: Runtime;
   /**
