@@ -2,12 +2,13 @@
 # Installs and configures podman for podgraph's tests, offline, as root. Idempotent: a second
 # run changes nothing and takes a few seconds.
 #
-# What it does (see README "Real podman"):
+# What it does:
 #   1. apt-get installs podman, runc, catatonit (pod infra) and busybox-static (the tiny image);
 #   2. writes /etc/containers/containers.conf with the settings these machines need
 #      (runc instead of crun, rlimits root may set, cgroupfs and file events without systemd);
 #   3. builds localhost/tiny:latest from busybox, since no registry is reachable;
-#   4. checks a container and a pod can run.
+#   4. checks a container and a pod can run;
+#   5. makes the user podgraph-rootless (with subordinate uids and gids) for the rootless tests.
 set -euo pipefail
 
 IMAGE=localhost/tiny:latest
@@ -94,7 +95,23 @@ smoke_test() {
   log "ok: a container and a pod ran"
 }
 
+# The rootless tests run podman and podgraph as this user (rootless containers here need --network none).
+ROOTLESS_USER=podgraph-rootless
+make_rootless_user() {
+  if id "$ROOTLESS_USER" >/dev/null 2>&1; then
+    log "user $ROOTLESS_USER already made"
+  else
+    useradd --create-home --shell /bin/sh "$ROOTLESS_USER"
+    log "made user $ROOTLESS_USER"
+  fi
+  # useradd gives subordinate ids on Debian; make sure of them either way.
+  for file in /etc/subuid /etc/subgid; do
+    grep -q "^$ROOTLESS_USER:" "$file" 2>/dev/null || echo "$ROOTLESS_USER:200000:65536" >>"$file"
+  done
+}
+
 install_packages
 write_config
 build_image
 smoke_test
+make_rootless_user
