@@ -1,6 +1,6 @@
 import { PodmanRuntime } from 'podgraph';
-import { afterAll, beforeAll, describe, it } from 'vitest';
-import { getCurrentSuite } from 'vitest/suite';
+import { afterAll, beforeAll, describe, it, TestRunner } from 'vitest';
+
 import { type Engine, type EngineKind, enginesOf } from './engines.ts';
 import { PodmanSandbox, sandboxUnavailable } from './podman-sandbox.ts';
 
@@ -35,7 +35,7 @@ const engineOfSuite = new WeakMap<object, Engine>();
  * collected after their parent's body returns, so this walks up the suites being collected.)
  */
 export function currentEngine(kind: EngineKind): Engine {
-  for (let suite = getCurrentSuite().suite; suite !== undefined; suite = suite.suite) {
+  for (let suite = TestRunner.getCurrentSuite().suite; suite !== undefined; suite = suite.suite) {
     const found = engineOfSuite.get(suite);
     if (found?.kind === kind) return found;
   }
@@ -54,7 +54,7 @@ export function describeEngines(
 ): void {
   for (const engine of enginesOf(kind)) {
     describeNeeding(engine.label, unavailable(engine), `${name} [${engine.label}]`, () => {
-      const suite = getCurrentSuite().suite;
+      const suite = TestRunner.getCurrentSuite().suite;
       if (suite !== undefined) engineOfSuite.set(suite, engine);
       body(engine);
     });
