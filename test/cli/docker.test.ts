@@ -26,7 +26,7 @@ const STACK: DockerFixture = {
 /** No podman settings at all, so only Docker's (or the flags) say where. */
 const NO_PODMAN = { CONTAINER_HOST: '', CONTAINER_CONNECTION: '', DOCKER_HOST: '', DOCKER_CONTEXT: '' };
 
-describeDocker('the CLI on a real Docker daemon', () => {
+describeDocker('the CLI on a real Docker daemon', (engine) => {
   const live = useDockerSandbox();
   const config = mkdtempSync(join(tmpdir(), 'podgraph-docker-config-'));
   afterAll(() => rmSync(config, { recursive: true, force: true }));
@@ -38,7 +38,9 @@ describeDocker('the CLI on a real Docker daemon', () => {
 
   test('plan rm -fa --url: the waves, dependents first; nothing is removed', async () => {
     const result = await podgraph(['plan', 'rm', '-fa', '--url', live.sandbox.url]);
-    expect(result.stderr).toBe('');
+    // One line says where: the engine and its version, as /_ping says them, and the URL.
+    expect(result.stderr.startsWith(`podgraph: Docker ${engine.version}`)).toBe(true);
+    expect(result.stderr.endsWith(` at ${live.sandbox.url}\n`)).toBe(true);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('5 containers and 0 pods selected; 5 calls in 2 waves');
     expect(result.stdout.indexOf('remove container api')).toBeLessThan(result.stdout.indexOf('wave 2'));

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type FakePodman, fakePodman } from './fake-podman.ts';
 import { lines, podgraph, tempDir, writeSpec } from './run-cli.ts';
 
-const VERSION = '0.2.0';
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 const SMALL: GraphSpec = { containers: [{ id: 'x' }, { id: 'y' }, { id: 'z', dependsOn: ['y'] }] };
 

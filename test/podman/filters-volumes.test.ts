@@ -47,9 +47,11 @@ describePodman('removeGraph with filters, volumes and storage-only targets on po
       `tmp_dir = "${join(sandbox.dir, 'tmp-sdk')}"\nstatic_dir = "${join(sandbox.dir, 'libpod-sdk')}"`,
     );
     writeFileSync(join(sandbox.dir, 'sdk.conf'), conf);
-    await exec('podman', ['create', '--name', 'sdk-ext', TINY_IMAGE], {
-      env: { ...sandbox.env, CONTAINERS_CONF: join(sandbox.dir, 'sdk.conf') },
+    const sdk = sandbox.engine.command('podman', ['create', '--name', 'sdk-ext', TINY_IMAGE], {
+      ...sandbox.env,
+      CONTAINERS_CONF: join(sandbox.dir, 'sdk.conf'),
     });
+    await exec(sdk.file, sdk.args, { env: sdk.env });
     await sandbox.podman('create', '--name', 'sdk-listed', TINY_IMAGE);
     const graph = await ContainerGraph.fromRuntime(runtime);
     expect(graph.container('sdk-ext')).toBeUndefined();

@@ -12,6 +12,7 @@ import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { type Engine, engine as engineNamed } from './engines.ts';
 import { podmanUnavailable, TINY_IMAGE } from './podman-sandbox.ts';
+import { removeTree } from './remove-tree.ts';
 
 const run = promisify(execFile);
 
@@ -488,7 +489,6 @@ export class DockerSandbox {
   }
 
   private removeFolder(): void {
-    this.unmountData();
-    rmSync(this.dir, { recursive: true, force: true });
+    removeTree(this.dir);
   }
 }

@@ -3,7 +3,7 @@
  * podman sandbox. Contract and end-to-end tests state their fixture once and run it on both.
  */
 import type { ContainerSpec, GraphSpec, PodSpec, Runtime } from 'podgraph';
-import { type PodmanSandbox, TINY_IMAGE } from './podman-sandbox.ts';
+import type { PodmanSandbox } from './podman-sandbox.ts';
 
 export interface FixtureContainer {
   name: string;
@@ -42,18 +42,14 @@ export function fixtureSpec(fixture: Fixture): GraphSpec {
   return { pods, containers: [...infra, ...containers] };
 }
 
-/** Creates the fixture in the sandbox with podman's CLI, in the order given. */
+/**
+ * Creates the fixture in the sandbox through podman's API (large-fixture.ts's builder: a few
+ * requests in flight, each container after what it needs), as podman's CLI would make it: a
+ * process per container made the podman suites spend most of their time creating.
+ */
 export async function createInPodman(sandbox: PodmanSandbox, fixture: Fixture): Promise<void> {
-  await Promise.all((fixture.pods ?? []).map((pod) => sandbox.podman('pod', 'create', '--name', pod)));
-  for (const c of fixture.containers) {
-    const args = ['create', '--name', c.name];
-    if (c.pod) args.push('--pod', c.pod);
-    if (c.requires?.length) args.push('--requires', c.requires.join(','));
-    if (c.networkOf) args.push('--network', `container:${c.networkOf}`);
-    await sandbox.podman(...args, TINY_IMAGE);
-  }
-  const running = fixture.containers.filter((c) => c.running).map((c) => c.name);
-  if (running.length > 0) await sandbox.podman('start', ...running);
+  const { buildInPodman } = await import('./large-fixture.ts');
+  await buildInPodman(sandbox, fixture, { concurrency: 4 });
 }
 
 /** A spec's names by id: pods by name, containers by name, each infra container as `<pod>-infra`. */

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PodmanRuntime } from 'podgraph';
 import { type Engine, engine as engineNamed } from './engines.ts';
+import { removeTree } from './remove-tree.ts';
 
 export const TINY_IMAGE = 'localhost/tiny:latest';
 
@@ -203,7 +204,7 @@ export class PodmanSandbox {
     await this.stopService();
     const violations = await this.removalViolations().catch((error: unknown) => [`reading podman's event log failed: ${String(error)}`]);
     await this.clear().catch(() => undefined);
-    rmSync(this.dir, { recursive: true, force: true });
+    removeTree(this.dir);
     if (violations.length > 0) throw new Error(`podman's event log of the sandbox:\n${violations.join('\n')}`);
   }
 
