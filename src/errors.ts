@@ -1,4 +1,4 @@
-/** Every code a {@link PodgraphError} can carry (SPEC section 5). */
+/** Every code a {@link PodgraphError} can carry (`ErrorCode`). */
 export const ERROR_CODES = [
   'NO_SUCH_CTR',
   'NO_SUCH_POD',

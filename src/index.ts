@@ -2,7 +2,7 @@ export type { ErrorCode } from './errors.js';
 export { ERROR_CODES, isErrorCode, PodgraphError } from './errors.js';
 export type { ContainerInfo, GraphlibNodeLabel, PodInfo } from './graph/container-graph.js';
 export { ContainerGraph } from './graph/container-graph.js';
-export type { ContainerSpec, ContainerState, GraphSource, GraphSpec, PodSpec } from './graph/spec.js';
+export type { ContainerSpec, ContainerState, GraphSource, GraphSpec, ItemKind, PodSpec } from './graph/spec.js';
 export { CONTAINER_STATES } from './graph/spec.js';
 
 export type { HostRemoval } from './hosts/remove-on-hosts.js';
@@ -40,5 +40,4 @@ export { PodmanRuntime } from './runtime/podman/podman-runtime.js';
 export type { PodMembersLeft, PodToRemove, RemoveCallOptions, Runtime, RuntimeRetry } from './runtime/runtime.js';
 export type { ConnectionEnvironment } from './runtime/service/environment.js';
 export type { RetryOptions } from './runtime/service/retry.js';
-export type { ServiceInfo } from './runtime/service/service-connection.js';
-export type { ItemKind } from './sentences.js';
+export type { ServiceInfo, ServiceOptions } from './runtime/service/service-connection.js';

@@ -1,7 +1,7 @@
 /**
  * The layers of src/ and which way they point (docs/architecture.md): cli -> removal ->
  * runtime and graph, each file importing only from its own layer, a lower one, or the shared
- * leaves (errors, sentences, glob); the CLI through two doors only, the package's own entry and
+ * leaves (errors, messages, glob); the CLI through two doors only, the package's own entry and
  * one small internal one. And no import cycle, type-only imports included.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -39,7 +39,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   removal: ['graph', 'runtime'],
   hosts: ['graph', 'runtime', 'removal'],
 };
-const LEAVES = new Set(['errors.ts', 'sentences.ts', 'glob.ts']);
+const LEAVES = new Set(['errors.ts', 'messages.ts', 'glob.ts']);
 /** The CLI's two doors: the package's entry, and what it needs that a user would not. */
 const CLI_DOORS = new Set(['index.ts', 'internal.ts']);
 

@@ -30,7 +30,7 @@ export function goQuote(text: string): string {
   return `${out}"`;
 }
 
-export type GoIntResult = { value: bigint } | { error: 'invalid syntax' | 'value out of range' };
+type GoIntResult = { value: bigint } | { error: 'invalid syntax' | 'value out of range' };
 
 const INT64_MAX = 2n ** 63n - 1n;
 

@@ -6,7 +6,7 @@ import { PodgraphError } from '../errors.js';
 import type { RemoveCallOptions, Runtime } from '../index.js';
 import { EXIT } from './cli-error.js';
 
-export interface Interrupt {
+interface Interrupt {
   readonly signal: AbortSignal;
   readonly interrupted: boolean;
   /** Stops listening for SIGINT. */
@@ -38,17 +38,17 @@ export function onInterrupt(notice: (text: string) => void): Interrupt {
  * not stop podman, which may still remove the container while the report says "not attempted".
  */
 export function finishingInFlight(runtime: Runtime): Runtime {
-  const calm = ({ signal: _, ...options }: RemoveCallOptions): RemoveCallOptions => options;
+  const withoutSignal = ({ signal: _, ...options }: RemoveCallOptions): RemoveCallOptions => options;
   const shielded: Runtime = {
     // The runtime's own bound on calls in flight, if it has one, holds through the shield too.
     ...(runtime.concurrency === undefined ? {} : { concurrency: runtime.concurrency }),
     inspect: () => runtime.inspect(),
-    removeContainer: (id, options) => runtime.removeContainer(id, calm(options)),
-    removePod: (id, options) => runtime.removePod(id, calm(options)),
+    removeContainer: (id, options) => runtime.removeContainer(id, withoutSignal(options)),
+    removePod: (id, options) => runtime.removePod(id, withoutSignal(options)),
   };
   // A capability is the method's presence: pass each on only where the runtime has it.
   const unlisted = runtime.removeUnlistedContainer?.bind(runtime);
-  if (unlisted !== undefined) shielded.removeUnlistedContainer = (id, options) => unlisted(id, calm(options));
+  if (unlisted !== undefined) shielded.removeUnlistedContainer = (id, options) => unlisted(id, withoutSignal(options));
   const wholePod = runtime.removesWholePod?.bind(runtime);
   if (wholePod !== undefined) shielded.removesWholePod = wholePod;
   return shielded;

@@ -8,13 +8,13 @@ import type { RemovalEvent, RemovalReport } from '../index.js';
 import { rootCause } from './output.js';
 import type { SourceJson } from './source.js';
 
-export interface ErrorJson {
+interface ErrorJson {
   code: string;
   message: string;
   rootCause?: { code: string; message: string };
 }
 
-export function errorJson(error: PodgraphError): ErrorJson {
+function errorJson(error: PodgraphError): ErrorJson {
   const json: ErrorJson = { code: error.code, message: error.message };
   const root = rootCause(error);
   // A cause chain never repeats a message: a runtime's answer carried as the cause says the same.

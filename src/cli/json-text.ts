@@ -5,9 +5,9 @@
  * Iterative (an explicit stack), so deep nesting cannot overflow it.
  */
 
-export type JsonPath = readonly (string | number)[];
+type JsonPath = readonly (string | number)[];
 
-export interface TextPosition {
+interface TextPosition {
   line: number;
   column: number;
 }
@@ -22,13 +22,6 @@ type Scan = { found: number } | { error: { offset: number; message: string } } |
 
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 const LITERALS = ['true', 'false', 'null'];
-
-/** `containers[3].dependsOn[0]`. */
-export function formatPath(path: JsonPath): string {
-  let out = '';
-  for (const part of path) out += typeof part === 'number' ? `[${part}]` : out === '' ? part : `.${part}`;
-  return out;
-}
 
 /** 1-based line and column of a character offset. */
 export function positionAt(text: string, offset: number): TextPosition {

@@ -48,7 +48,7 @@ export interface RemovalFlags {
  * timeout to math.MaxUint32 seconds; podman 4.3 would wrap podman-remote's 2^64-1 to an immediate
  * kill, and either answers 400 to a literal `-1`.
  */
-export const FOREVER = 4294967295;
+const FOREVER = 4294967295;
 
 /** `pod rm --pod-id-file`: a file, and the id it holds or why it could not be read. */
 export type PodIdFile = { file: string } & IdFileRead;

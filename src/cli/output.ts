@@ -62,7 +62,7 @@ function withKind(error: PodgraphError): string {
 }
 
 /** The error of item `id` in podman's words: its message, the kind podman appends, and for a blocked item what blocked it. */
-export function podmanText(error: PodgraphError, id: string, dialect: Dialect): string {
+function podmanText(error: PodgraphError, id: string, dialect: Dialect): string {
   if (error.code !== 'DEPENDENCY_FAILED' && error.code !== 'REMOVING_CTRS') return withKind(error);
   const root = rootCause(error);
   const message = error.code === 'DEPENDENCY_FAILED' ? dialect.blocked(id) : error.message;

@@ -10,7 +10,7 @@ import { type ContainerGraph, planRemoval, type RemovalReport, type RemoveOption
 import { shortId } from './render/drawing.js';
 import type { SourceJson } from './source.js';
 
-export interface PlannedCallView {
+interface PlannedCallView {
   call: 'removeContainer' | 'removePod';
   id: string;
   name?: string;
@@ -22,7 +22,7 @@ export interface PlannedCallView {
   expect: string;
 }
 
-export interface Refusal {
+interface Refusal {
   kind: 'container' | 'pod';
   id: string;
   name?: string;
@@ -30,7 +30,7 @@ export interface Refusal {
   message: string;
 }
 
-export interface RemovalPlanView {
+interface RemovalPlanView {
   /** Where it would run (`--json`): the engine and its URL, or `simulated` for a spec file. */
   source?: SourceJson;
   selected: { containers: number; pods: number };

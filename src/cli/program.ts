@@ -9,15 +9,13 @@ import { type Command, CommanderError, Option } from 'commander';
 import type { ItemKind } from '../index.js';
 import { CliError, EXIT } from './cli-error.js';
 import type { GraphFlags } from './commands/graph.js';
-import { GRAPH_FORMATS } from './commands/graph-formats.js';
-import type { Io } from './commands/io.js';
 import type { PlanFlags } from './commands/plan.js';
-import { systemCommand } from './commands/system-command.js';
+import type { ListFlags } from './commands/system-connection.js';
 import { connectionFlags } from './connection-options.js';
 import { collect, parseConcurrency, parseMilliseconds, parseTime } from './flag-values.js';
 import type { RemoveFlags } from './options.js';
 import { commandPath, PodmanCommand } from './podman-command.js';
-import { PROGRESS_MODES } from './progress.js';
+import { type Io, PROGRESS_MODES } from './progress.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -47,6 +45,25 @@ function argvPath(program: Command, argv: readonly string[]): string {
     command = next;
   }
   return words.join(' ');
+}
+
+/** The formats `podgraph graph` draws in. */
+export const GRAPH_FORMATS = ['dot', 'mermaid', 'svg', 'json'] as const;
+export type GraphFormat = (typeof GRAPH_FORMATS)[number];
+
+/** Adds `system connection list` (alias `ls`) to the program; `done` receives the exit code. */
+function systemCommand(program: Command, io: Io, done: (exitCode: number) => void): void {
+  const system = program.command('system').description('Manage podman connections: podgraph system connection list');
+  const connection = system.command('connection').description("podman's connections: podgraph system connection list");
+  connection
+    .command('list')
+    .alias('ls')
+    .description('List the podman connections podgraph can use (-c NAME), marking the default')
+    .addOption(new Option('--format <format>', 'json for JSON').choices(['json']))
+    .option('-q, --quiet', 'names only')
+    .action(async (flags: ListFlags) => {
+      done((await import('./commands/system-connection.js')).listConnections(flags, io));
+    });
 }
 
 function removalFlags(command: Command, kind: ItemKind): Command {
@@ -126,45 +143,28 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     .addHelpText('after', EXAMPLES)
     .showSuggestionAfterError(true);
 
-  const rm = removalFlags(
-    program.command('rm').description('Remove one or more containers, with what depends on them (podman rm)'),
-    'container',
-  );
-  runFlags(sourceFlags(rm, true))
-    .argument('[names...]', 'container names or ids (a unique id prefix will do)')
-    .action(async (names: string[], flags: RemoveFlags) => {
-      exitCode = await (await import('./commands/remove.js')).runRemove('container', names, flags, io);
-    });
-
+  const removal = (parent: Command, kind: ItemKind, description: string) =>
+    runFlags(sourceFlags(removalFlags(parent.command('rm').description(description), kind), true))
+      .argument('[names...]', `${kind} names or ids (a unique id prefix will do)`)
+      .action(async (names: string[], flags: RemoveFlags) => {
+        exitCode = await (await import('./commands/remove.js')).runRemove(kind, names, flags, io);
+      });
+  removal(program, 'container', 'Remove one or more containers, with what depends on them (podman rm)');
   const pod = program.command('pod').description('Remove pods: podgraph pod rm (podman pod rm)');
-  const podRm = removalFlags(
-    pod.command('rm').description('Remove one or more pods and their containers, pods in parallel (podman pod rm)'),
-    'pod',
-  );
-  runFlags(sourceFlags(podRm, true))
-    .argument('[names...]', 'pod names or ids (a unique id prefix will do)')
-    .action(async (names: string[], flags: RemoveFlags) => {
-      exitCode = await (await import('./commands/remove.js')).runRemove('pod', names, flags, io);
-    });
+  removal(pod, 'pod', 'Remove one or more pods and their containers, pods in parallel (podman pod rm)');
 
   const plan = program
     .command('plan')
     .description('Show what rm / pod rm would do, without doing it: the waves of calls and every refusal');
-  const planRm = removalFlags(plan.command('rm').description('What podgraph rm would do'), 'container');
-  sourceFlags(planRm, false)
-    .option('--json', 'the plan as JSON')
-    .argument('[names...]', 'container names or ids')
-    .action(async (names: string[], flags: PlanFlags) => {
-      exitCode = await (await import('./commands/plan.js')).runPlan('container', names, flags, io);
-    });
-  const planPod = plan.command('pod').description('What podgraph pod rm would do: plan pod rm');
-  const planPodRm = removalFlags(planPod.command('rm').description('What podgraph pod rm would do'), 'pod');
-  sourceFlags(planPodRm, false)
-    .option('--json', 'the plan as JSON')
-    .argument('[names...]', 'pod names or ids')
-    .action(async (names: string[], flags: PlanFlags) => {
-      exitCode = await (await import('./commands/plan.js')).runPlan('pod', names, flags, io);
-    });
+  const planOf = (parent: Command, kind: ItemKind, description: string) =>
+    sourceFlags(removalFlags(parent.command('rm').description(description), kind), false)
+      .option('--json', 'the plan as JSON')
+      .argument('[names...]', `${kind} names or ids`)
+      .action(async (names: string[], flags: PlanFlags) => {
+        exitCode = await (await import('./commands/plan.js')).runPlan(kind, names, flags, io);
+      });
+  planOf(plan, 'container', 'What podgraph rm would do');
+  planOf(plan.command('pod').description('What podgraph pod rm would do: plan pod rm'), 'pod', 'What podgraph pod rm would do');
 
   sourceFlags(
     program

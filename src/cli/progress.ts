@@ -28,7 +28,7 @@ export interface Progress {
   end(): void;
 }
 
-export interface ProgressOptions {
+interface ProgressOptions {
   mode: ProgressMode;
   stderr: OutputStream;
   /** How an item is named in progress lines. */
@@ -131,4 +131,10 @@ export function createProgress(options: ProgressOptions): Progress {
       clear();
     },
   };
+}
+
+/** Where a command writes: process.stdout and process.stderr, or a test's buffers. */
+export interface Io {
+  stdout: OutputStream;
+  stderr: OutputStream;
 }

@@ -76,7 +76,7 @@ export async function openSource(flags: SourceFlags): Promise<Source> {
     const message = (error as Error).message;
     throw new CliError(connectionFlag === undefined ? message : `${connectionFlag}: ${message}`);
   }
-  const where = placeOf(runtime);
+  const where = destinationText(runtime);
   try {
     const graph = await ContainerGraph.fromRuntime(runtime);
     const dialect = runtime instanceof DockerRuntime ? NEWEST : dialectOf(runtime.version);
@@ -103,7 +103,7 @@ export async function openSource(flags: SourceFlags): Promise<Source> {
 }
 
 /** `podman at URL (connection NAME)` or `Docker at URL (context NAME)`, for messages. */
-function placeOf(runtime: EngineRuntime): string {
+function destinationText(runtime: EngineRuntime): string {
   if (runtime instanceof DockerRuntime) {
     const context = runtime.destination.context;
     return `Docker at ${runtime.url}${context === undefined ? '' : ` (context ${context})`}`;

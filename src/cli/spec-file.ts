@@ -38,7 +38,7 @@ export function parseSpecText(text: string, name: string): { spec: GraphSpec; gr
     if (!(error instanceof PodgraphError)) throw error;
     // The model's shape errors name their path in the message already; its podman sentences do not.
     const path = error.path === undefined || error.message.includes(error.path) ? '' : `${error.path}: `;
-    throw new CliError(`spec file ${placeOf(text, name, error.path)}: ${path}${error.message} (${error.code})`);
+    throw new CliError(`spec file ${lineAndColumn(text, name, error.path)}: ${path}${error.message} (${error.code})`);
   }
 }
 
@@ -46,7 +46,7 @@ export function parseSpecText(text: string, name: string): { spec: GraphSpec; gr
  * `f.json:4:27`: where the value at `path` starts, or else the nearest value around it (a missing
  * `id`: its container; no path: the whole spec).
  */
-function placeOf(text: string, name: string, path: string | undefined): string {
+function lineAndColumn(text: string, name: string, path: string | undefined): string {
   const steps = parsePath(path ?? '') ?? [];
   for (let depth = steps.length; depth >= 0; depth--) {
     const position = locatePath(text, steps.slice(0, depth));

@@ -9,7 +9,7 @@ import { rootCause, unknownTarget } from './output.js';
 import { shortId } from './render/drawing.js';
 
 /** How an item is named for a person: its name, else its short id. */
-function named(report: RemovalReport, id: string): string {
+function shownName(report: RemovalReport, id: string): string {
   return report.names.get(id) ?? shortId(id);
 }
 
@@ -48,12 +48,12 @@ export function removalHints(report: RemovalReport): string[] {
   const blocked: string[] = [];
   for (const [id, error] of report.containers) {
     if (error === null) continue;
-    if (error.code === 'CTR_EXISTS') dependents.push(named(report, id));
-    if (error.code === 'CTR_STATE_INVALID') running.push(named(report, id));
+    if (error.code === 'CTR_EXISTS') dependents.push(shownName(report, id));
+    if (error.code === 'CTR_STATE_INVALID') running.push(shownName(report, id));
     if (error.code === 'DEPENDENCY_FAILED') {
       const cause = byError.get(error.cause as PodgraphError);
       if (cause !== undefined)
-        blocked.push(`${named(report, id)} stays because ${named(report, cause)}, which depends on it, could not be removed`);
+        blocked.push(`${shownName(report, id)} stays because ${shownName(report, cause)}, which depends on it, could not be removed`);
     }
   }
   const hints: string[] = [];
@@ -84,8 +84,8 @@ export function summaryLine(report: RemovalReport, elapsedMs: number): string {
       if (error === null) {
         if (kind === 'pod') pods++;
         else containers++;
-      } else if (rootCause(error).code === 'ABORTED') aborted.push(named(report, id));
-      else failed.push(named(report, id));
+      } else if (rootCause(error).code === 'ABORTED') aborted.push(shownName(report, id));
+      else failed.push(shownName(report, id));
     }
   }
   const parts = [`podgraph: removed ${plural(containers, 'container')} and ${plural(pods, 'pod')} in ${(elapsedMs / 1000).toFixed(1)} s`];

@@ -1,5 +1,5 @@
 /**
- * The shape of a graph spec (SPEC section 1): objects, arrays, types, states, and no key the model
+ * The shape of a graph spec: objects, arrays, types, states, and no key the model
  * does not know. The one place the spec's shape is checked: `ContainerGraph.fromSpec`, the
  * in-memory runtime and the CLI's spec files all come through here. Each error is an INVALID_ARG
  * whose `path` names the value refused. References, duplicates, pods and cycles are the index's

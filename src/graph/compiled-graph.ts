@@ -32,13 +32,14 @@ export interface CompiledGraph {
   /** Each container's exit code, undefined where unknown. */
   readonly exitCodes: readonly (number | undefined)[];
 
-  readonly podCount: number;
+  /** Pods are 0..podCount-1; the members of pod p are `members[memberStart[p]] .. members[memberStart[p + 1] - 1]`. */
   readonly podIds: readonly string[];
-  readonly podNames: readonly (string | undefined)[];
-  /** Container index of the pod's infra container, or -1. */
-  readonly podInfra: Int32Array;
+  readonly podCount: number;
   readonly memberStart: Int32Array;
   readonly members: Int32Array;
+  /** Container index of the pod's infra container, or -1. */
+  readonly podInfra: Int32Array;
+  readonly podNames: readonly (string | undefined)[];
   /** Pod id or name -> index. */
   readonly podLookup: ReadonlyMap<string, number>;
   /** Each pod's labels, undefined where it has none. */

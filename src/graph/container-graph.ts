@@ -1,6 +1,6 @@
 import { Graph } from '@dagrejs/graphlib';
 import { PodgraphError, safeString } from '../errors.js';
-import { noSuchContainer } from '../sentences.js';
+import { noSuchContainer } from '../messages.js';
 import { compileGraph } from './compile-graph.js';
 import { type CompiledGraph, idsIn, specOf, stateOf } from './compiled-graph.js';
 import type { ContainerState, GraphSource, GraphSpec } from './spec.js';

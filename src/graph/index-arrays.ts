@@ -22,7 +22,7 @@ type Members = Pick<CompiledGraph, 'memberStart' | 'members'>;
 const STATE_INDEX: ReadonlyMap<string, number> = new Map(CONTAINER_STATES.map((state, index) => [state, index]));
 const CREATED = STATE_INDEX.get('created')!;
 
-/** Indexes a checked spec; throws a PodgraphError and builds nothing when the graph breaks a rule of SPEC section 1. */
+/** Indexes a checked spec; throws a PodgraphError and builds nothing when the graph breaks a rule of the model (unknown references, pods, infra containers, cycles). */
 export function buildIndexArrays(spec: CheckedSpec): CompiledGraph {
   const pods = indexPods(spec.pods);
   const containers = indexContainers(spec.containers, pods);

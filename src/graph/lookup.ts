@@ -5,7 +5,7 @@
  */
 
 /** The index a reference names; `ambiguous` when it is a prefix of several ids and neither an id nor a name. */
-export type Resolved = number | 'ambiguous' | undefined;
+type Resolved = number | 'ambiguous' | undefined;
 
 /**
  * `exact` maps ids and names to indices; `ids` are the ids by index. `prefixes`: `any` (podman's

@@ -6,7 +6,7 @@
  */
 
 /** The steps of a path: keys and array indices, from the spec's root. */
-export type SpecPath = readonly (string | number)[];
+type SpecPath = readonly (string | number)[];
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 

@@ -1,8 +1,11 @@
-/** The input model of SPEC section 1: plain data, as JSON or as podman's inspect gives it. */
+/** The input model: plain data, as JSON or as podman's inspect gives it. */
 
 export const CONTAINER_STATES = ['created', 'running', 'paused', 'stopping', 'exited', 'stopped'] as const;
 
 export type ContainerState = (typeof CONTAINER_STATES)[number];
+
+/** What a removal acts on: a container or a pod. */
+export type ItemKind = 'container' | 'pod';
 
 /** A container of a {@link GraphSpec}. */
 export interface ContainerSpec {

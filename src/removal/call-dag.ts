@@ -2,13 +2,13 @@ import type { PodgraphError } from '../errors.js';
 import { type CompiledGraph, stateOf } from '../graph/compiled-graph.js';
 import { isActiveState } from '../graph/spec.js';
 import { type Csr, heightsOf } from '../graph/topological-order.js';
+import { hasDependents, infraContainer } from '../messages.js';
 import type { Runtime } from '../runtime/runtime.js';
-import { hasDependents, infraContainer } from '../sentences.js';
 import type { CallDag } from './call-nodes.js';
 import { OutcomeWalk } from './outcome-walk.js';
 import type { Selection } from './selection.js';
 
-export interface CompileOptions {
+interface CompileOptions {
   force: boolean;
   /** Seconds a running container gets to stop; undefined: its own. */
   timeout?: number | undefined;

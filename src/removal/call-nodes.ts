@@ -1,8 +1,8 @@
 import type { PodgraphError } from '../errors.js';
 import { type CompiledGraph, stateOf } from '../graph/compiled-graph.js';
-import { isActiveState } from '../graph/spec.js';
+import { type ItemKind, isActiveState } from '../graph/spec.js';
 import type { Csr } from '../graph/topological-order.js';
-import { type ItemKind, stateInvalid } from '../sentences.js';
+import { stateInvalid } from '../messages.js';
 import type { Selection } from './selection.js';
 
 /**

@@ -26,13 +26,13 @@ import { globSource } from '../glob.js';
 import { type CompiledGraph, stateOf } from '../graph/compiled-graph.js';
 import { resolveRef } from '../graph/lookup.js';
 import { type ContainerState, createdNanos, type Labels } from '../graph/spec.js';
-import { noSuchContainer } from '../sentences.js';
+import { noSuchContainer } from '../messages.js';
 
 /** One key's values, as given. */
 export type ParsedFilters = ReadonlyMap<FilterKey, readonly string[]>;
 
-export const FILTER_KEYS = ['id', 'name', 'label', 'label!', 'status', 'pod', 'exited', 'before', 'since'] as const;
-export type FilterKey = (typeof FILTER_KEYS)[number];
+const FILTER_KEYS = ['id', 'name', 'label', 'label!', 'status', 'pod', 'exited', 'before', 'since'] as const;
+type FilterKey = (typeof FILTER_KEYS)[number];
 
 /** podman's container filter keys that need facts the model does not have. */
 const UNSUPPORTED: Readonly<Record<string, string>> = {

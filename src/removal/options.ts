@@ -154,28 +154,22 @@ export function graphRuntime(graph: ContainerGraph): Runtime | undefined {
   return isRuntime(source) ? source : undefined;
 }
 
+/** Whether `value` is an object whose keys are of these types: the structural check of an option. */
+function shaped(value: unknown, shape: Readonly<Record<string, 'function' | 'boolean'>>): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  return Object.entries(shape).every(([key, type]) => typeof (value as Record<string, unknown>)[key] === type);
+}
+
 function isRuntime(value: unknown): value is Runtime {
-  const candidate = value as Partial<Runtime> | null;
-  return (
-    typeof candidate === 'object' &&
-    candidate !== null &&
-    typeof candidate.removeContainer === 'function' &&
-    typeof candidate.removePod === 'function'
-  );
+  return shaped(value, { removeContainer: 'function', removePod: 'function' });
 }
 
 function isAbortSignal(value: unknown): value is AbortSignal {
-  const candidate = value as Partial<AbortSignal> | null;
-  return (
-    typeof candidate === 'object' &&
-    candidate !== null &&
-    typeof candidate.aborted === 'boolean' &&
-    typeof candidate.addEventListener === 'function'
-  );
+  return shaped(value, { aborted: 'boolean', addEventListener: 'function' });
 }
 
 /**
- * Checks every option before anything runs (SPEC section 3); throws INVALID_ARG saying what it
+ * Checks every option before anything runs (see `RemoveOptions`); throws INVALID_ARG saying what it
  * got. A removal needs something to remove; a plan (`emptyAllowed`) may select nothing.
  */
 export function resolveOptions(input: RemoveOptions, emptyAllowed = false): ResolvedOptions {

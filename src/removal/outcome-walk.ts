@@ -1,16 +1,16 @@
 /**
- * The one walk of outcomes (SPEC rules 2, 3 and 8): how a settled call releases what waits on it,
+ * The one walk of outcomes (the removal's rules: a failure keeps what it depends on, a pod goes after its members, an abort starts nothing new): how a settled call releases what waits on it,
  * how a failure blocks it, and what a pod's call takes along. The plan's compiler (every call
  * "removed", the graph's refusals as answers), the plan's expected report (podman's rules as
  * answers) and the run (the runtime's answers) all settle their calls through it.
  */
 import type { PodgraphError } from '../errors.js';
-import { notAttempted } from '../sentences.js';
+import { notAttempted } from '../messages.js';
 import { type CallDag, idOf, kindOf, takenAlong } from './call-nodes.js';
 import { blockedOutcome, isAbort, settledAlong } from './outcomes.js';
 
 /** What a walk tells its owner. */
-export interface WalkSink {
+interface WalkSink {
   /** A node whose calls it waited for all settled, none failed, and no abort came: due for its call. */
   ready(node: number): void;
   /** An item settled: a node, or a container a pod's call took along (by its container index). */

@@ -1,6 +1,7 @@
-/** What each item's report entry says, in SPEC's codes: blocked, taken along by its pod's call, or the runtime's answer. */
+/** What each item's report entry says, in podgraph's error codes: blocked, taken along by its pod's call, or the runtime's answer. */
 import { isErrorCode, PodgraphError, safeString } from '../errors.js';
-import { dependencyFailed, type ItemKind, infraNotRemoved, memberNotRemoved, notAttempted, podBlocked } from '../sentences.js';
+import type { ItemKind } from '../graph/spec.js';
+import { dependencyFailed, infraNotRemoved, memberNotRemoved, notAttempted, podBlocked } from '../messages.js';
 import { type CallDag, idOf, isUnlisted, kindOf, nameOf } from './call-nodes.js';
 import type { RemovalReport } from './report.js';
 

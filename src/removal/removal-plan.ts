@@ -1,7 +1,7 @@
 import type { PodgraphError } from '../errors.js';
 import { type ContainerGraph, compiledOf } from '../graph/container-graph.js';
+import type { ItemKind } from '../graph/spec.js';
 import { depthsOf } from '../graph/topological-order.js';
-import type { ItemKind } from '../sentences.js';
 import { compileCalls } from './call-dag.js';
 import { type CallDag, expectedAnswer, idOf, isUnlisted, kindOf, takenAlong } from './call-nodes.js';
 import { graphRuntime, type RemoveOptions, resolveOptions } from './options.js';

@@ -1,7 +1,7 @@
 import { getMaxListeners, setMaxListeners } from 'node:events';
 import { PodgraphError, safeString } from '../errors.js';
+import { noSuchContainer } from '../messages.js';
 import type { RemoveCallOptions, Runtime, RuntimeRetry } from '../runtime/runtime.js';
-import { noSuchContainer } from '../sentences.js';
 import { type CallDag, idOf, isUnlisted, kindOf, nameOf, takenAlong } from './call-nodes.js';
 import type { ResolvedOptions } from './options.js';
 import { OutcomeWalk } from './outcome-walk.js';

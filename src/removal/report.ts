@@ -1,5 +1,5 @@
 import type { PodgraphError } from '../errors.js';
-import type { ItemKind } from '../sentences.js';
+import type { ItemKind } from '../graph/spec.js';
 
 /** Progress of a removal, passed to {@link RemoveOptions.onEvent}. */
 export interface RemovalEvent {

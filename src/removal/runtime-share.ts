@@ -1,7 +1,7 @@
 import pLimit, { type LimitFunction } from 'p-limit';
+import type { ItemKind } from '../graph/spec.js';
 import { checkConcurrency } from '../runtime/concurrency.js';
 import type { Runtime } from '../runtime/runtime.js';
-import type { ItemKind } from '../sentences.js';
 import { LockedMap } from './locked-map.js';
 import { defaultConcurrency } from './options.js';
 
@@ -12,7 +12,7 @@ export interface ShareMember {
 }
 
 /**
- * What every removeGraph call on one runtime object shares (SPEC rule 7), as podman's workers
+ * What every removeGraph call on one runtime object shares (concurrent removals on one runtime), as podman's workers
  * share one lock-guarded visited/removed map and one semaphore:
  * - `removals`: the container and pod ids another running call may still reach, each mapped to
  *   the tick of its removal (so that memory can be freed once no running call is older). Its key

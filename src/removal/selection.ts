@@ -1,6 +1,6 @@
 import type { CompiledGraph } from '../graph/compiled-graph.js';
+import { noSuchContainer, noSuchPod } from '../messages.js';
 import type { Runtime } from '../runtime/runtime.js';
-import { noSuchContainer, noSuchPod } from '../sentences.js';
 import { matchFilters } from './filters.js';
 import type { ResolvedOptions } from './options.js';
 
@@ -39,7 +39,8 @@ export function select(graph: CompiledGraph, options: ResolvedOptions, runtime?:
     else if (!options.ignore) throw noSuchPod(ref, `pods[${k}]`);
   }
   const unlisted: string[] = [];
-  const containerTargets = options.filters === undefined ? named(graph, options, runtime, unlisted) : filtered(graph, options);
+  const containerTargets =
+    options.filters === undefined ? namedTargets(graph, options, runtime, unlisted) : filteredTargets(graph, options);
 
   const selectPod = (pod: number) => {
     if (pods[pod] === 1) return;
@@ -68,7 +69,7 @@ export function select(graph: CompiledGraph, options: ResolvedOptions, runtime?:
 }
 
 /** The named containers; names the graph does not know go to `unlisted` when the runtime can be asked, else throw unless ignored. */
-function named(graph: CompiledGraph, options: ResolvedOptions, runtime: Runtime | undefined, unlisted: string[]): number[] {
+function namedTargets(graph: CompiledGraph, options: ResolvedOptions, runtime: Runtime | undefined, unlisted: string[]): number[] {
   const askRuntime = typeof runtime?.removeUnlistedContainer === 'function';
   const targets: number[] = [];
   for (const [k, ref] of options.containers.entries()) {
@@ -82,7 +83,7 @@ function named(graph: CompiledGraph, options: ResolvedOptions, runtime: Runtime 
 }
 
 /** The containers the filters match; with `containers` too, only those named there (by exact id or name, as libpod). */
-function filtered(graph: CompiledGraph, options: ResolvedOptions): number[] {
+function filteredTargets(graph: CompiledGraph, options: ResolvedOptions): number[] {
   const matched = matchFilters(graph, options.filters!);
   if (options.containers.length === 0) return matched;
   const wanted = new Set(options.containers);

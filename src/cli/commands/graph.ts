@@ -4,12 +4,12 @@ import { PodgraphError } from '../../errors.js';
 import { ContainerGraph, planRemoval } from '../../index.js';
 import { CliError } from '../cli-error.js';
 import { refusalExitCode } from '../output.js';
+import type { GraphFormat } from '../program.js';
+import type { Io } from '../progress.js';
 import { renderDot } from '../render/dot.js';
 import { drawingOf } from '../render/drawing.js';
 import { renderMermaid } from '../render/mermaid.js';
 import { openSource, type SourceFlags } from '../source.js';
-import type { GraphFormat } from './graph-formats.js';
-import type { Io } from './io.js';
 
 export interface GraphFlags extends SourceFlags {
   format: GraphFormat;
@@ -21,7 +21,7 @@ export interface GraphFlags extends SourceFlags {
  * The part of the graph `--filter` selects: the matching containers, everything they depend on
  * (so the part is a valid graph, a spec file too) and the pods of those.
  */
-export function filteredGraph(graph: ContainerGraph, filters: readonly string[]): ContainerGraph {
+function filteredGraph(graph: ContainerGraph, filters: readonly string[]): ContainerGraph {
   let matched: readonly string[];
   try {
     // The plan's selection is what the filters match (it removes nothing).
@@ -44,7 +44,7 @@ export function filteredGraph(graph: ContainerGraph, filters: readonly string[])
 }
 
 /** The SVG layout (dagre) is loaded only when asked for: every other command starts without it. */
-export async function renderGraph(graph: ContainerGraph, format: GraphFormat): Promise<string> {
+async function renderGraph(graph: ContainerGraph, format: GraphFormat): Promise<string> {
   switch (format) {
     case 'json':
       return `${JSON.stringify(graph.toSpec(), null, 2)}\n`;

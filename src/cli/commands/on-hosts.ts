@@ -7,8 +7,7 @@
 import { extname } from 'node:path';
 import { CliError, EXIT } from '../cli-error.js';
 import type { RemoveFlags } from '../options.js';
-import type { OutputStream } from '../progress.js';
-import type { Io } from './io.js';
+import type { Io, OutputStream } from '../progress.js';
 
 /** A stream that writes whole lines to `target`, each through `line`. */
 class LineStream implements OutputStream {

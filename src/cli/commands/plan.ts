@@ -4,8 +4,8 @@ import type { RemovalFlags } from '../options.js';
 import { removalExitCode } from '../output.js';
 import { planView, renderPlan } from '../plan-view.js';
 import { firstPodIdFileError } from '../pod-id-files.js';
+import type { Io } from '../progress.js';
 import type { SourceFlags } from '../source.js';
-import type { Io } from './io.js';
 import { openRemoval } from './open-removal.js';
 import { refused } from './remove.js';
 

@@ -9,21 +9,21 @@ import { eventJson, refusedReportJson, reportJson } from '../json-report.js';
 import { type RemoveFlags, removalRequest } from '../options.js';
 import { errorBlocks, interruptedSummary, refusalExitCode, refusalText, removalExitCode, removedLine, tally } from '../output.js';
 import { finishPodIdFiles } from '../pod-id-files.js';
+import type { Io } from '../progress.js';
 import { createProgress, progressMode } from '../progress.js';
 import { drawingOf, shortId } from '../render/drawing.js';
 import type { Source, SourceJson } from '../source.js';
 import { refusalHints, removalHints, summaryLine } from '../summary.js';
-import type { Io } from './io.js';
 import { runOnHosts } from './on-hosts.js';
 import { type OpenRemoval, openRemoval } from './open-removal.js';
 
 /** A label for progress lines: the name, else the short id. */
-export function labelIn(graph: ContainerGraph): (kind: 'container' | 'pod', id: string) => string {
+function labelIn(graph: ContainerGraph): (kind: 'container' | 'pod', id: string) => string {
   return (kind, id) => (kind === 'pod' ? graph.pod(id)?.name : graph.container(id)?.name) ?? shortId(id);
 }
 
 /** `pod rm -a` with no pods: nothing to remove, which removeGraph would call a mistake. */
-export function nothingToRemove(options: RemoveOptions): boolean {
+function nothingToRemove(options: RemoveOptions): boolean {
   return (
     options.all !== true &&
     (options.pods?.length ?? 0) === 0 &&

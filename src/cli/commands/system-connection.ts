@@ -6,7 +6,7 @@
 
 import { type PodmanConnection, podmanConnections } from '../../index.js';
 import { CliError } from '../cli-error.js';
-import type { Io } from './io.js';
+import type { Io } from '../progress.js';
 
 export interface ListFlags {
   format?: string;
@@ -14,7 +14,7 @@ export interface ListFlags {
 }
 
 /** podman's tabwriter: columns padded to their widest cell plus 2, at least 12 wide. */
-function table(rows: string[][]): string {
+function columns(rows: string[][]): string {
   const widths = rows[0]!.map((_, column) => Math.max(12, ...rows.map((row) => row[column]!.length + 2)));
   return rows
     .map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!))).join(''))
@@ -48,6 +48,6 @@ export function listConnections(flags: ListFlags, io: Io): number {
     ['Name', 'URI', 'Identity', 'Default', 'ReadWrite'],
     ...connections.map((c) => [c.name, c.uri, c.identity ?? '', String(c.default), String(c.readWrite)]),
   ];
-  io.stdout.write(`${table(rows)}\n`);
+  io.stdout.write(`${columns(rows)}\n`);
   return 0;
 }

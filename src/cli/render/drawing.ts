@@ -12,9 +12,9 @@ import type { PodgraphError } from '../../errors.js';
 import type { ContainerGraph, ContainerState, RemovalReport } from '../../index.js';
 import { depthsOf, topologicalOrder } from '../../internal.js';
 
-export type Outcome = 'removed' | 'failed' | 'blocked' | 'aborted' | 'untouched';
+type Outcome = 'removed' | 'failed' | 'blocked' | 'aborted' | 'untouched';
 
-export interface DrawnContainer {
+interface DrawnContainer {
   id: string;
   /** The name, else the id (podman's 64-hex ids cut to 12, as `podman ps` shows them). */
   label: string;
@@ -27,7 +27,7 @@ export interface DrawnContainer {
   code?: string;
 }
 
-export interface DrawnPod {
+interface DrawnPod {
   id: string;
   label: string;
   outcome?: Outcome;
@@ -52,22 +52,26 @@ export interface Swatch {
   stroke: string;
 }
 
-export const STATE_COLOURS: Record<ContainerState, Swatch> = {
-  running: { fill: '#c8e6c9', stroke: '#2e7d32' },
-  paused: { fill: '#fff3c4', stroke: '#b58900' },
-  stopping: { fill: '#ffe0b2', stroke: '#e65100' },
-  created: { fill: '#e3f2fd', stroke: '#1565c0' },
-  exited: { fill: '#eeeeee', stroke: '#616161' },
-  stopped: { fill: '#eeeeee', stroke: '#616161' },
+/** The palette, each colour once: a state and an outcome that mean alike share one. */
+const green: Swatch = { fill: '#c8e6c9', stroke: '#2e7d32' };
+const amber: Swatch = { fill: '#ffe0b2', stroke: '#e65100' };
+const grey: Swatch = { fill: '#eeeeee', stroke: '#616161' };
+const yellow: Swatch = { fill: '#fff3c4', stroke: '#b58900' };
+const blue: Swatch = { fill: '#e3f2fd', stroke: '#1565c0' };
+const red: Swatch = { fill: '#ffcdd2', stroke: '#c62828' };
+const ash: Swatch = { fill: '#e0e0e0', stroke: '#757575' };
+const white: Swatch = { fill: '#ffffff', stroke: '#9e9e9e' };
+
+const STATE_COLOURS: Record<ContainerState, Swatch> = {
+  running: green,
+  stopping: amber,
+  exited: grey,
+  stopped: grey,
+  paused: yellow,
+  created: blue,
 };
 
-export const OUTCOME_COLOURS: Record<Outcome, Swatch> = {
-  removed: { fill: '#c8e6c9', stroke: '#2e7d32' },
-  failed: { fill: '#ffcdd2', stroke: '#c62828' },
-  blocked: { fill: '#ffe0b2', stroke: '#e65100' },
-  aborted: { fill: '#e0e0e0', stroke: '#757575' },
-  untouched: { fill: '#ffffff', stroke: '#9e9e9e' },
-};
+const OUTCOME_COLOURS: Record<Outcome, Swatch> = { removed: green, blocked: amber, failed: red, aborted: ash, untouched: white };
 
 export function swatchOf(drawing: Drawing, container: DrawnContainer): Swatch {
   return drawing.byOutcome ? OUTCOME_COLOURS[container.outcome ?? 'untouched'] : STATE_COLOURS[container.state];

@@ -57,7 +57,7 @@ function curve(points: Point[]): string {
   return d;
 }
 
-export interface SvgOptions {
+interface SvgOptions {
   /** A line above the picture. */
   title?: string;
 }

@@ -1,11 +1,11 @@
 /**
- * Docker's answers in SPEC's codes. Docker says 404 for a missing container and 409 for one it
+ * Docker's answers in podgraph's error codes. Docker says 404 for a missing container and 409 for one it
  * will not remove now; the report gives podman's sentence (as every runtime does) with Docker's
  * own message as the cause. podman's Docker-compatible API answers its refusals with HTTP 500 in
  * podman's words, read as PodmanRuntime reads them.
  */
 import { PodgraphError } from '../../errors.js';
-import { noSuchContainer, stateInvalid } from '../../sentences.js';
+import { noSuchContainer, stateInvalid } from '../../messages.js';
 import { codeOf } from '../service/refusal-codes.js';
 import { errorText } from '../service/service-client.js';
 

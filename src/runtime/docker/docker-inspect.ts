@@ -32,7 +32,7 @@ const COMPOSE_SERVICE = 'com.docker.compose.service';
 const COMPOSE_DEPENDS_ON = 'com.docker.compose.depends_on';
 
 /**
- * Docker's states in SPEC's terms: `restarting` is running for removal's sake (it needs force),
+ * Docker's states in the model's terms (`ContainerState`): `restarting` is running for removal's sake (it needs force),
  * `removing` is busy like podman's `stopping`, `dead` has stopped for good.
  */
 function stateFromDocker(status: string | undefined): ContainerState {

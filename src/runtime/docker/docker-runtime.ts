@@ -1,27 +1,18 @@
 import { invalidArg, PodgraphError } from '../../errors.js';
 import type { GraphSpec } from '../../graph/spec.js';
-import { noSuchPod } from '../../sentences.js';
+import { noSuchPod } from '../../messages.js';
 import { sleep } from '../abortable-sleep.js';
-import { checkConcurrency } from '../concurrency.js';
 import type { RemoveCallOptions, Runtime } from '../runtime.js';
-import type { ConnectionEnvironment } from '../service/environment.js';
-import type { RetryOptions } from '../service/retry.js';
 import { errorText, type ServiceReply } from '../service/service-client.js';
-import {
-  checkStrings,
-  environmentOption,
-  ServiceConnection,
-  type ServiceInfo,
-  type ServiceRequest,
-  StopTimeouts,
-} from '../service/service-connection.js';
+import { ServiceConnection, type ServiceInfo, type ServiceOptions, type ServiceRequest } from '../service/service-connection.js';
 import { DOCKER_SERVICE } from '../service/service-name.js';
+import { StopTimeouts } from '../service/stop-timeouts.js';
 import { type DockerDestination, resolveDockerDestination } from './docker-destination.js';
 import { dockerError, IN_PROGRESS } from './docker-errors.js';
 import { inspectDocker } from './docker-inspect.js';
 
 /** Where a {@link DockerRuntime} finds the Docker daemon, and how it talks to it. */
-export interface DockerRuntimeOptions {
+export interface DockerRuntimeOptions extends ServiceOptions {
   /**
    * `unix:///path.sock`, `tcp://host[:port]` (port 2375 when left out) or
    * `ssh://[user@]host[:port][/path.sock]` (the daemon's socket on the server, by default
@@ -36,55 +27,12 @@ export interface DockerRuntimeOptions {
    * @default undefined
    */
   context?: string;
-  /**
-   * An ssh private key file for ssh:// URLs. Without one: the keys of SSH_AUTH_SOCK.
-   *
-   * @default undefined
-   */
-  identity?: string;
-  /**
-   * What resolution and ssh read from the machine (environment variables, home, files).
-   *
-   * @default this process's
-   */
-  environment?: Partial<ConnectionEnvironment>;
-  /**
-   * Container inspects in flight at once during `inspect()` (Docker's list has no dependencies).
-   *
-   * @default 8
-   */
-  inspectConcurrency?: number;
-  /**
-   * Keep-alive connections at most (ssh channels, over ssh).
-   *
-   * @default 64
-   */
-  maxSockets?: number;
-  /**
-   * Runtime calls in flight at most over every removeGraph call on this runtime (an integer >= 1 or Infinity).
-   * @default the larger of 3 x CPUs + 1 and the largest `concurrency` of a removal in flight
-   */
-  concurrency?: number;
-  /**
-   * Retries of requests that failed for want of the daemon, as PodmanRuntime's (`false`: none).
-   *
-   * @default { budget: 20_000, initialDelay: 100, maxDelay: 1_000 }
-   */
-  retry?: RetryOptions | false;
-  /**
-   * Milliseconds a request may wait for its answer on top of the time the daemon may spend
-   * stopping a container (as PodmanRuntime's); also how long a removal someone else started may
-   * take to finish. `Infinity`: no deadline.
-   *
-   * @default 30_000
-   */
-  callTimeout?: number;
 }
 
 /**
  * Docker Engine through its REST API. Docker refuses no removal because others depend on a
  * container (it removes it and leaves them broken), so on Docker the order is entirely the
- * engine's. Replies map onto SPEC's codes: 404 is NO_SUCH_CTR, 409 for a running or paused
+ * engine's. Replies map onto podgraph's error codes: 404 is NO_SUCH_CTR, 409 for a running or paused
  * container without force is CTR_STATE_INVALID in podman's words with Docker's as the cause, and
  * a 409 "already in progress" waits for the other removal and counts the container removed when
  * it goes. The same class reads and removes through podman's Docker-compatible API (no pods
@@ -105,24 +53,25 @@ export class DockerRuntime implements Runtime {
   readonly #stopped = new Set<string>();
 
   constructor(options: DockerRuntimeOptions = {}) {
-    checkStrings(options, ['context', 'url', 'identity']);
-    this.concurrency = options.concurrency === undefined ? undefined : checkConcurrency(options.concurrency);
-    const environment = environmentOption(options);
-    const destination = resolveDockerDestination(options, environment);
-    if (/^tcp:\/\//.test(destination.url) && environment.env.DOCKER_TLS_VERIFY) {
-      throw invalidArg(
-        `DOCKER_TLS_VERIFY is set, but podgraph does not speak TLS to dockerd: use a unix:// or ssh:// URL for ${destination.url}`,
-      );
-    }
-    this.#service = new ServiceConnection(
+    const opened = ServiceConnection.open(
       DOCKER_SERVICE,
-      { url: destination.url, identity: options.identity, isMachine: false, name: destination.context },
-      environment,
       options,
+      ['context', 'url', 'identity'],
+      (environment) => {
+        const destination = resolveDockerDestination(options, environment);
+        if (/^tcp:\/\//.test(destination.url) && environment.env.DOCKER_TLS_VERIFY) {
+          throw invalidArg(
+            `DOCKER_TLS_VERIFY is set, but podgraph does not speak TLS to dockerd: use a unix:// or ssh:// URL for ${destination.url}`,
+          );
+        }
+        return { destination, place: { url: destination.url, identity: options.identity, isMachine: false, name: destination.context } };
+      },
       { sshSocket: '/var/run/docker.sock', tcpPort: 2375 },
     );
+    this.#service = opened.service;
+    this.concurrency = opened.concurrency;
     this.url = this.#service.url;
-    this.destination = { ...destination, url: this.url };
+    this.destination = { ...opened.destination, url: this.url };
   }
 
   /** The engine's version, as its answers say it (`Server: Docker/28.5.2`); undefined until one came. */

@@ -5,7 +5,7 @@ import { checkConcurrency } from '../concurrency.js';
 export type RuntimeOperation = 'removeContainer' | 'removePod';
 
 /**
- * Whose removal rules a MemoryRuntime follows. `'podman'`: SPEC section 2 (a container that
+ * Whose removal rules a MemoryRuntime follows. `'podman'`: podman's (a container that
  * others depend on is refused with CTR_EXISTS, pods and infra containers exist). `'docker'`:
  * Docker Engine's (there are no pods; a container is removed even while others depend on it,
  * and those are left broken: see {@link MemoryRuntime.brokenDependents}).
@@ -59,7 +59,7 @@ export interface OperationRecord extends RuntimeCall {
 /** What tests, examples and benchmarks need from the in-memory runtime. */
 export interface MemoryRuntimeOptions {
   /**
-   * Whose rules the runtime follows: podman's (SPEC section 2), or Docker Engine's, which has no
+   * Whose rules the runtime follows: podman's (the `Runtime` interface's), or Docker Engine's, which has no
    * pods (a spec with any is INVALID_ARG) and never refuses a removal because of dependents (the
    * container goes and its dependents are left broken, as `docker rm` does). State and absence
    * are refused alike (CTR_STATE_INVALID, NO_SUCH_CTR), in the same words.

@@ -10,7 +10,7 @@ import {
   isActiveState,
   type PodSpec,
 } from '../../graph/spec.js';
-import { hasDependents, infraContainer, noSuchContainer, noSuchPod, podMembersLeft, stateInvalid } from '../../sentences.js';
+import { hasDependents, infraContainer, noSuchContainer, noSuchPod, podMembersLeft, stateInvalid } from '../../messages.js';
 import { PodMembersLeftError } from '../pod-members-left.js';
 import type { BrokenDependent, MemoryRuntimeRules } from './memory-runtime-options.js';
 

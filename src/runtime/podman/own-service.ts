@@ -22,7 +22,7 @@ export interface OwnService {
   stop(): Promise<void>;
 }
 
-export interface OwnServiceOptions {
+interface OwnServiceOptions {
   /** The podman executable (a name looked up in PATH, or a path). */
   podman: string;
   /** Environment variables of the service. */

@@ -1,10 +1,10 @@
 import { PodgraphError } from '../../errors.js';
-import type { ItemKind } from '../../sentences.js';
+import type { ItemKind } from '../../graph/spec.js';
 import { codeOf } from '../service/refusal-codes.js';
 import { errorText } from '../service/service-client.js';
 
 /**
- * A PodgraphError for a failed request: podman's own message for the codes it shares with SPEC,
+ * A PodgraphError for a failed request: podman's own message for the codes podgraph shares with it,
  * and the URL, request and HTTP status as well for RUNTIME, whose reader needs to know where.
  */
 export function podmanError(kind: ItemKind, where: string, status: number, body: unknown, url?: string): PodgraphError {

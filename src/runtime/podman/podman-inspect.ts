@@ -44,7 +44,7 @@ interface InspectedContainer {
 }
 
 /** What a runtime keeps of each container's inspect, beyond the graph. */
-export interface ContainerNotes {
+interface ContainerNotes {
   /** Its own stop timeout, when it has one. */
   stopTimeout: number | undefined;
   /** Whether it mounts a volume (a pod's removal takes its anonymous ones). */
@@ -52,7 +52,7 @@ export interface ContainerNotes {
 }
 
 /**
- * podman's container states in SPEC's terms. `configured` and `initialized` have not started yet.
+ * podman's container states in the model's terms (`ContainerState`). `configured` and `initialized` have not started yet.
  * `removing`: podman is taking it down already; like `stopping` it is busy, so only a forced
  * removal touches it. `unknown`: podman cannot tell it runs, and neither would `podman rm`,
  * which removes it without force; it reads as `exited`.

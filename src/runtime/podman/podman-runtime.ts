@@ -1,23 +1,13 @@
 import { describe, invalidArg, PodgraphError } from '../../errors.js';
-import type { GraphSpec } from '../../graph/spec.js';
-import type { ItemKind } from '../../sentences.js';
-import { checkConcurrency } from '../concurrency.js';
+import type { GraphSpec, ItemKind } from '../../graph/spec.js';
 import { PodMembersLeftError } from '../pod-members-left.js';
 import type { PodToRemove, RemoveCallOptions, Runtime } from '../runtime.js';
-import type { ConnectionEnvironment } from '../service/environment.js';
 import { codeOf } from '../service/refusal-codes.js';
-import type { RetryOptions } from '../service/retry.js';
 import { transientKind } from '../service/retry.js';
 import { errorText, type ServiceReply } from '../service/service-client.js';
-import {
-  checkStrings,
-  environmentOption,
-  ServiceConnection,
-  type ServiceInfo,
-  type ServiceRequest,
-  StopTimeouts,
-} from '../service/service-connection.js';
+import { ServiceConnection, type ServiceInfo, type ServiceOptions, type ServiceRequest } from '../service/service-connection.js';
 import { PODMAN_SERVICE } from '../service/service-name.js';
+import { StopTimeouts } from '../service/stop-timeouts.js';
 import { type PodmanDestination, resolveDestination } from './connection/resolve.js';
 import { type OwnService, onPath, startOwnService } from './own-service.js';
 import { busyAnswer, podmanError } from './podman-errors.js';
@@ -27,7 +17,7 @@ import { inspectPodman, STORAGE_GONE, STORAGE_GONE_TEXT } from './podman-inspect
 const OWN_SERVICE_IDLE_SECONDS = 60;
 
 /** Where a {@link PodmanRuntime} finds podman's API service, and how it talks to it. */
-export interface PodmanRuntimeOptions {
+export interface PodmanRuntimeOptions extends ServiceOptions {
   /**
    * A podman connection's name (`podman system connection list`): podman-connections.json first,
    * then containers.conf's `service_destinations`. An unknown name is INVALID_ARG naming the known ones.
@@ -43,54 +33,11 @@ export interface PodmanRuntimeOptions {
    */
   url?: string;
   /**
-   * An ssh private key file; wins over the connection's and CONTAINER_SSHKEY. Without any: the keys of SSH_AUTH_SOCK.
-   *
-   * @default undefined
-   */
-  identity?: string;
-  /**
-   * What resolution and ssh read from the machine (environment variables, uid, platform, home,
-   * files). Tests pass a private HOME, so known_hosts is theirs.
-   *
-   * @default this process's
-   */
-  environment?: Partial<ConnectionEnvironment>;
-  /**
    * The API version in every path (`/v4.0.0/libpod/...`); podman 4.0 and later answer it.
    *
    * @default 'v4.0.0'
    */
   apiVersion?: string;
-  /**
-   * Container inspects in flight at once during `inspect()`.
-   *
-   * @default 8
-   */
-  inspectConcurrency?: number;
-  /**
-   * Keep-alive connections at most (ssh channels, over ssh).
-   *
-   * @default 64
-   */
-  maxSockets?: number;
-  /**
-   * Runtime calls in flight at most over every removeGraph call on this runtime (an integer >= 1
-   * or Infinity), shared by the calls as podman's own parallel workers share one semaphore.
-   * @default the larger of 3 x CPUs + 1 and the largest `concurrency` of a removal in flight
-   */
-  concurrency?: number;
-  /**
-   * Retries of requests that failed for want of the service (refused, reset, broken pipe, the
-   * socket missing while the service restarts, a reply cut off, an ssh connection or channel
-   * lost): exponential back-off with full jitter until the service has been unreachable for
-   * `budget` ms, counted for the runtime as a whole (any answer resets it). A runtime that never
-   * reached its service fails at once; refusals (absent, running, dependents, infra, any podman
-   * error) are never retried. `false`: no retries.
-   *
-   * @default { budget: 20_000, initialDelay: 100, maxDelay: 1_000 }: rides through a service
-   * restart of a few seconds, and a dead service still ends a removal in about 20 s
-   */
-  retry?: RetryOptions | false;
   /**
    * With {@link PodmanRuntime.connect}: when nothing names a destination (no `connection`, `url`,
    * CONTAINER_CONNECTION, CONTAINER_HOST or default connection) and the default socket does not
@@ -100,17 +47,6 @@ export interface PodmanRuntimeOptions {
    * @default false
    */
   startService?: boolean;
-  /**
-   * Milliseconds a request may wait for its answer on top of the time podman may spend stopping a
-   * container: a removal gets the stop timeout (`timeout` seconds, else the container's own, 10 s
-   * by default; one stop for a pod, whose members the engine removes first) plus this; any other
-   * request this alone. Past it the call fails RUNTIME naming the request and the limit, so a hung
-   * podman cannot hang a removal. Such a call is not retried: podman may still be doing it.
-   * `Infinity`: no deadline.
-   *
-   * @default 30_000: an API removal takes tens of ms, a loaded podman a few seconds
-   */
-  callTimeout?: number;
 }
 
 interface RemovedItem {
@@ -120,7 +56,7 @@ interface RemovedItem {
 
 /**
  * A real podman, through its REST API service (`podman system service`). podman enforces the
- * rules itself; this class maps its replies onto SPEC's codes: 404 is NO_SUCH_*, podman's causes
+ * rules itself; this class maps its replies onto podgraph's error codes: 404 is NO_SUCH_*, podman's causes
  * are CTR_EXISTS, CTR_STATE_INVALID and INFRA_CTR, anything else is RUNTIME with podman's message
  * and the HTTP status. Call `close()` when done so idle connections do not keep the process up.
  */
@@ -154,7 +90,7 @@ export class PodmanRuntime implements Runtime {
       return runtime;
     } catch (error) {
       await runtime.close();
-      const environment = environmentOption(options);
+      const { environment } = runtime.#service;
       const startable = options.startService === true && runtime.destination.source === 'default socket';
       if (!startable || transientKind(error) !== 'unreachable' || !onPath('podman', environment.env)) throw error;
       const service = await startOwnService({ podman: 'podman', env: environment.env, idleSeconds: OWN_SERVICE_IDLE_SECONDS });
@@ -172,23 +108,20 @@ export class PodmanRuntime implements Runtime {
   }
 
   constructor(options: PodmanRuntimeOptions = {}) {
-    checkStrings(options, ['connection', 'url', 'identity']);
     const apiVersion = options.apiVersion ?? 'v4.0.0';
     if (typeof apiVersion !== 'string' || !/^v\d+(\.\d+){0,2}$/.test(apiVersion)) {
       throw invalidArg(`Expected \`apiVersion\` like 'v4.0.0', got ${describe(apiVersion)}`);
     }
-    this.concurrency = options.concurrency === undefined ? undefined : checkConcurrency(options.concurrency);
-    const environment = environmentOption(options);
-    const destination = resolveDestination(options, environment);
-    this.#service = new ServiceConnection(
-      PODMAN_SERVICE,
-      { url: destination.url, identity: destination.identity, isMachine: destination.isMachine, name: destination.connection },
-      environment,
-      options,
-    );
+    const opened = ServiceConnection.open(PODMAN_SERVICE, options, ['connection', 'url', 'identity'], (environment) => {
+      const destination = resolveDestination(options, environment);
+      const { url, identity, isMachine, connection } = destination;
+      return { destination, place: { url, identity, isMachine, name: connection } };
+    });
+    this.#service = opened.service;
+    this.concurrency = opened.concurrency;
     this.url = this.#service.url;
-    this.connection = destination.connection;
-    this.destination = { ...destination, url: this.url };
+    this.connection = opened.destination.connection;
+    this.destination = { ...opened.destination, url: this.url };
     this.#prefix = `/${apiVersion}`;
   }
 

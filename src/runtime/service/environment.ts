@@ -27,7 +27,7 @@ function absent(error: unknown): boolean {
 }
 
 /** The environment of this process. */
-export function processEnvironment(): ConnectionEnvironment {
+function processEnvironment(): ConnectionEnvironment {
   return {
     env: process.env,
     uid: process.geteuid?.(),

@@ -33,7 +33,7 @@ export interface RetryOptions {
    * back (with full jitter, half that on average).
    *
    * @default 1_000: a local connection attempt costs well under a millisecond, so waking up once
-   * a second is cheap; in bench:podman a 1.07 s outage cost the removal 1.4 s with 1 s here, 1.9 s with 2 s
+   * a second is cheap, and a restart costs the removal little more than the outage itself
    */
   maxDelay?: number;
 }
@@ -43,7 +43,7 @@ export interface RetryOptions {
  * no socket, a reply cut off, an ssh channel lost); `busy`, the service answered that it could not do
  * it now (a transient answer); anything else is final.
  */
-export type FailureKind = 'unreachable' | 'busy';
+type FailureKind = 'unreachable' | 'busy';
 
 const KIND = new WeakMap<object, FailureKind>();
 
@@ -63,7 +63,7 @@ interface ResolvedRetry {
   maxDelay: number;
 }
 
-export const DEFAULT_RETRY: ResolvedRetry = { budget: 20_000, initialDelay: 100, maxDelay: 1_000 };
+const DEFAULT_RETRY: ResolvedRetry = { budget: 20_000, initialDelay: 100, maxDelay: 1_000 };
 
 export function resolveRetry(value: unknown): ResolvedRetry | false {
   if (value === undefined) return DEFAULT_RETRY;

@@ -7,6 +7,7 @@
 import { userInfo } from 'node:os';
 import { posix, win32 } from 'node:path';
 import { describe, invalidArg, PodgraphError } from '../../errors.js';
+import { checkConcurrency } from '../concurrency.js';
 import type { RuntimeRetry } from '../runtime.js';
 import { type ConnectionEnvironment, environmentOf } from './environment.js';
 import { markTransient, Retrier, type RetryOptions, resolveRetry } from './retry.js';
@@ -20,12 +21,61 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** The options PodmanRuntime and DockerRuntime take alike. */
 export interface ServiceOptions {
+  /**
+   * An ssh private key file for ssh:// URLs; for podman it wins over the connection's and
+   * CONTAINER_SSHKEY. Without any: the keys of SSH_AUTH_SOCK.
+   *
+   * @default undefined
+   */
   identity?: string;
+  /**
+   * What resolution and ssh read from the machine (environment variables, uid, platform, home,
+   * files). Tests pass a private HOME, so known_hosts is theirs.
+   *
+   * @default this process's
+   */
   environment?: Partial<ConnectionEnvironment>;
+  /**
+   * Container inspects in flight at once during `inspect()` (neither engine's list has the dependencies).
+   *
+   * @default 8
+   */
   inspectConcurrency?: number;
+  /**
+   * Keep-alive connections at most (ssh channels, over ssh).
+   *
+   * @default 64
+   */
   maxSockets?: number;
+  /**
+   * Runtime calls in flight at most over every removeGraph call on this runtime (an integer >= 1
+   * or Infinity), shared by the calls as podman's own parallel workers share one semaphore;
+   * checked when the runtime is made.
+   * @default the larger of 3 x CPUs + 1 and the largest `concurrency` of a removal in flight
+   */
   concurrency?: number;
+  /**
+   * Retries of requests that failed for want of the service (refused, reset, broken pipe, the
+   * socket missing while the service restarts, a reply cut off, an ssh connection or channel
+   * lost): exponential back-off with full jitter until the service has been unreachable for
+   * `budget` ms, counted for the runtime as a whole (any answer resets it). A runtime that never
+   * reached its service fails at once; refusals (absent, running, dependents, infra, any error of
+   * the engine's) are never retried. `false`: no retries.
+   *
+   * @default { budget: 20_000, initialDelay: 100, maxDelay: 1_000 }: rides through a service
+   * restart of a few seconds, and a dead service still ends a removal in about 20 s
+   */
   retry?: RetryOptions | false;
+  /**
+   * Milliseconds a request may wait for its answer on top of the time the engine may spend
+   * stopping a container: a removal gets the stop timeout (`timeout` seconds, else the
+   * container's own, 10 s by default) plus this; any other request this alone. Past it the call
+   * fails RUNTIME naming the request and the limit, so a hung engine cannot hang a removal. Such
+   * a call is not retried: the engine may still be doing it. On Docker, also how long a removal
+   * someone else started may take to finish. `Infinity`: no deadline.
+   *
+   * @default 30_000: an API removal takes tens of ms, a loaded engine a few seconds
+   */
   callTimeout?: number;
 }
 
@@ -50,7 +100,7 @@ export interface ServiceRequest {
 }
 
 /** An integer option >= 1, `fallback` when absent; INVALID_ARG naming it otherwise. */
-export function positiveInteger(value: unknown, key: string, fallback: number): number {
+function positiveInteger(value: unknown, key: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (!Number.isInteger(value) || (value as number) < 1) {
     throw invalidArg(`Expected \`${key}\` to be an integer from 1 and up, got ${describe(value)}`);
@@ -59,7 +109,7 @@ export function positiveInteger(value: unknown, key: string, fallback: number): 
 }
 
 /** `connection`, `url`, `identity` and the like: non-empty strings when given. */
-export function checkStrings(options: object, keys: readonly string[]): void {
+function checkStrings(options: object, keys: readonly string[]): void {
   for (const key of keys) {
     const value = (options as Record<string, unknown>)[key];
     if (value !== undefined && (typeof value !== 'string' || value === '')) {
@@ -88,7 +138,7 @@ function defaultUser(environment: ConnectionEnvironment): string {
 }
 
 /** The environment the options describe (`environment`, else this process's), checked as an object first. */
-export function environmentOption(options: ServiceOptions): ConnectionEnvironment {
+function environmentOption(options: ServiceOptions): ConnectionEnvironment {
   const given = options.environment;
   if (given !== undefined && (typeof given !== 'object' || given === null)) {
     throw invalidArg(`Expected \`environment\` to be an object, got ${describe(given)}`);
@@ -97,7 +147,7 @@ export function environmentOption(options: ServiceOptions): ConnectionEnvironmen
 }
 
 /** Where a runtime connects, as its engine's resolution decided. */
-export interface ServiceDestination {
+interface ServiceDestination {
   url: string;
   identity: string | undefined;
   /** A podman machine connection: its host key is not checked. */
@@ -106,10 +156,40 @@ export interface ServiceDestination {
   name: string | undefined;
 }
 
+/** A connection opened for a runtime, with what the runtime keeps of its options. */
+interface OpenedService<D> {
+  service: ServiceConnection;
+  /** Where it connects, as the engine's resolution chose it. */
+  destination: D;
+  /** The runtime's own `concurrency`, checked. */
+  concurrency: number | undefined;
+}
+
 export class ServiceConnection {
+  /**
+   * The constructor sequence both runtimes share: the options' strings, `concurrency` and
+   * `environment` checked, the destination resolved by the engine's rules (`resolve`, which may
+   * refuse it), then the connection made (see the constructor).
+   */
+  static open<D>(
+    service: ServiceName,
+    options: ServiceOptions,
+    strings: readonly string[],
+    resolve: (environment: ConnectionEnvironment) => { destination: D; place: ServiceDestination },
+    defaults: Omit<UrlDefaults, 'user'> = {},
+  ): OpenedService<D> {
+    checkStrings(options, strings);
+    const concurrency = options.concurrency === undefined ? undefined : checkConcurrency(options.concurrency);
+    const environment = environmentOption(options);
+    const { destination, place } = resolve(environment);
+    return { service: new ServiceConnection(service, place, environment, options, defaults), destination, concurrency };
+  }
+
   /** Where it connects, without any password. */
   readonly url: string;
   readonly service: ServiceName;
+  /** What the runtime read from the machine (the variables a service it starts inherits, among them). */
+  readonly environment: ConnectionEnvironment;
   readonly inspectConcurrency: number;
   readonly #client: ServiceClient;
   /** Milliseconds a request may wait for its answer on top of a stop (the runtimes' `callTimeout`). */
@@ -132,6 +212,7 @@ export class ServiceConnection {
     this.callTimeout = callTimeoutOf(options.callTimeout);
     this.url = endpoint.url;
     this.service = service;
+    this.environment = environment;
     let transport: ServiceTransport | undefined;
     if ('ssh' in endpoint) {
       transport = new SshTransport({
@@ -209,25 +290,4 @@ function versionOf(reply: ServiceReply): string | undefined {
   if (typeof libpod === 'string' && libpod !== '') return libpod;
   const server = /^Docker\/(\S+)/.exec(String(reply.headers.server ?? ''));
   return server?.[1];
-}
-
-/**
- * Each container's own stop timeout where it is not the engine's 10 s, as the last inspect saw
- * it: a removal's deadline allows for that long a stop.
- */
-export class StopTimeouts {
-  readonly #seconds = new Map<string, number>();
-
-  clear(): void {
-    this.#seconds.clear();
-  }
-
-  note(id: string, seconds: unknown): void {
-    if (typeof seconds === 'number' && seconds !== 10) this.#seconds.set(id, seconds);
-  }
-
-  /** The seconds a removal of `id` may spend stopping it: the call's `timeout`, else its own, else 10. */
-  of(id: string, timeout: number | undefined): number {
-    return timeout ?? this.#seconds.get(id) ?? 10;
-  }
 }

@@ -83,6 +83,6 @@ export function parseServiceUrl(url: unknown, defaults: UrlDefaults = { user: 'r
 }
 
 /** The URL without a password, for every message. */
-export function redactUrl(url: string): string {
+function redactUrl(url: string): string {
   return url.replace(/^(ssh:\/\/[^:/@]*):[^@/]*@/, '$1@');
 }

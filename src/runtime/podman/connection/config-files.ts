@@ -11,7 +11,7 @@ import { invalidArg, PodgraphError } from '../../../errors.js';
 import type { ConnectionEnvironment } from '../../service/environment.js';
 
 /** A connection as podman stores it (containers/common `Destination`). */
-export interface StoredDestination {
+interface StoredDestination {
   uri: string;
   identity: string | undefined;
   isMachine: boolean;
@@ -31,7 +31,7 @@ function pathOf(environment: ConnectionEnvironment) {
 }
 
 /** `$XDG_CONFIG_HOME/containers/containers.conf`, else `~/.config/...` (`%APPDATA%\containers\...` on Windows). */
-export function userContainersConf(environment: ConnectionEnvironment): string {
+function userContainersConf(environment: ConnectionEnvironment): string {
   const path = pathOf(environment);
   const { env } = environment;
   if (environment.platform === 'win32') return path.join(env.APPDATA ?? environment.home, 'containers', 'containers.conf');
@@ -40,7 +40,7 @@ export function userContainersConf(environment: ConnectionEnvironment): string {
 }
 
 /** podman-connections.json: `$PODMAN_CONNECTIONS_CONF`, else beside the user's containers.conf. */
-export function connectionsJsonPath(environment: ConnectionEnvironment): string {
+function connectionsJsonPath(environment: ConnectionEnvironment): string {
   const fromEnv = environment.env.PODMAN_CONNECTIONS_CONF;
   if (fromEnv) return fromEnv;
   return pathOf(environment).join(pathOf(environment).dirname(userContainersConf(environment)), 'podman-connections.json');
@@ -104,7 +104,7 @@ function parseContainersConf(source: string, file: string): TomlTable {
   }
 }
 
-function table(value: TomlValue | undefined): TomlTable | undefined {
+function tomlTable(value: TomlValue | undefined): TomlTable | undefined {
   // A date is an object too (a TomlDate), not a table.
   return typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date) ? value : undefined;
 }
@@ -134,10 +134,10 @@ export function readConfigStores(environment: ConnectionEnvironment): { conf: Co
     if (source === undefined) continue;
     conf.files.push(file);
     const document = parseContainersConf(source, file);
-    const engine = table(document.engine);
+    const engine = tomlTable(document.engine);
     if (engine?.active_service !== undefined) conf.defaultConnection = text(engine.active_service);
-    for (const [name, value] of Object.entries(table(engine?.service_destinations) ?? {})) {
-      const destination = table(value);
+    for (const [name, value] of Object.entries(tomlTable(engine?.service_destinations) ?? {})) {
+      const destination = tomlTable(value);
       if (destination === undefined) continue;
       conf.destinations.set(name, {
         uri: text(destination.uri) ?? '',
@@ -145,9 +145,9 @@ export function readConfigStores(environment: ConnectionEnvironment): { conf: Co
         isMachine: destination.is_machine === true,
       });
     }
-    const farms = table(document.farms);
+    const farms = tomlTable(document.farms);
     if (farms?.default !== undefined) conf.defaultFarm = text(farms.default);
-    for (const [name, list] of Object.entries(table(farms?.list) ?? {})) conf.farms.set(name, farmList(list));
+    for (const [name, list] of Object.entries(tomlTable(farms?.list) ?? {})) conf.farms.set(name, farmList(list));
   }
 
   const json: ConfigStore = { files: [], defaultConnection: undefined, destinations: new Map(), defaultFarm: undefined, farms: new Map() };

@@ -17,7 +17,7 @@ import { type ConnectionEnvironment, environmentOf } from '../../service/environ
 import { type ConfigStore, readConfigStores } from './config-files.js';
 
 /** podman's own default for a rootful service. */
-export const ROOTFUL_PODMAN_URL = 'unix:///run/podman/podman.sock';
+const ROOTFUL_PODMAN_URL = 'unix:///run/podman/podman.sock';
 
 /** One named connection, as `podman system connection list` shows it. */
 export interface PodmanConnection {
@@ -69,7 +69,7 @@ export interface PodmanDestination {
   startedBecause?: string;
 }
 
-export interface DestinationRequest {
+interface DestinationRequest {
   connection?: string | undefined;
   url?: string | undefined;
   identity?: string | undefined;
@@ -121,7 +121,7 @@ function known(all: PodmanConnections, what: 'connections' | 'farms'): string {
  * `via` says who named it: an option (its name is the error's `path`) or where else it came from
  * (the message's first words: `CONTAINER_CONNECTION: ...`).
  */
-export function connectionNamed(all: PodmanConnections, name: string, via: { option: string } | string): PodmanConnection {
+function connectionNamed(all: PodmanConnections, name: string, via: { option: string } | string): PodmanConnection {
   const found = all.connections.find((connection) => connection.name === name);
   const refuse = (text: string) => (typeof via === 'string' ? invalidArg(`${via}: ${text}`) : invalidArg(text, via.option));
   if (found === undefined) throw refuse(`connection "${name}" not found; ${known(all, 'connections')}`);
@@ -142,14 +142,14 @@ export function farmConnections(all: PodmanConnections, name: string | undefined
 }
 
 /** Rule 6: the local service podman would use for this user. */
-export function defaultSocketUrl(environment: ConnectionEnvironment): string {
+function defaultSocketUrl(environment: ConnectionEnvironment): string {
   const rootless = environment.platform === 'linux' && environment.uid !== undefined && environment.uid !== 0;
   if (!rootless) return ROOTFUL_PODMAN_URL;
   const runtimeDir = environment.env.XDG_RUNTIME_DIR || `/run/user/${environment.uid}`;
   return `unix://${runtimeDir.replace(/\/+$/, '')}/podman/podman.sock`;
 }
 
-function named(connection: PodmanConnection, source: DestinationSource): PodmanDestination {
+function fromConnection(connection: PodmanConnection, source: DestinationSource): PodmanDestination {
   return { url: connection.uri, identity: connection.identity, isMachine: connection.isMachine, connection: connection.name, source };
 }
 
@@ -160,7 +160,7 @@ function named(connection: PodmanConnection, source: DestinationSource): PodmanD
 function fromEnvironment(environment: ConnectionEnvironment, all: () => PodmanConnections): PodmanDestination {
   const { env } = environment;
   if (env.CONTAINER_CONNECTION)
-    return named(connectionNamed(all(), env.CONTAINER_CONNECTION, 'CONTAINER_CONNECTION'), 'CONTAINER_CONNECTION');
+    return fromConnection(connectionNamed(all(), env.CONTAINER_CONNECTION, 'CONTAINER_CONNECTION'), 'CONTAINER_CONNECTION');
   if (env.CONTAINER_HOST) {
     return {
       url: env.CONTAINER_HOST,
@@ -173,7 +173,7 @@ function fromEnvironment(environment: ConnectionEnvironment, all: () => PodmanCo
   const connections = all();
   const fallback = connections.connections.find((connection) => connection.default && connection.uri !== '');
   // podman falls back to the socket when the default names no connection.
-  if (fallback !== undefined) return named(fallback, 'default connection');
+  if (fallback !== undefined) return fromConnection(fallback, 'default connection');
   return { url: defaultSocketUrl(environment), identity: undefined, isMachine: false, connection: undefined, source: 'default socket' };
 }
 
@@ -183,7 +183,7 @@ export function resolveDestination(request: DestinationRequest, environment: Con
   const all = () => (cached ??= readConnections(environment));
   let destination: PodmanDestination;
   if (request.connection !== undefined) {
-    destination = named(connectionNamed(all(), request.connection, { option: 'connection' }), 'connection');
+    destination = fromConnection(connectionNamed(all(), request.connection, { option: 'connection' }), 'connection');
   } else if (request.url !== undefined) {
     // podman keeps the identity the environment chose (CONTAINER_SSHKEY, the default connection's)
     // for a URL given on its own; not its machine mode: host keys are checked for an explicit URL.

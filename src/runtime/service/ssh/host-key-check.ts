@@ -28,7 +28,7 @@ const SUPPORTED_HOST_KEY_ALGORITHMS = new Set([
 ]);
 
 /** One handshake's check of the host key. */
-export interface HostKeyCheck {
+interface HostKeyCheck {
   /** For ssh2's ConnectConfig: the host key algorithms to ask for, and the `hostVerifier`. */
   readonly config: Pick<ConnectConfig, 'algorithms' | 'hostVerifier'>;
   /** After the handshake failed with `cause`: the refusal, when the host key was why; undefined otherwise. */

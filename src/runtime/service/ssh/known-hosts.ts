@@ -7,7 +7,7 @@
 import { createHmac } from 'node:crypto';
 import { globSource } from '../../../glob.js';
 
-export interface KnownHostEntry {
+interface KnownHostEntry {
   marker: '@revoked' | '@cert-authority' | undefined;
   hosts: string;
   keyType: string;

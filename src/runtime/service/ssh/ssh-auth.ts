@@ -6,7 +6,7 @@ import type { ConnectConfig } from 'ssh2';
 import type { SshAddress } from '../service-url.js';
 import { SshFailure, serverOf } from './ssh-errors.js';
 
-export interface SshCredentials {
+interface SshCredentials {
   /** A private key file; without one, the keys of `agentSocket`. */
   identity: string | undefined;
   /** `SSH_AUTH_SOCK`. */

@@ -14,7 +14,7 @@ import type { Duplex } from 'node:stream';
 import { ChannelSocket } from './channel-socket.js';
 import { SshConnection, type SshConnectionOptions } from './ssh-connection.js';
 
-export interface SshTransportOptions extends SshConnectionOptions {
+interface SshTransportOptions extends SshConnectionOptions {
   /** Channels open at once at most. */
   maxChannels: number;
 }

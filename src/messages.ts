@@ -1,11 +1,10 @@
 /**
- * podman's sentences, written once: the graph, the plan, the remover and the in-memory runtime
- * all say a refusal the same way, in podman's words where podman has them.
+ * The messages of podgraph's errors, written once: the graph, the plan, the remover and the
+ * in-memory runtime all say a refusal or an outcome the same way, in podman's words where podman
+ * has them.
  */
 import { PodgraphError } from './errors.js';
-
-/** What a removal acts on: a container or a pod. */
-export type ItemKind = 'container' | 'pod';
+import type { ItemKind } from './graph/spec.js';
 
 /** `path`: where the input named it, such as the removal option `containers[2]`. */
 export function noSuchContainer(idOrName: string, path?: string): PodgraphError {
