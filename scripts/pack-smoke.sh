@@ -40,7 +40,8 @@ log "installed into $app"
 
 # --- 1 and 2: the same removal from an ESM and a CommonJS script --------------------------------
 # The body both scripts share: a pod (infra + two members, one depending on the other) and a
-# three-container chain, all running, removed with all + force; the report and the order checked.
+# three-container chain, all running, removed with all + force; the report, the chain's order and
+# the pod's single call (a forced pod with nothing outside depending on it goes whole) checked.
 removal_body='
   const graph = ContainerGraph.fromSpec({
     pods: [{ id: "web" }],
@@ -64,7 +65,8 @@ removal_body='
   const ended = (id) => runtime.log.find((call) => call.id === id && call.result === "removed").endTick;
   const started = (id) => runtime.log.find((call) => call.id === id).startTick;
   assert.ok(ended("top") < started("mid") && ended("mid") < started("base"), "the chain goes dependents first");
-  assert.ok(ended("app") < started("db") && ended("db") < started("web"), "the pod goes after its members");
+  const podCalls = runtime.log.filter((call) => ["web", "web-infra", "db", "app"].includes(call.id));
+  assert.deepEqual(podCalls.map((call) => [call.op, call.id]), [["removePod", "web"]], "the pod goes in one call, its members with it");
   assert.throws(() => ContainerGraph.fromSpec({ containers: [{ id: "a", dependsOn: ["a"] }] }), PodgraphError);
   console.log("removed", report.containers.size, "containers and", report.pods.size, "pod");
 '
