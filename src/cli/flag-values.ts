@@ -38,3 +38,7 @@ export function parseMilliseconds(value: string): number {
 export function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
+
+/** The formats `podgraph graph` draws in. */
+export const GRAPH_FORMATS = ['dot', 'mermaid', 'svg', 'json'] as const;
+export type GraphFormat = (typeof GRAPH_FORMATS)[number];

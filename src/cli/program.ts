@@ -12,7 +12,7 @@ import type { GraphFlags } from './commands/graph.js';
 import type { PlanFlags } from './commands/plan.js';
 import type { ListFlags } from './commands/system-connection.js';
 import { connectionFlags } from './connection-options.js';
-import { collect, parseConcurrency, parseMilliseconds, parseTime } from './flag-values.js';
+import { collect, GRAPH_FORMATS, parseConcurrency, parseMilliseconds, parseTime } from './flag-values.js';
 import type { RemoveFlags } from './options.js';
 import { commandPath, PodmanCommand } from './podman-command.js';
 import { type Io, PROGRESS_MODES } from './progress.js';
@@ -46,10 +46,6 @@ function argvPath(program: Command, argv: readonly string[]): string {
   }
   return words.join(' ');
 }
-
-/** The formats `podgraph graph` draws in. */
-export const GRAPH_FORMATS = ['dot', 'mermaid', 'svg', 'json'] as const;
-export type GraphFormat = (typeof GRAPH_FORMATS)[number];
 
 /** Adds `system connection list` (alias `ls`) to the program; `done` receives the exit code. */
 function systemCommand(program: Command, io: Io, done: (exitCode: number) => void): void {
