@@ -14,8 +14,9 @@ interface PlannedCallView {
   call: 'removeContainer' | 'removePod';
   id: string;
   name?: string;
-  /** For removePod: the infra container it takes with it. */
+  /** For removePod: the infra container it takes with it, and its name. */
   infra?: string;
+  infraName?: string;
   /** For a removePod that removes the pod's containers itself (the whole pod in one call): those, dependents first. */
   members?: { id: string; name?: string }[];
   /** `removed`, or the code the call would fail with. */
@@ -55,7 +56,7 @@ export function planView(graph: ContainerGraph, options: RemoveOptions): { view:
             expect: call.expected?.code ?? 'removed',
           };
           if (item?.name !== undefined) view.name = item.name;
-          if (call.infra !== undefined) view.infra = call.infra;
+          if (call.infra !== undefined) Object.assign(view, { infra: call.infra }, infraNameField(graph.container(call.infra)?.name));
           if (call.members !== undefined) view.members = call.members.map((id) => ({ id, ...nameField(graph.container(id)?.name) }));
           return view;
         }),
@@ -124,9 +125,13 @@ function nameField(name: string | undefined): { name?: string } {
   return name === undefined ? {} : { name };
 }
 
+function infraNameField(name: string | undefined): { infraName?: string } {
+  return name === undefined ? {} : { infraName: name };
+}
+
 function describeCall(call: PlannedCallView): string {
   if (call.call === 'removeContainer') return `remove container ${nameOf(call)}`;
   const taken = (call.members ?? []).map(nameOf);
-  if (call.infra !== undefined) taken.push(`its infra container ${shortId(call.infra)}`);
+  if (call.infra !== undefined) taken.push(`its infra container ${call.infraName ?? shortId(call.infra)}`);
   return `remove pod ${nameOf(call)}${taken.length === 0 ? '' : ` (and ${taken.join(', ')})`}`;
 }

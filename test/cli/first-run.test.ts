@@ -102,6 +102,7 @@ describePodman('first run, rootful: no service to start, none left behind', (eng
     const result = await cli(['plan', 'rm', '-fa'], env);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^rm -a -f: 4 containers and 1 pod selected; /);
+    expect(result.stdout).toMatch(/^ {2}remove pod web \(and web-app, its infra container [0-9a-f]{12}-infra\)$/m); // by name, as podman names it
     const started = STARTED.exec(result.stderr);
     expect(started?.slice(1)).toEqual([engine.version, xdg, 'unix:///run/podman/podman.sock']);
     expect(services(xdg)).toEqual([]);
