@@ -10,10 +10,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import { ContainerGraph, PodmanRuntime, removeGraph } from 'podgraph';
 import { afterEach, expect, test } from 'vitest';
 import { createInPodman } from '../support/fixtures.ts';
 import { describePodman, useSandbox } from '../support/podman-tests.ts';
+
+const DIST = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
 
 /** PIDs of processes whose command line mentions `text`. */
 function processesWith(text: string): number[] {
@@ -65,6 +69,23 @@ describePodman('a podman service of its own, when none answers', (engine) => {
     // Its folder goes with it.
     expect(readdirSync(runtimeDir).filter((name) => name.startsWith('podgraph-'))).toEqual([]);
     expect(await live.sandbox.podman('ps', '-aq')).toBe('');
+  });
+
+  test('a process that exits without close() still stops the service it started (an exit hook, by its PID)', async () => {
+    const { environment } = machine();
+    // Another Node process, as a script that calls process.exit() (or a second Ctrl-C) would be.
+    const script = [
+      `import { PodmanRuntime } from ${JSON.stringify(DIST)};`,
+      `const runtime = await PodmanRuntime.connect({ startService: true, environment: ${JSON.stringify(environment)} });`,
+      'console.log(runtime.url);',
+      'process.exit(0);',
+    ].join('\n');
+    const url = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }).trim();
+    expect(url).toMatch(/^unix:\/\/.*\/podman\.sock$/);
+    const socket = url.slice('unix://'.length);
+    // SIGTERM on the way out; with no request in flight podman ends at once (left alone, it would idle for 60 s).
+    for (let waited = 0; waited < 10_000 && processesWith(socket).length > 0; waited += 100) await sleep(100);
+    expect(processesWith(socket)).toEqual([]);
   });
 
   test('not asked, or a destination named: nothing is started and the call fails naming the URL', async () => {
