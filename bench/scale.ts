@@ -79,7 +79,7 @@ async function timePodgraph(spec: GraphSpec, dag: RemovalDag, concurrency: numbe
   let start = performance.now();
   const graph = ContainerGraph.fromSpec(spec);
   const fromSpec = performance.now() - start;
-  const runtime = new MemoryRuntime(graph, { log: false });
+  const runtime = new MemoryRuntime(graph, { log: false, wholePods: false });
   start = performance.now();
   const report = await removeGraph(graph, { all: true, force: true, runtime, concurrency });
   const removal = performance.now() - start;
@@ -97,7 +97,7 @@ async function podgraphHeap(spec: GraphSpec, dag: RemovalDag, concurrency: numbe
     if (graph.graphlib.nodeCount() !== spec.containers!.length) throw new Error('bench: graphlib view is incomplete');
     graphlib = performance.now() - start;
   }
-  const memory = new MemoryRuntime(graph, { log: false });
+  const memory = new MemoryRuntime(graph, { log: false, wholePods: false });
   const sampler = new HeapSampler(memory, dag.nodes.length, base);
   sampler.sample();
   const report = await removeGraph(graph, { all: true, force: true, runtime: sampler, concurrency });
@@ -108,7 +108,7 @@ async function podgraphHeap(spec: GraphSpec, dag: RemovalDag, concurrency: numbe
 }
 
 async function timePGraph(spec: GraphSpec, world: ContainerGraph, concurrency: number) {
-  const runtime = new MemoryRuntime(world, { log: false });
+  const runtime = new MemoryRuntime(world, { log: false, wholePods: false });
   let start = performance.now();
   const dag = removalDag(spec);
   const { graph, nodeOf } = pGraphOf(dag);
@@ -121,7 +121,7 @@ async function timePGraph(spec: GraphSpec, world: ContainerGraph, concurrency: n
 }
 
 async function pGraphHeap(spec: GraphSpec, world: ContainerGraph, concurrency: number): Promise<number> {
-  const memory = new MemoryRuntime(world, { log: false });
+  const memory = new MemoryRuntime(world, { log: false, wholePods: false });
   const base = liveHeap();
   const dag = removalDag(spec);
   const { graph, nodeOf } = pGraphOf(dag);
@@ -140,7 +140,7 @@ async function pGraphHeap(spec: GraphSpec, world: ContainerGraph, concurrency: n
  */
 async function timeFloor(dag: RemovalDag, concurrency: number, world?: ContainerGraph, throughPLimit = false): Promise<number> {
   const roots = dag.nodes.filter((node) => dag.indegree[node] === 0);
-  const runtime = world === undefined ? undefined : new MemoryRuntime(world, { log: false });
+  const runtime = world === undefined ? undefined : new MemoryRuntime(world, { log: false, wholePods: false });
   let calls = 0;
   const noop = async (_node: number) => {
     calls++;
