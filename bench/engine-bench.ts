@@ -25,38 +25,41 @@ export interface EngineBenchArgs<E extends string, F extends number> {
 
 /**
  * `--engine E` (repeatable or comma-separated; default every engine), `--fixture F`, `--rounds N`,
- * `--out DIR`, and the script's own boolean `switches`. Anything else is an error naming it.
+ * `--out DIR`, the script's own boolean `switches` and its own `strings` (a value each). Anything else is an
+ * error naming it.
  */
 export function engineBenchArgs<E extends string, F extends number>(
   script: string,
   engines: readonly E[],
   fixtures: readonly F[],
   switches: readonly string[] = [],
+  strings: readonly string[] = [],
 ): EngineBenchArgs<E, F> {
-  const { values } = parseArgs({
+  const { values: given } = parseArgs({
     options: {
       engine: { type: 'string', multiple: true },
       fixture: { type: 'string' },
       rounds: { type: 'string' },
       out: { type: 'string' },
       ...Object.fromEntries(switches.map((name) => [name, { type: 'boolean' as const }])),
+      ...Object.fromEntries(strings.map((name) => [name, { type: 'string' as const }])),
     },
     allowPositionals: false,
     strict: true,
   });
-  const asked = (values.engine as string[] | undefined)?.flatMap((value) => value.split(',')) ?? [...engines];
+  const asked = (given.engine as string[] | undefined)?.flatMap((value) => value.split(',')) ?? [...engines];
   for (const engine of asked) {
     if (!engines.includes(engine as E)) throw new Error(`${script}: --engine ${engine}: expected one of ${engines.join(', ')}`);
   }
-  const fixture = Number(values.fixture ?? fixtures[0]);
-  if (!fixtures.includes(fixture as F)) throw new Error(`${script}: --fixture ${values.fixture}: expected one of ${fixtures.join(', ')}`);
-  const rounds = Number(values.rounds ?? 3);
-  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`${script}: --rounds ${values.rounds}: expected an integer from 1 up`);
+  const fixture = Number(given.fixture ?? fixtures[0]);
+  if (!fixtures.includes(fixture as F)) throw new Error(`${script}: --fixture ${given.fixture}: expected one of ${fixtures.join(', ')}`);
+  const rounds = Number(given.rounds ?? 3);
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`${script}: --rounds ${given.rounds}: expected an integer from 1 up`);
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const out =
-    (values.out as string | undefined) ?? join(ROOT, 'bench', 'out', `${script.replace(/^bench:/, '').replace(/:/g, '-')}-${stamp}`);
+    (given.out as string | undefined) ?? join(ROOT, 'bench', 'out', `${script.replace(/^bench:/, '').replace(/:/g, '-')}-${stamp}`);
   mkdirSync(out, { recursive: true });
-  return { engines: asked as E[], fixture: fixture as F, rounds, out, flags: values as Record<string, string | boolean | undefined> };
+  return { engines: asked as E[], fixture: fixture as F, rounds, out, flags: given as Record<string, string | boolean | undefined> };
 }
 
 /** Lines printed and kept: `save()` writes them all to results.md in the run's folder. */
