@@ -56,7 +56,11 @@ export function planView(graph: ContainerGraph, options: RemoveOptions): { view:
             expect: call.expected?.code ?? 'removed',
           };
           if (item?.name !== undefined) view.name = item.name;
-          if (call.infra !== undefined) Object.assign(view, { infra: call.infra }, infraNameField(graph.container(call.infra)?.name));
+          if (call.infra !== undefined) {
+            view.infra = call.infra;
+            const infraName = graph.container(call.infra)?.name;
+            if (infraName !== undefined) view.infraName = infraName;
+          }
           if (call.members !== undefined) view.members = call.members.map((id) => ({ id, ...nameField(graph.container(id)?.name) }));
           return view;
         }),
@@ -123,10 +127,6 @@ export function renderPlan(command: string, view: RemovalPlanView): string {
 
 function nameField(name: string | undefined): { name?: string } {
   return name === undefined ? {} : { name };
-}
-
-function infraNameField(name: string | undefined): { infraName?: string } {
-  return name === undefined ? {} : { infraName: name };
 }
 
 function describeCall(call: PlannedCallView): string {

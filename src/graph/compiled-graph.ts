@@ -93,3 +93,32 @@ export function specOf(
   }
   return { pods, containers };
 }
+
+/**
+ * Pod `pod`'s members other than its infra container, each after every member that depends on it
+ * (the order podman's pod removal takes them in). With `present`, only the members marked 1 there,
+ * and only their dependents marked 1 hold them back.
+ */
+export function podMembersDependentsFirst(graph: CompiledGraph, pod: number, present?: Uint8Array): number[] {
+  const here = (i: number) => present === undefined || present[i] === 1;
+  const order: number[] = [];
+  const waiting = new Map<number, number>();
+  for (let k = graph.memberStart[pod]; k < graph.memberStart[pod + 1]; k++) {
+    const m = graph.members[k];
+    if (!here(m) || graph.isInfra[m] === 1) continue;
+    let count = 0;
+    for (let d = graph.dependentStart[m]; d < graph.dependentStart[m + 1]; d++) if (here(graph.dependents[d])) count++;
+    waiting.set(m, count);
+  }
+  for (const [m, count] of waiting) if (count === 0) order.push(m);
+  for (let head = 0; head < order.length; head++) {
+    const m = order[head];
+    for (let k = graph.depStart[m]; k < graph.depStart[m + 1]; k++) {
+      const left = waiting.get(graph.deps[k]);
+      if (left === undefined) continue;
+      waiting.set(graph.deps[k], left - 1);
+      if (left === 1) order.push(graph.deps[k]);
+    }
+  }
+  return order;
+}

@@ -4,7 +4,7 @@ import { isActiveState } from '../graph/spec.js';
 import { type Csr, heightsOf } from '../graph/topological-order.js';
 import { hasDependents, infraContainer } from '../messages.js';
 import type { Runtime } from '../runtime/runtime.js';
-import type { CallDag } from './call-nodes.js';
+import { alongOf, type CallDag } from './call-nodes.js';
 import { OutcomeWalk } from './outcome-walk.js';
 import type { Selection } from './selection.js';
 
@@ -54,6 +54,7 @@ export function compileCalls(graph: CompiledGraph, selection: Selection, options
     force: options.force,
     csr,
     wholePod,
+    along: alongOf(graph, wholePod),
     isCall: new Uint8Array(total),
     refused: new Map<number, PodgraphError>(),
     items,

@@ -1,5 +1,5 @@
 import type { PodgraphError } from '../errors.js';
-import { type CompiledGraph, stateOf } from '../graph/compiled-graph.js';
+import { type CompiledGraph, podMembersDependentsFirst, stateOf } from '../graph/compiled-graph.js';
 import { type ItemKind, isActiveState } from '../graph/spec.js';
 import type { Csr } from '../graph/topological-order.js';
 import { stateInvalid } from '../messages.js';
@@ -31,6 +31,8 @@ export interface CallDag {
   readonly height: Int32Array;
   /** 1 for a pod removed by one whole-pod call, which takes its members along. */
   readonly wholePod: Uint8Array;
+  /** By pod: the containers its call takes along, in the order they go (see {@link takenAlong}). */
+  readonly along: readonly (readonly number[])[];
   /**
    * Selected items decided from the graph alone, without a runtime call: INFRA_CTR, CTR_EXISTS,
    * and what they block (DEPENDENCY_FAILED, REMOVING_CTRS, the infra container of such a pod).
@@ -72,35 +74,21 @@ export function isUnlisted(dag: CallDag, node: number): boolean {
  * first, then its infra container): the infra container only, or every member of a whole-pod call.
  * Empty for a container node.
  */
-export function takenAlong(dag: CallDag, node: number): number[] {
+export function takenAlong(dag: Pick<CallDag, 'graph' | 'along'>, node: number): readonly number[] {
   const { graph } = dag;
   const pod = node - graph.size;
-  if (node < graph.size || pod >= graph.podCount) return [];
-  const along: number[] = dag.wholePod[pod] === 1 ? membersDependentsFirst(graph, pod) : [];
-  if (graph.podInfra[pod] !== -1) along.push(graph.podInfra[pod]);
-  return along;
+  return node < graph.size || pod >= graph.podCount ? NOTHING : dag.along[pod];
 }
 
-/** A pod's members other than its infra container, each after every member that depends on it. */
-export function membersDependentsFirst(graph: CompiledGraph, pod: number): number[] {
-  const members: number[] = [];
-  const waiting = new Map<number, number>();
-  for (let k = graph.memberStart[pod]; k < graph.memberStart[pod + 1]; k++) {
-    const m = graph.members[k];
-    if (graph.isInfra[m] === 0) waiting.set(m, graph.dependentStart[m + 1] - graph.dependentStart[m]);
-  }
-  for (const [m, count] of waiting) if (count === 0) members.push(m);
-  for (let head = 0; head < members.length; head++) {
-    const m = members[head];
-    for (let k = graph.depStart[m]; k < graph.depStart[m + 1]; k++) {
-      const dep = graph.deps[k];
-      const left = waiting.get(dep);
-      if (left === undefined) continue;
-      waiting.set(dep, left - 1);
-      if (left === 1) members.push(dep);
-    }
-  }
-  return members;
+const NOTHING: readonly number[] = Object.freeze([]);
+
+/** {@link CallDag.along}, computed once when the removal is compiled. */
+export function alongOf(graph: CompiledGraph, wholePod: Uint8Array): (readonly number[])[] {
+  return Array.from({ length: graph.podCount }, (_, pod) => {
+    const along = wholePod[pod] === 1 ? podMembersDependentsFirst(graph, pod) : [];
+    if (graph.podInfra[pod] !== -1) along.push(graph.podInfra[pod]);
+    return along.length === 0 ? NOTHING : along;
+  });
 }
 
 /** What the call is expected to answer if the runtime's world is the graph's (podman's rules). */

@@ -18,7 +18,7 @@ interface WalkSink {
 }
 
 export class OutcomeWalk {
-  readonly #dag: Pick<CallDag, 'graph' | 'selection' | 'csr' | 'wholePod'>;
+  readonly #dag: Pick<CallDag, 'graph' | 'selection' | 'csr' | 'wholePod' | 'along'>;
   /** Calls each node still waits for (mutated as they settle). */
   readonly #pending: Int32Array;
   /** The nodes the walk follows (the others were settled before it began). */
@@ -35,7 +35,7 @@ export class OutcomeWalk {
   readonly #cascadeOutcomes: PodgraphError[] = [];
 
   constructor(
-    dag: Pick<CallDag, 'graph' | 'selection' | 'csr' | 'wholePod'>,
+    dag: Pick<CallDag, 'graph' | 'selection' | 'csr' | 'wholePod' | 'along'>,
     pending: Int32Array,
     follows: Uint8Array,
     sink: WalkSink,

@@ -1,4 +1,4 @@
-import { PodgraphError } from 'podgraph';
+import { PodgraphError, type RemovalReport } from 'podgraph';
 import { expect } from 'vitest';
 
 /** The PodgraphError a call rejects with (the test fails if it resolves or rejects with anything else). */
@@ -20,4 +20,11 @@ export function thrown(run: () => unknown): PodgraphError {
     return error as PodgraphError;
   }
   throw new Error('expected it to throw');
+}
+
+/** Each item a report says failed, as `name: CODE message` (an empty list when the removal went through). */
+export function failedItems(report: RemovalReport): string[] {
+  return [...report.containers, ...report.pods]
+    .filter(([, error]) => error !== null)
+    .map(([id, error]) => `${report.names.get(id) ?? id}: ${error?.code} ${error?.message}`);
 }

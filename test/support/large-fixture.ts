@@ -271,17 +271,9 @@ async function inOrder<T extends { name: string }>(
  * what it requires or joins, then the running ones started (a pod whose members all run with one
  * pod start, the others each after what it needs).
  */
-export async function buildInPodman(sandbox: PodmanSandbox, fixture: Fixture, options: { concurrency?: number } = {}): Promise<BuiltHost> {
+export function buildInPodman(sandbox: PodmanSandbox, fixture: Fixture, options: { concurrency?: number } = {}): Promise<BuiltHost> {
   const concurrency = options.concurrency ?? 8;
-  const api = new SocketApi(sandbox.url, concurrency);
-  const started = performance.now();
-  let requests = 0;
-  const call = <T>(method: string, path: string, body?: unknown, also?: number[]) => {
-    requests++;
-    return api.json<T>(method, `/v4.0.0/libpod${path}`, body, also);
-  };
-  const built: BuiltHost = { containers: new Map(), pods: new Map(), ms: 0, requests: 0 };
-  try {
+  return buildThrough(sandbox.url, '/v4.0.0/libpod', concurrency, async (call, built) => {
     const limit = pLimit(concurrency);
     await Promise.all(
       (fixture.pods ?? []).map((pod) =>
@@ -309,10 +301,7 @@ export async function buildInPodman(sandbox: PodmanSandbox, fixture: Fixture, op
       // 304: podman had started it already, for a container that needs it.
       inOrder(running, needs, concurrency, async (c) => void (await call('POST', `/containers/${c.name}/start`, undefined, [304]))),
     ]);
-  } finally {
-    api.close();
-  }
-  return { ...built, ms: performance.now() - started, requests };
+  });
 }
 
 /**
@@ -320,22 +309,10 @@ export async function buildInPodman(sandbox: PodmanSandbox, fixture: Fixture, op
  * network it joins, then the running ones started, each after its network's owner (Docker
  * starts nothing a container needs). Only `networkOf`, compose's labels and `labels` are made.
  */
-export async function buildInDocker(
-  sandbox: DockerSandbox,
-  fixture: DockerFixture,
-  options: { concurrency?: number } = {},
-): Promise<BuiltHost> {
+export function buildInDocker(sandbox: DockerSandbox, fixture: DockerFixture, options: { concurrency?: number } = {}): Promise<BuiltHost> {
   const concurrency = options.concurrency ?? 8;
-  const api = new SocketApi(sandbox.url, concurrency);
-  const started = performance.now();
-  let requests = 0;
-  const call = <T>(method: string, path: string, body?: unknown, also?: number[]) => {
-    requests++;
-    return api.json<T>(method, path, body, also);
-  };
-  const built: BuiltHost = { containers: new Map(), pods: new Map(), ms: 0, requests: 0 };
   const needs = (c: DockerFixtureContainer) => (c.networkOf ? [c.networkOf] : []);
-  try {
+  return buildThrough(sandbox.url, '', concurrency, async (call, built) => {
     await inOrder(fixture.containers, needs, concurrency, async (c) => {
       if (c.ipcOf || c.pidOf || c.volumesFrom?.length || c.links?.length) {
         throw new Error(`buildInDocker: ${c.name} takes IPC, PID, volumes or links, which only createInDocker makes`);
@@ -356,6 +333,32 @@ export async function buildInDocker(
       concurrency,
       async (c) => void (await call('POST', `/containers/${c.name}/start`, undefined, [304])),
     );
+  });
+}
+
+/** One API request of a build, counted; `also` lists statuses taken as success besides 2xx. */
+type BuildCall = <T>(method: string, path: string, body?: unknown, also?: number[]) => Promise<T>;
+
+/**
+ * Runs `build` over one keep-alive connection pool to the engine at `url` (every path under
+ * `prefix`), counting its requests and timing it; the pool is closed however it ends.
+ */
+async function buildThrough(
+  url: string,
+  prefix: string,
+  concurrency: number,
+  build: (call: BuildCall, built: BuiltHost) => Promise<void>,
+): Promise<BuiltHost> {
+  const api = new SocketApi(url, concurrency);
+  const started = performance.now();
+  let requests = 0;
+  const call: BuildCall = (method, path, body, also) => {
+    requests++;
+    return api.json(method, `${prefix}${path}`, body, also);
+  };
+  const built: BuiltHost = { containers: new Map(), pods: new Map(), ms: 0, requests: 0 };
+  try {
+    await build(call, built);
   } finally {
     api.close();
   }

@@ -1,6 +1,6 @@
 import { describe, invalidArg, isErrorCode, PodgraphError } from '../../errors.js';
 import { compileGraph } from '../../graph/compile-graph.js';
-import { type CompiledGraph, specOf } from '../../graph/compiled-graph.js';
+import { type CompiledGraph, podMembersDependentsFirst, specOf } from '../../graph/compiled-graph.js';
 import { ContainerGraph, compiledOf } from '../../graph/container-graph.js';
 import {
   CONTAINER_STATES,
@@ -158,7 +158,7 @@ export class MemoryState {
     if (pod === undefined || this.#podAlive[pod] === 0) throw noSuchPod(id);
     const left = new Map<string, Error>();
     let firstRefusal: PodgraphError | undefined;
-    for (const member of this.#membersDependentsFirst(pod)) {
+    for (const member of podMembersDependentsFirst(graph, pod, this.#alive)) {
       const memberId = graph.ids[member];
       let why: Error | undefined;
       for (let k = graph.dependentStart[member]; k < graph.dependentStart[member + 1] && why === undefined; k++) {
@@ -182,31 +182,6 @@ export class MemoryState {
     const infra = graph.podInfra[pod];
     if (infra !== -1 && this.#alive[infra] === 1) this.#kill(infra);
     this.#podAlive[pod] = 0;
-  }
-
-  /** The pod's members still there, other than its infra container, each after every member that depends on it. */
-  #membersDependentsFirst(pod: number): number[] {
-    const graph = this.#graph;
-    const order: number[] = [];
-    const waiting = new Map<number, number>();
-    for (let k = graph.memberStart[pod]; k < graph.memberStart[pod + 1]; k++) {
-      const m = graph.members[k];
-      if (this.#alive[m] === 0 || graph.isInfra[m] === 1) continue;
-      let count = 0;
-      for (let d = graph.dependentStart[m]; d < graph.dependentStart[m + 1]; d++) count += this.#alive[graph.dependents[d]];
-      waiting.set(m, count);
-    }
-    for (const [m, count] of waiting) if (count === 0) order.push(m);
-    for (let head = 0; head < order.length; head++) {
-      const m = order[head];
-      for (let k = graph.depStart[m]; k < graph.depStart[m + 1]; k++) {
-        const left = waiting.get(graph.deps[k]);
-        if (left === undefined) continue;
-        waiting.set(graph.deps[k], left - 1);
-        if (left === 1) order.push(graph.deps[k]);
-      }
-    }
-    return order;
   }
 
   /** Someone else removed this container, with what goes with it by the rules: see `MemoryRuntime.vanishContainer`. */
