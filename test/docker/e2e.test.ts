@@ -104,6 +104,9 @@ describeDocker('end to end on a real Docker daemon', (engine) => {
   test('eight removals of one container at once all count it removed: the 409s wait for the 204', async () => {
     const before = (await live.sandbox.destroyEvents()).length;
     const id = (await live.sandbox.docker('inspect', '--format', '{{.Id}}', 'lone2')).trim();
+    // Eight keep-alive connections open first, so the eight DELETEs leave together instead of one
+    // waiting for its connection until the removal is over (it would then meet a 404, not a 409).
+    await Promise.all(Array.from({ length: 8 }, () => live.runtime.ping()));
     const results = await Promise.allSettled(Array.from({ length: 8 }, () => live.runtime.removeContainer(id, { force: true })));
     expect(results.map((r) => (r.status === 'fulfilled' ? 'removed' : String(r.reason)))).toEqual(Array(8).fill('removed'));
     const destroyed = (await live.sandbox.destroyEvents()).slice(before);
